@@ -1,0 +1,31 @@
+package org.fita.protocol;
+
+import java.util.List;
+
+/**
+ * FiTA's extensions to STEP, announced in the LOGIN reply to a request that carries
+ * {@link Fields#FITA_VERSION}. A classic peer never sends that field and never sees any of this.
+ * The exact wire format is in docs/protocol-extensions.md.
+ */
+public final class Extensions {
+    private Extensions() {
+    }
+
+    /** The version of the extension set described here. */
+    public static final int VERSION = 1;
+
+    /** Many requests may be in flight on one connection; replies come back in request order. */
+    public static final String PIPELINING = "pipelining";
+    /** FILE SAVE may carry {@code block_size} within the announced bounds. */
+    public static final String BLOCK_SIZE = "block-size";
+    /** FILE SAVE with {@code resume: true} keeps the blocks of an unfinished upload and lists them. */
+    public static final String RESUME = "resume";
+    /** FILE LIST pages through the user's finished files. */
+    public static final String LIST = "list";
+    /** UPLOAD may carry, and DOWNLOAD may return, a CRC-32C of the block. */
+    public static final String BLOCK_CRC32C = "block-crc32c";
+    /** Tokens are HMAC-signed and expire; the LOGIN reply says when. */
+    public static final String EXPIRING_TOKENS = "expiring-tokens";
+
+    public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS);
+}

@@ -1,0 +1,237 @@
+package org.fita.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import org.fita.protocol.Blocks;
+import org.fita.server.auth.AuthMode;
+
+/**
+ * Everything a server needs to start. Immutable; build one with {@link #builder()}.
+ */
+public final class ServerConfig {
+    public static final int DEFAULT_PORT = 1379;
+
+    private final String host;
+    private final int port;
+    private final Path root;
+    private final AuthMode authMode;
+    private final boolean classicOnly;
+    private final int maxConnections;
+    private final Duration idleTimeout;
+    private final int maxJsonBytes;
+    private final int maxBlockSize;
+    private final long maxFileSize;
+    private final Duration tokenTtl;
+    private final boolean logToConsole;
+    private final int passwordIterations;
+
+    private ServerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.root = Objects.requireNonNull(b.root, "root");
+        this.authMode = b.authMode;
+        this.classicOnly = b.classicOnly;
+        this.maxConnections = b.maxConnections;
+        this.idleTimeout = b.idleTimeout;
+        this.maxJsonBytes = b.maxJsonBytes;
+        this.maxBlockSize = b.maxBlockSize;
+        this.maxFileSize = b.maxFileSize;
+        this.tokenTtl = b.tokenTtl;
+        this.logToConsole = b.logToConsole;
+        this.passwordIterations = b.passwordIterations;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.host = host;
+        b.port = port;
+        b.root = root;
+        b.authMode = authMode;
+        b.classicOnly = classicOnly;
+        b.maxConnections = maxConnections;
+        b.idleTimeout = idleTimeout;
+        b.maxJsonBytes = maxJsonBytes;
+        b.maxBlockSize = maxBlockSize;
+        b.maxFileSize = maxFileSize;
+        b.tokenTtl = tokenTtl;
+        b.logToConsole = logToConsole;
+        b.passwordIterations = passwordIterations;
+        return b;
+    }
+
+    /** The address to listen on; "0.0.0.0" for every interface. */
+    public String host() {
+        return host;
+    }
+
+    /** The TCP port; 0 picks a free one (see {@link StepServer#port()}). */
+    public int port() {
+        return port;
+    }
+
+    /** The storage root: files, records, accounts, token secret and logs all live under it. */
+    public Path root() {
+        return root;
+    }
+
+    public AuthMode authMode() {
+        return authMode;
+    }
+
+    /** With every FiTA extension off, the server behaves exactly like a classic STEP server. */
+    public boolean classicOnly() {
+        return classicOnly;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** A connection silent this long is closed. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public int maxJsonBytes() {
+        return maxJsonBytes;
+    }
+
+    /** The largest block a client may ask for; also the binary part limit of a frame. */
+    public int maxBlockSize() {
+        return maxBlockSize;
+    }
+
+    public long maxFileSize() {
+        return maxFileSize;
+    }
+
+    public Duration tokenTtl() {
+        return tokenTtl;
+    }
+
+    public boolean logToConsole() {
+        return logToConsole;
+    }
+
+    /** PBKDF2 iterations for new account passwords. */
+    public int passwordIterations() {
+        return passwordIterations;
+    }
+
+    public static final class Builder {
+        private String host = "0.0.0.0";
+        private int port = DEFAULT_PORT;
+        private Path root = defaultRoot();
+        private AuthMode authMode = AuthMode.CLASSIC;
+        private boolean classicOnly;
+        private int maxConnections = 256;
+        private Duration idleTimeout = Duration.ofMinutes(5);
+        private int maxJsonBytes = 1 << 20;
+        private int maxBlockSize = Blocks.MAX_BLOCK_SIZE;
+        private long maxFileSize = 64L << 30;
+        private Duration tokenTtl = Duration.ofHours(24);
+        private boolean logToConsole = true;
+        private int passwordIterations = org.fita.server.auth.PasswordHasher.DEFAULT_ITERATIONS;
+
+        /** {@code ~/.fita/server}: never the working directory by accident. */
+        public static Path defaultRoot() {
+            return Path.of(System.getProperty("user.home"), ".fita", "server");
+        }
+
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("The port must be within 0..65535, not " + port + ".");
+            }
+            this.port = port;
+            return this;
+        }
+
+        public Builder root(Path root) {
+            this.root = root.toAbsolutePath().normalize();
+            return this;
+        }
+
+        public Builder authMode(AuthMode authMode) {
+            this.authMode = Objects.requireNonNull(authMode);
+            return this;
+        }
+
+        public Builder classicOnly(boolean classicOnly) {
+            this.classicOnly = classicOnly;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be at least 1.");
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration idleTimeout) {
+            if (idleTimeout.isNegative() || idleTimeout.isZero()) {
+                throw new IllegalArgumentException("The idle timeout must be positive.");
+            }
+            this.idleTimeout = idleTimeout;
+            return this;
+        }
+
+        public Builder maxJsonBytes(int maxJsonBytes) {
+            if (maxJsonBytes < 1024) {
+                throw new IllegalArgumentException("The JSON limit must be at least 1024 bytes.");
+            }
+            this.maxJsonBytes = maxJsonBytes;
+            return this;
+        }
+
+        public Builder maxBlockSize(int maxBlockSize) {
+            if (maxBlockSize < Blocks.CLASSIC_BLOCK_SIZE || maxBlockSize > Blocks.MAX_BLOCK_SIZE) {
+                throw new IllegalArgumentException("The block size limit must be within " + Blocks.CLASSIC_BLOCK_SIZE
+                        + ".." + Blocks.MAX_BLOCK_SIZE + " bytes.");
+            }
+            this.maxBlockSize = maxBlockSize;
+            return this;
+        }
+
+        public Builder maxFileSize(long maxFileSize) {
+            if (maxFileSize < 0) {
+                throw new IllegalArgumentException("The file size limit must not be negative.");
+            }
+            this.maxFileSize = maxFileSize;
+            return this;
+        }
+
+        public Builder tokenTtl(Duration tokenTtl) {
+            if (tokenTtl.isNegative() || tokenTtl.isZero()) {
+                throw new IllegalArgumentException("The token lifetime must be positive.");
+            }
+            this.tokenTtl = tokenTtl;
+            return this;
+        }
+
+        public Builder logToConsole(boolean logToConsole) {
+            this.logToConsole = logToConsole;
+            return this;
+        }
+
+        public Builder passwordIterations(int passwordIterations) {
+            this.passwordIterations = passwordIterations;
+            return this;
+        }
+
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

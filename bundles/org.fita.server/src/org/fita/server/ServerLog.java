@@ -1,0 +1,115 @@
+package org.fita.server;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.logging.FileHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The server's log: one line per event, to the console and to {@code log/fita-server.N.log} under
+ * the storage root (10 MiB per file, 5 files kept). Each server has its own logger, so several
+ * servers in one process (tests, the workbench) never mix their files. Safe from many threads:
+ * java.util.logging handlers serialise publishing.
+ */
+public final class ServerLog {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final int FILE_LIMIT = 10 << 20;
+    private static final int FILE_COUNT = 5;
+
+    private final Logger logger;
+    private final FileHandler file;
+    private final Path directory;
+
+    ServerLog(Path root, boolean console, PrintStream consoleStream, ServerListener sink) throws IOException {
+        this.directory = Files.createDirectories(root.resolve("log"));
+        this.logger = Logger.getAnonymousLogger();
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        Formatter format = new LineFormatter();
+        file = new FileHandler(directory.resolve("fita-server.%g.log").toString(), FILE_LIMIT, FILE_COUNT, true);
+        file.setFormatter(format);
+        file.setEncoding("UTF-8");
+        logger.addHandler(file);
+        if (console) {
+            logger.addHandler(new Handler() {
+                @Override
+                public synchronized void publish(LogRecord record) {
+                    consoleStream.print(format.format(record));
+                    consoleStream.flush();
+                }
+
+                @Override
+                public void flush() {
+                    consoleStream.flush();
+                }
+
+                @Override
+                public void close() {
+                    flush();
+                }
+            });
+        }
+        logger.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String line = format.format(record);
+                sink.logged(line.endsWith("\n") ? line.substring(0, line.length() - 1) : line);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    void info(String message) {
+        logger.info(message);
+    }
+
+    void warn(String message) {
+        logger.warning(message);
+    }
+
+    void error(String message, Throwable t) {
+        logger.log(Level.SEVERE, message, t);
+    }
+
+    void close() {
+        for (Handler h : logger.getHandlers()) {
+            logger.removeHandler(h);
+            h.close();
+        }
+    }
+
+    private static final class LineFormatter extends Formatter {
+        @Override
+        public String format(LogRecord record) {
+            StringBuilder line = new StringBuilder(160);
+            line.append(LocalDateTime.now().format(TIME)).append(' ');
+            String level = record.getLevel() == Level.SEVERE ? "ERROR" : record.getLevel() == Level.WARNING ? "WARN" : "INFO";
+            line.append(String.format("%-5s", level)).append(' ').append(formatMessage(record)).append('\n');
+            if (record.getThrown() != null) {
+                java.io.StringWriter trace = new java.io.StringWriter();
+                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
+                line.append(trace);
+            }
+            return line.toString();
+        }
+    }
+}

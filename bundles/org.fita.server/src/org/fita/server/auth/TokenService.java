@@ -1,0 +1,124 @@
+package org.fita.server.auth;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Issues and checks login tokens: {@code fita1.<user>.<expiry>.<mac>}, where {@code user} is the
+ * base64url of the username, {@code expiry} the epoch second after which the token is refused,
+ * and {@code mac} the base64url HMAC-SHA256 of everything before it under a 32-byte secret kept in
+ * {@code server.secret} under the storage root (created on first start, readable by its owner only).
+ */
+public final class TokenService {
+    private static final String PREFIX = "fita1";
+    private static final String SECRET_FILE = "server.secret";
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODE = Base64.getUrlDecoder();
+
+    private final byte[] secret;
+    private final Duration ttl;
+    private final Clock clock;
+
+    public TokenService(byte[] secret, Duration ttl, Clock clock) {
+        if (secret.length < 32) {
+            throw new IllegalArgumentException("The token secret must be at least 32 bytes.");
+        }
+        this.secret = secret.clone();
+        this.ttl = ttl;
+        this.clock = clock;
+    }
+
+    /** Loads the secret under {@code root}, creating it on first use. */
+    public static TokenService forRoot(Path root, Duration ttl) throws IOException {
+        return new TokenService(loadOrCreateSecret(root.resolve(SECRET_FILE)), ttl, Clock.systemUTC());
+    }
+
+    static byte[] loadOrCreateSecret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            byte[] secret = Files.readAllBytes(file);
+            if (secret.length < 32) {
+                throw new IOException("The token secret " + file + " is damaged (" + secret.length
+                        + " bytes); delete it to make a new one (every issued token then becomes invalid).");
+            }
+            return secret;
+        }
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        Path tmp = file.resolveSibling(SECRET_FILE + ".tmp");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(tmp);
+        }
+        Files.write(tmp, secret, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return secret;
+    }
+
+    public Duration ttl() {
+        return ttl;
+    }
+
+    public String issue(String username) {
+        long expiry = clock.instant().plus(ttl).getEpochSecond();
+        String body = PREFIX + "." + B64.encodeToString(username.getBytes(StandardCharsets.UTF_8)) + "." + expiry;
+        return body + "." + B64.encodeToString(mac(body));
+    }
+
+    /** Checks a token; never throws for bad input. */
+    public TokenCheck check(String token) {
+        if (token == null) {
+            return TokenCheck.refused(TokenCheck.Problem.MISSING, "No token.");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 4 || !PREFIX.equals(parts[0])) {
+            if (ClassicTokens.looksClassic(token)) {
+                return TokenCheck.refused(TokenCheck.Problem.CLASSIC, "This token was made with the classic STEP "
+                        + "server's public secret and is not accepted here. Log in again to get a new token.");
+            }
+            return TokenCheck.refused(TokenCheck.Problem.MALFORMED, "Token format is wrong.");
+        }
+        byte[] given;
+        long expiry;
+        String username;
+        try {
+            given = B64_DECODE.decode(parts[3]);
+            expiry = Long.parseLong(parts[2]);
+            username = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(B64_DECODE.decode(parts[1])))
+                    .toString();
+        } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
+            return TokenCheck.refused(TokenCheck.Problem.MALFORMED, "Token format is wrong.");
+        }
+        String body = parts[0] + "." + parts[1] + "." + parts[2];
+        if (!MessageDigest.isEqual(mac(body), given)) {
+            return TokenCheck.refused(TokenCheck.Problem.FORGED, "Token is wrong.");
+        }
+        if (clock.instant().getEpochSecond() > expiry) {
+            return TokenCheck.refused(TokenCheck.Problem.EXPIRED, "Token has expired. Log in again to get a new one.");
+        }
+        return TokenCheck.valid(username);
+    }
+
+    private byte[] mac(String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac.doFinal(body.getBytes(StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+        }
+    }
+}

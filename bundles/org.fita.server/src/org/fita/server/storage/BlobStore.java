@@ -1,0 +1,53 @@
+package org.fita.server.storage;
+
+import com.google.gson.JsonObject;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Where a server keeps files and DATA records. Usernames and keys are arbitrary names (already
+ * checked against {@link org.fita.protocol.Names}); an implementation stores them so that no name
+ * can reach outside its user's storage. Implementations are thread-safe.
+ */
+public interface BlobStore extends Closeable {
+
+    /** The finished file under {@code key}, if there is one. */
+    Optional<StoredFile> stat(String user, String key) throws IOException;
+
+    /** Whether an unfinished upload exists under {@code key}. */
+    boolean hasUnfinished(String user, String key) throws IOException;
+
+    /** Opens a finished file for reading blocks; the caller closes it. */
+    BlobReader open(String user, StoredFile file) throws IOException;
+
+    /** Deletes a finished file; false if there was none. */
+    boolean deleteFile(String user, String key) throws IOException;
+
+    /** Deletes an unfinished upload; false if there was none. */
+    boolean deleteUnfinished(String user, String key) throws IOException;
+
+    /** A page of finished files whose keys start with {@code prefix} and sort after {@code after}. */
+    ListPage list(String user, String prefix, String after, int limit) throws IOException;
+
+    /**
+     * Opens an upload plan. Without {@code resume}, or when the size or block size differ from an
+     * unfinished upload's, the upload starts empty; with it, the blocks already held are kept.
+     *
+     * @throws InsufficientStorageException if the disk cannot hold {@code size} more bytes
+     */
+    UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume) throws IOException;
+
+    /** The unfinished upload under {@code key}, restored from disk after a restart if needed. */
+    Optional<UploadSession> findUpload(String user, String key) throws IOException;
+
+    /** Stores an empty file at once (a zero-byte upload has no blocks to complete it). */
+    StoredFile storeEmpty(String user, String key) throws IOException;
+
+    /** Saves a DATA record; false if the key exists. */
+    boolean saveData(String user, String key, JsonObject record) throws IOException;
+
+    Optional<JsonObject> getData(String user, String key) throws IOException;
+
+    boolean deleteData(String user, String key) throws IOException;
+}

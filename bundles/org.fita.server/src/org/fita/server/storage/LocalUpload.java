@@ -1,0 +1,361 @@
+package org.fita.server.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
+import org.fita.protocol.Blocks;
+
+/**
+ * An unfinished upload on the local disk: the bytes in {@code <name>.part}, pre-sized to the file's
+ * length, and the held blocks in {@code <name>.journal}, one decimal index per line after a JSON
+ * header line. A torn last line (a crash mid-append) is ignored on restore.
+ *
+ * <p>Blocks of distinct indices are written concurrently with positional writes. The MD5 is
+ * computed as the held prefix grows (from the page cache, off the write path of other blocks), so
+ * completing an upload received in order costs only its last block's hashing.
+ */
+final class LocalUpload implements UploadSession {
+    private static final int CHUNK = 64 * 1024;
+    private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+
+    enum State { OPEN, COMPLETED, ABANDONED }
+
+    private final LocalBlobStore.UserSpace space;
+    private final String key;
+    private final String name;
+    private final long size;
+    private final int blockSize;
+    private final long totalBlocks;
+    private final Path part;
+    private final Path journalPath;
+
+    private final Object lock = new Object();
+    private final BitSet received;
+    private final BitSet writing = new BitSet();
+    private int receivedCount;
+    private State state = State.OPEN;
+    private FileChannel data;
+    private FileChannel journal;
+    private StoredFile completed;
+    private volatile long lastUsedNanos = System.nanoTime();
+
+    private final ReentrantLock hashLock = new ReentrantLock();
+    private final MessageDigest md5;
+    private long hashedBlocks;
+
+    LocalUpload(LocalBlobStore.UserSpace space, String key, String name, long size, int blockSize, BitSet received,
+            Path part, Path journalPath) {
+        this.space = space;
+        this.key = key;
+        this.name = name;
+        this.size = size;
+        this.blockSize = blockSize;
+        this.totalBlocks = Blocks.totalBlocks(size, blockSize);
+        this.received = received;
+        this.receivedCount = received.cardinality();
+        this.part = part;
+        this.journalPath = journalPath;
+        this.md5 = LocalBlobStore.newMd5();
+    }
+
+    static String journalHeader(String key, long size, int blockSize) {
+        com.google.gson.JsonObject h = new com.google.gson.JsonObject();
+        h.addProperty("key", key);
+        h.addProperty("size", size);
+        h.addProperty("block_size", blockSize);
+        return org.fita.protocol.StepJson.toText(h) + "\n";
+    }
+
+    @Override
+    public String key() {
+        return key;
+    }
+
+    String name() {
+        return name;
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    @Override
+    public long totalBlocks() {
+        return totalBlocks;
+    }
+
+    @Override
+    public BitSet received() {
+        synchronized (lock) {
+            return (BitSet) received.clone();
+        }
+    }
+
+    @Override
+    public int receivedCount() {
+        synchronized (lock) {
+            return receivedCount;
+        }
+    }
+
+    long lastUsedNanos() {
+        return lastUsedNanos;
+    }
+
+    @Override
+    public BlockResult writeBlock(long index, InputStream in, int length, Integer expectedCrc32c) throws IOException {
+        int bit = Math.toIntExact(index);
+        FileChannel channel;
+        synchronized (lock) {
+            lastUsedNanos = System.nanoTime();
+            while (writing.get(bit) && state == State.OPEN) {
+                try {
+                    lock.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("Interrupted while waiting for another write of the same block.", e);
+                }
+            }
+            if (state == State.COMPLETED || state == State.OPEN && received.get(bit)) {
+                drain(in, length);
+                return new BlockResult(BlockResult.Outcome.ALREADY_HELD, null);
+            }
+            if (state == State.ABANDONED) {
+                drain(in, length);
+                throw new UploadRestartedException(key);
+            }
+            channel = openChannels();
+            writing.set(bit);
+        }
+        boolean crcMatches;
+        try {
+            crcMatches = copyToDisk(channel, index * blockSize, in, length, expectedCrc32c);
+        } finally {
+            synchronized (lock) {
+                writing.clear(bit);
+                lock.notifyAll();
+            }
+        }
+        if (!crcMatches) {
+            return new BlockResult(BlockResult.Outcome.CHECKSUM_MISMATCH, null);
+        }
+        boolean complete;
+        synchronized (lock) {
+            if (state != State.OPEN) {
+                throw new UploadRestartedException(key);
+            }
+            if (!received.get(bit)) {
+                try {
+                    journal.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
+                } catch (IOException e) {
+                    throw DiskErrors.classify(e, "recording block " + index + " of \"" + key + "\"");
+                }
+                received.set(bit);
+                receivedCount++;
+            }
+            complete = receivedCount == totalBlocks;
+        }
+        if (complete) {
+            return new BlockResult(BlockResult.Outcome.STORED, complete());
+        }
+        if (hashLock.tryLock()) {
+            try {
+                advanceHash();
+            } catch (IOException e) {
+                // Only an early start on the MD5: completion hashes again from the first block.
+            } finally {
+                hashLock.unlock();
+            }
+        }
+        return new BlockResult(BlockResult.Outcome.STORED, null);
+    }
+
+    /** Opens the part and journal files if they are closed (after a restart or an idle close). */
+    private FileChannel openChannels() throws IOException {
+        if (data == null) {
+            data = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            journal = FileChannel.open(journalPath, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        }
+        return data;
+    }
+
+    private boolean copyToDisk(FileChannel channel, long position, InputStream in, int length, Integer expectedCrc)
+            throws IOException {
+        byte[] chunk = CHUNKS.get();
+        CRC32C crc = expectedCrc == null ? null : new CRC32C();
+        int done = 0;
+        try {
+            while (done < length) {
+                int n = in.read(chunk, 0, Math.min(chunk.length, length - done));
+                if (n < 0) {
+                    throw new IOException("The connection ended inside block data.");
+                }
+                if (crc != null) {
+                    crc.update(chunk, 0, n);
+                }
+                ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
+                long at = position + done;
+                while (buffer.hasRemaining()) {
+                    at += channel.write(buffer, at);
+                }
+                done += n;
+            }
+        } catch (ClosedChannelException e) {
+            drain(in, length - done);
+            throw new UploadRestartedException(key);
+        } catch (IOException e) {
+            IOException classified = DiskErrors.classify(e, "writing block data of \"" + key + "\"");
+            if (classified != e) {
+                drain(in, length - done);
+            }
+            throw classified;
+        }
+        return crc == null || (int) crc.getValue() == expectedCrc;
+    }
+
+    private static void drain(InputStream in, int length) throws IOException {
+        byte[] chunk = CHUNKS.get();
+        int left = length;
+        while (left > 0) {
+            int n = in.read(chunk, 0, Math.min(chunk.length, left));
+            if (n < 0) {
+                return;
+            }
+            left -= n;
+        }
+    }
+
+    /**
+     * Feeds the MD5 with every held block that extends the hashed prefix. Caller holds hashLock. On
+     * failure the digest starts over, so a half-fed block can never reach the result.
+     */
+    private void advanceHash() throws IOException {
+        try {
+            feedHeldPrefix();
+        } catch (IOException | RuntimeException e) {
+            md5.reset();
+            hashedBlocks = 0;
+            throw e;
+        }
+    }
+
+    private void feedHeldPrefix() throws IOException {
+        byte[] chunk = CHUNKS.get();
+        while (true) {
+            FileChannel channel;
+            long block;
+            synchronized (lock) {
+                if (hashedBlocks >= totalBlocks || !received.get((int) hashedBlocks) || state == State.ABANDONED) {
+                    return;
+                }
+                block = hashedBlocks;
+                channel = openChannels();
+            }
+            long position = block * blockSize;
+            int length = Blocks.length(size, blockSize, block);
+            int done = 0;
+            while (done < length) {
+                int n = channel.read(ByteBuffer.wrap(chunk, 0, Math.min(chunk.length, length - done)), position + done);
+                if (n < 0) {
+                    throw new IOException("The part file of \"" + key + "\" is shorter than its plan.");
+                }
+                md5.update(chunk, 0, n);
+                done += n;
+            }
+            hashedBlocks = block + 1;
+        }
+    }
+
+    /** Verifies, makes durable and publishes the file. Runs once, on the thread of the last block. */
+    private StoredFile complete() throws IOException {
+        hashLock.lock();
+        try {
+            advanceHash();
+            if (hashedBlocks != totalBlocks) {
+                throw new IOException("The MD5 of \"" + key + "\" could not cover every block.");
+            }
+            String hex = HexFormat.of().formatHex(md5.digest());
+            synchronized (lock) {
+                if (state != State.OPEN) {
+                    throw new UploadRestartedException(key);
+                }
+                data.force(true);
+                closeChannels();
+                completed = space.publish(this, hex);
+                state = State.COMPLETED;
+                return completed;
+            }
+        } finally {
+            hashLock.unlock();
+        }
+    }
+
+    Path partPath() {
+        return part;
+    }
+
+    Path journalPath() {
+        return journalPath;
+    }
+
+    /** Forgets this upload (reset by a new plan, deleted, or store closed); writers in flight fail. */
+    void abandon() {
+        synchronized (lock) {
+            if (state == State.OPEN) {
+                state = State.ABANDONED;
+            }
+            closeQuietly();
+            lock.notifyAll();
+        }
+    }
+
+    /** Closes the files of an idle upload; they reopen on the next block. */
+    boolean closeIfIdle(long idleNanos) {
+        synchronized (lock) {
+            if (data != null && writing.isEmpty() && !hashLock.isLocked()
+                    && System.nanoTime() - lastUsedNanos > idleNanos) {
+                closeQuietly();
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private void closeChannels() throws IOException {
+        try {
+            if (data != null) {
+                data.close();
+            }
+        } finally {
+            if (journal != null) {
+                journal.close();
+            }
+            data = null;
+            journal = null;
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            closeChannels();
+        } catch (IOException ignored) {
+            // Closing after the upload was given up: nothing left to protect.
+        }
+    }
+}
