@@ -123,6 +123,8 @@ public final class Connection implements Runnable {
                                     + ". The request may be retried; the server log has details.").build(), null);
                 }
                 long bytesOut = write(writer, reply);
+                // A refused UPLOAD leaves its payload unread; drop it so that available() speaks of the next request.
+                frame.skipRemaining();
                 if (in.available() == 0 || reply.close()) {
                     writer.flush();
                 }

@@ -1,0 +1,31 @@
+package org.fita.server.test;
+
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Random;
+
+/** Random content and its MD5, for upload tests. */
+public final class TestFiles {
+    private TestFiles() {
+    }
+
+    public static byte[] random(int size, long seed) {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        return data;
+    }
+
+    public static String md5(byte[] data) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(data));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static byte[] block(byte[] file, int blockSize, long index) {
+        int start = (int) (index * blockSize);
+        return Arrays.copyOfRange(file, start, Math.min(file.length, start + blockSize));
+    }
+}
