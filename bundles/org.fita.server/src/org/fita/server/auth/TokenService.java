@@ -91,19 +91,20 @@ public final class TokenService {
             }
             return TokenCheck.refused(TokenCheck.Problem.MALFORMED, "Token format is wrong.");
         }
-        byte[] given;
         long expiry;
         String username;
         try {
-            given = B64_DECODE.decode(parts[3]);
             expiry = Long.parseLong(parts[2]);
             username = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(B64_DECODE.decode(parts[1])))
                     .toString();
         } catch (IllegalArgumentException | java.nio.charset.CharacterCodingException e) {
             return TokenCheck.refused(TokenCheck.Problem.MALFORMED, "Token format is wrong.");
         }
+        // Compare encoded text, not decoded bytes: base64 tolerates variants of its last character,
+        // and only the one canonical spelling of a token may be valid.
         String body = parts[0] + "." + parts[1] + "." + parts[2];
-        if (!MessageDigest.isEqual(mac(body), given)) {
+        byte[] expected = B64.encodeToString(mac(body)).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, parts[3].getBytes(StandardCharsets.US_ASCII))) {
             return TokenCheck.refused(TokenCheck.Problem.FORGED, "Token is wrong.");
         }
         if (clock.instant().getEpochSecond() > expiry) {
