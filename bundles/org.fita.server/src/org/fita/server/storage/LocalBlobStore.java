@@ -55,6 +55,7 @@ public final class LocalBlobStore implements BlobStore {
     private final Path usersDir;
     private final Consumer<String> warnings;
     private final Map<String, UserSpace> users = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ExecutorService hashers;
     private volatile boolean closed;
 
     /**
@@ -64,6 +65,12 @@ public final class LocalBlobStore implements BlobStore {
     public LocalBlobStore(Path root, Consumer<String> warnings) throws IOException {
         this.usersDir = Files.createDirectories(root.resolve("users"));
         this.warnings = warnings;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.hashers = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+            Thread t = new Thread(r, "fita-md5-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     static MessageDigest newMd5() {
@@ -210,7 +217,7 @@ public final class LocalBlobStore implements BlobStore {
                 Files.deleteIfExists(journal);
                 throw DiskErrors.classify(e, "creating the upload of \"" + key + "\"");
             }
-            LocalUpload upload = new LocalUpload(space, key, name, size, blockSize, new BitSet(), part, journal);
+            LocalUpload upload = new LocalUpload(space, hashers, key, name, size, blockSize, new BitSet(), part, journal);
             space.uploads.put(key, upload);
             return upload;
         }
@@ -265,7 +272,7 @@ public final class LocalBlobStore implements BlobStore {
                     received.set((int) index);
                 }
             }
-            return new LocalUpload(space, key, name, size, blockSize, received, part, journal);
+            return new LocalUpload(space, hashers, key, name, size, blockSize, received, part, journal);
         } catch (IOException | RuntimeException e) {
             warnings.accept("The unfinished upload of \"" + key + "\" could not be restored (" + e.getMessage()
                     + "); it was removed and must be uploaded again.");
@@ -284,7 +291,7 @@ public final class LocalBlobStore implements BlobStore {
             Path part = space.part(name);
             Files.deleteIfExists(part);
             Files.createFile(part);
-            LocalUpload empty = new LocalUpload(space, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
+            LocalUpload empty = new LocalUpload(space, hashers, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
                     space.journal(name));
             return space.publish(empty, HexFormat.MD5_OF_NOTHING);
         }
@@ -339,6 +346,7 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public void close() {
         closed = true;
+        hashers.shutdownNow();
         for (UserSpace space : users.values()) {
             for (LocalUpload upload : space.uploads.values()) {
                 upload.abandon();

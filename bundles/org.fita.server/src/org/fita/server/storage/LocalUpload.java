@@ -11,6 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.fita.protocol.Blocks;
@@ -21,11 +23,13 @@ import org.fita.protocol.Blocks;
  * header line. A torn last line (a crash mid-append) is ignored on restore.
  *
  * <p>Blocks of distinct indices are written concurrently with positional writes. The MD5 is
- * computed as the held prefix grows (from the page cache, off the write path of other blocks), so
- * completing an upload received in order costs only its last block's hashing.
+ * computed on a hasher thread as the held prefix grows (reading back from the page cache), so
+ * completing an upload received in order costs only its last block's hashing, and the bytes are
+ * synced to disk as they are hashed.
  */
 final class LocalUpload implements UploadSession {
     private static final int CHUNK = 64 * 1024;
+    private static final long SYNC_EVERY = 64L << 20;
     private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
     enum State { OPEN, COMPLETED, ABANDONED }
@@ -50,12 +54,16 @@ final class LocalUpload implements UploadSession {
     private volatile long lastUsedNanos = System.nanoTime();
 
     private final ReentrantLock hashLock = new ReentrantLock();
+    private final AtomicBoolean hashQueued = new AtomicBoolean();
+    private final Executor hashers;
     private final MessageDigest md5;
-    private long hashedBlocks;
+    private volatile long hashedBlocks;
+    private long unsyncedBytes;
 
-    LocalUpload(LocalBlobStore.UserSpace space, String key, String name, long size, int blockSize, BitSet received,
-            Path part, Path journalPath) {
+    LocalUpload(LocalBlobStore.UserSpace space, Executor hashers, String key, String name, long size, int blockSize,
+            BitSet received, Path part, Path journalPath) {
         this.space = space;
+        this.hashers = hashers;
         this.key = key;
         this.name = name;
         this.size = size;
@@ -174,15 +182,7 @@ final class LocalUpload implements UploadSession {
         if (complete) {
             return new BlockResult(BlockResult.Outcome.STORED, complete());
         }
-        if (hashLock.tryLock()) {
-            try {
-                advanceHash();
-            } catch (IOException e) {
-                // Only an early start on the MD5: completion hashes again from the first block.
-            } finally {
-                hashLock.unlock();
-            }
-        }
+        scheduleHash();
         return new BlockResult(BlockResult.Outcome.STORED, null);
     }
 
@@ -242,6 +242,42 @@ final class LocalUpload implements UploadSession {
     }
 
     /**
+     * Hashes the held prefix on a hasher thread, so that receiving the next blocks overlaps with
+     * hashing the previous ones. At most one task per upload is queued at a time.
+     */
+    private void scheduleHash() {
+        if (!hashQueued.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            hashers.execute(() -> {
+                hashLock.lock();
+                try {
+                    advanceHash();
+                } catch (IOException e) {
+                    // Only an early start on the MD5: completion hashes again from the first block.
+                } finally {
+                    hashLock.unlock();
+                    hashQueued.set(false);
+                }
+                // A block recorded while this task was finishing found it still queued: look again.
+                if (prefixCanGrow()) {
+                    scheduleHash();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+            hashQueued.set(false);
+        }
+    }
+
+    private boolean prefixCanGrow() {
+        synchronized (lock) {
+            long next = hashedBlocks;
+            return state == State.OPEN && next < totalBlocks && received.get((int) next);
+        }
+    }
+
+    /**
      * Feeds the MD5 with every held block that extends the hashed prefix. Caller holds hashLock. On
      * failure the digest starts over, so a half-fed block can never reach the result.
      */
@@ -279,6 +315,12 @@ final class LocalUpload implements UploadSession {
                 done += n;
             }
             hashedBlocks = block + 1;
+            unsyncedBytes += length;
+            if (unsyncedBytes >= SYNC_EVERY) {
+                // Flush as we go, so that completion syncs only the tail instead of the whole file.
+                channel.force(false);
+                unsyncedBytes = 0;
+            }
         }
     }
 
