@@ -73,7 +73,7 @@ public final class StepServer implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(daemon("fita-conn"));
         // Tells clients over the limit why they are refused; small and bounded so it cannot be flooded.
         this.rejecter = new ThreadPoolExecutor(1, 4, 10, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(32),
-                daemon("fita-reject"), new ThreadPoolExecutor.DiscardPolicy());
+                daemon("fita-reject"));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("fita-housekeeping"));
     }
 
@@ -182,7 +182,7 @@ public final class StepServer implements AutoCloseable {
     private void refuse(Socket socket, ConnectionInfo info) {
         log.warn("Refused connection #" + info.id() + " from " + info.remote() + ": all "
                 + config.maxConnections() + " connection slots are in use");
-        rejecter.execute(() -> {
+        Runnable tellAndClose = () -> {
             try (Socket s = socket) {
                 s.setSoTimeout(2000);
                 // Read the first request so the reply answers it, then say why and close.
@@ -195,8 +195,10 @@ public final class StepServer implements AutoCloseable {
             } catch (IOException | RuntimeException ignored) {
                 // The client went away or sent junk: it is refused either way.
             }
-        });
-        if (rejecter.isShutdown()) {
+        };
+        try {
+            rejecter.execute(tellAndClose);
+        } catch (RejectedExecutionException floodedOrStopping) {
             closeQuietly(socket);
         }
     }
