@@ -83,7 +83,10 @@ public final class ServerConfig {
         return authMode;
     }
 
-    /** With every FiTA extension off, the server behaves exactly like a classic STEP server. */
+    /**
+     * With every FiTA extension off, clients see a classic STEP server; the security fixes (signed,
+     * expiring tokens, name rules, limits) stay on.
+     */
     public boolean classicOnly() {
         return classicOnly;
     }

@@ -186,7 +186,7 @@ public final class StepServer implements AutoCloseable {
             try (Socket s = socket) {
                 s.setSoTimeout(2000);
                 // Read the first request so the reply answers it, then say why and close.
-                new FrameReader(s.getInputStream(), new FrameLimits(config.maxJsonBytes(), 0, false)).next();
+                new FrameReader(s.getInputStream(), new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true)).next();
                 FrameWriter writer = new FrameWriter(s.getOutputStream());
                 writer.write(Replies.of(Operation.ERROR, MessageType.ERROR, Status.TOO_MANY_CONNECTIONS,
                         "The server is serving its limit of " + config.maxConnections()

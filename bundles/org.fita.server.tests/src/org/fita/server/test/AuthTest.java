@@ -121,7 +121,12 @@ class AuthTest {
             assertEquals(401, c.call(Requests.login("alice", Authenticator.md5Hex("alice"))).status(),
                     "the classic rule does not apply to accounts");
             assertEquals(401, c.call(Requests.login("mallory", "anything")).status());
+            String token = c.login("alice", "correct horse");
+            assertEquals(404, c.call(Requests.fileGet(token, "k")).status());
             assertTrue(accounts.remove("alice"));
+            StepMessage revoked = c.call(Requests.fileGet(token, "k"));
+            assertEquals(403, revoked.status(), "removing an account revokes its tokens");
+            assertTrue(revoked.statusMessage().contains("no longer exists"), revoked.statusMessage());
             assertEquals(401, c.call(Requests.login("alice", "correct horse")).status(), "removal takes effect at once");
         }
     }

@@ -136,6 +136,13 @@ class ClassicClientTest {
                 client.callRaw("{\"type\": \"AUTH\", \"operation\": \"login\", \"direction\": \"REQUEST\"}", null).json());
         assertEquals(error(409, "Type Request is not allowed"),
                 client.callRaw("{\"type\": \"Request\", \"operation\": \"LOGIN\", \"direction\": \"REQUEST\"}", null).json());
+        assertEquals(error(408, "Operation None is not allowed"),
+                client.callRaw("{\"type\": \"AUTH\", \"operation\": null, \"direction\": \"REQUEST\"}", null).json());
+        assertEquals(error(409, "Type True is not allowed"),
+                client.callRaw("{\"type\": true, \"operation\": \"LOGIN\", \"direction\": \"REQUEST\"}", null).json());
+        assertEquals(error(408, "Operation LIST is not allowed"), client.callRaw(
+                "{\"type\": \"FILE\", \"operation\": \"LIST\", \"direction\": \"REQUEST\"}", null).json(),
+                "LIST is an extension: a classic request cannot use it");
         assertEquals("{\"operation\": \"LOGIN\", \"direction\": \"RESPONSE\", \"status\": 401, "
                 + "\"status_msg\": \"\\\"Password error for login.\", \"type\": \"AUTH\"}",
                 client.callRaw("{\"type\": \"AUTH\", \"operation\": \"LOGIN\", \"direction\": \"REQUEST\", "

@@ -19,7 +19,8 @@ class LimitsTest {
             String token = first.login("u1");
             second.login("u2");
             try (StepClient third = fixture.client()) {
-                StepMessage refused = third.call(Requests.login("u3", org.fita.server.auth.Authenticator.md5Hex("u3")));
+                // Even an UPLOAD with its block is answered, so the client learns why.
+                StepMessage refused = third.call(Requests.upload(token, "k", 0), new byte[20480]);
                 assertEquals(429, refused.status());
                 assertTrue(refused.statusMessage().contains("limit of 2 connections"), refused.statusMessage());
                 assertTrue(third.closedByServer(5000));

@@ -365,8 +365,14 @@ class UploadTest {
                 });
                 StepMessage x = ra.get();
                 StepMessage y = rb.get();
-                assertEquals(200, x.status(), x.toString());
-                assertTrue(y.status() == 200 || y.status() == 408, y.toString());
+                if (round % 2 == 0) {
+                    assertEquals(200, x.status(), x.toString());
+                    assertEquals(200, y.status(), y.toString());
+                } else {
+                    // The same block twice: whichever arrives after completion is told the file is finished.
+                    assertTrue(x.status() == 200 || x.status() == 408, x.toString());
+                    assertTrue(y.status() == 200 || y.status() == 408, y.toString());
+                }
                 int withMd5 = (x.has(Fields.MD5) ? 1 : 0) + (y.has(Fields.MD5) ? 1 : 0);
                 assertEquals(1, withMd5, "exactly one reply completes the upload: " + x + " / " + y);
                 String md5 = x.string(Fields.MD5).orElseGet(() -> y.string(Fields.MD5).orElseThrow());

@@ -27,6 +27,11 @@ public final class Authenticator {
         return accounts.verify(username, password);
     }
 
+    /** Whether a token's user may still act: in accounts mode, removing an account revokes its tokens. */
+    public boolean stillExists(String username) throws IOException {
+        return mode == AuthMode.CLASSIC || accounts.exists(username);
+    }
+
     /** The classic password of a user: the lowercase hex MD5 of the username's UTF-8 bytes. */
     public static String md5Hex(String text) {
         try {

@@ -83,7 +83,8 @@ public final class RequestHandler {
             return error(Status.WRONG_DIRECTION, "Wrong direction. Should be \"REQUEST\"");
         }
         Optional<Operation> op = Operation.ofRequest(m.operation());
-        if (op.isEmpty() || op.get() == Operation.LIST && !extensions()) {
+        // LIST is an extension: only a request that opted in (fita_version) may use it.
+        if (op.isEmpty() || op.get() == Operation.LIST && !(extensions() && m.fitaVersion() > 0)) {
             return error(Status.OPERATION_NOT_ALLOWED, "Operation " + shown(json.get(Fields.OPERATION)) + " is not allowed");
         }
         Optional<MessageType> type = MessageType.ofRequest(m.type());
@@ -107,6 +108,10 @@ public final class RequestHandler {
             return Reply.of(Replies.of(operation, MessageType.AUTH, Status.TOKEN_REJECTED, check.message()).build(), null);
         }
         String user = check.username();
+        if (!authenticator.stillExists(user)) {
+            return Reply.of(Replies.of(operation, MessageType.AUTH, Status.TOKEN_REJECTED,
+                    "The account \"" + user + "\" no longer exists.").build(), null);
+        }
         try {
             return switch (type.get()) {
                 case DATA -> data(operation, m, user);
@@ -120,12 +125,18 @@ public final class RequestHandler {
         }
     }
 
-    /** How the reference shows a value in its messages: strings bare, anything else as JSON. */
+    /** How the reference (Python) shows a value in its messages: strings bare, None, True, False. */
     private static String shown(JsonElement value) {
-        if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
+        if (value == null || value.isJsonNull()) {
+            return "None";
+        }
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
             return value.getAsString();
         }
-        return value == null ? "None" : StepJson.toText(value);
+        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isBoolean()) {
+            return value.getAsBoolean() ? "True" : "False";
+        }
+        return StepJson.toText(value);
     }
 
     private static Reply error(Status status, String message) {
@@ -385,7 +396,7 @@ public final class RequestHandler {
             return reply(op, type, Status.BLOCK_SIZE_WRONG, "The \"block_size\" is wrong.", user);
         }
         Integer crc = null;
-        if (extensions() && m.has(Fields.BLOCK_CRC32C)) {
+        if (extensions() && m.fitaVersion() > 0 && m.has(Fields.BLOCK_CRC32C)) {
             Optional<Integer> parsed = m.string(Fields.BLOCK_CRC32C).flatMap(RequestHandler::parseCrc);
             if (parsed.isEmpty()) {
                 return reply(op, type, Status.INVALID_VALUE,
@@ -401,7 +412,7 @@ public final class RequestHandler {
         }
         if (result.outcome() == BlockResult.Outcome.CHECKSUM_MISMATCH) {
             return reply(op, type, Status.CHECKSUM_MISMATCH, "The block " + i
-                    + " does not match its CRC-32C; it was not stored. Send it again.", user);
+                    + " does not match its CRC-32C; it was not recorded as received. Send it again.", user);
         }
         Replies ok = Replies.of(op, type, Status.OK, "The block " + i + " is uploaded.")
                 .with(Fields.KEY, key).with(Fields.BLOCK_INDEX, i);
@@ -411,15 +422,13 @@ public final class RequestHandler {
         return Reply.of(ok.build(), user);
     }
 
+    private static final java.util.regex.Pattern CRC_HEX = java.util.regex.Pattern.compile("[0-9a-fA-F]{8}");
+
     private static Optional<Integer> parseCrc(String hex) {
-        if (hex.length() != 8) {
+        if (!CRC_HEX.matcher(hex).matches()) {
             return Optional.empty();
         }
-        try {
-            return Optional.of((int) Long.parseLong(hex, 16));
-        } catch (NumberFormatException e) {
-            return Optional.empty();
-        }
+        return Optional.of((int) Long.parseLong(hex, 16));
     }
 
     private Reply fileGet(StepMessage m, String user) throws IOException {
