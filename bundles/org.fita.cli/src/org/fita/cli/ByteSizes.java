@@ -1,0 +1,82 @@
+package org.fita.cli;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Byte counts as people type them: {@code 1048576}, {@code 20K}, {@code 16M}, {@code 64G}. Units are
+ * binary (K = 1024), as block and file limits are; a trailing {@code B} or {@code iB} is allowed.
+ */
+public final class ByteSizes {
+    private static final Pattern TEXT = Pattern.compile("(\\d{1,19})\\s*(?:([kmgt])(?:i?b)?|b)?");
+    private static final String UNITS = "kmgt";
+
+    private ByteSizes() {
+    }
+
+    /** @throws IllegalArgumentException with a message naming the accepted forms */
+    public static long parse(String text) {
+        Matcher m = TEXT.matcher(text.trim().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a size in bytes; write a whole number with"
+                    + " an optional unit K, M, G or T (powers of 1024), such as 20480, 64K or 16M.");
+        }
+        try {
+            long value = Long.parseLong(m.group(1));
+            int shift = m.group(2) == null ? 0 : 10 * (UNITS.indexOf(m.group(2)) + 1);
+            if (value > Long.MAX_VALUE >> shift) {
+                throw new NumberFormatException();
+            }
+            return value << shift;
+        } catch (NumberFormatException tooLarge) {
+            throw new IllegalArgumentException("'" + text + "' is too large a size.");
+        }
+    }
+
+    /** {@link #parse} for values that must fit an int, such as frame and block limits. */
+    public static int parseInt(String text) {
+        long value = parse(text);
+        if (value > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("'" + text + "' is too large here; the most is "
+                    + format(Integer.MAX_VALUE) + " bytes.");
+        }
+        return (int) value;
+    }
+
+    /** The shortest form {@link #parse} reads back to the same value: 64G, 16M, 20K, 1000. */
+    public static String format(long bytes) {
+        int unit = -1;
+        while (unit + 1 < UNITS.length() && bytes != 0 && bytes % 1024 == 0) {
+            bytes /= 1024;
+            unit++;
+        }
+        return unit < 0 ? Long.toString(bytes) : bytes + UNITS.substring(unit, unit + 1).toUpperCase(Locale.ROOT);
+    }
+
+    /** Lets picocli options of type {@code long} take sizes. */
+    public static final class LongConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Lets picocli options of type {@code int} take sizes. */
+    public static final class IntConverter implements ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return parseInt(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

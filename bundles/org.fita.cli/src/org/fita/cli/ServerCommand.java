@@ -1,0 +1,156 @@
+package org.fita.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.fita.server.ServerConfig;
+import org.fita.server.auth.AuthMode;
+import org.fita.server.runner.DefaultServerRunner;
+import org.fita.server.runner.ServerRunner;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/** {@code fita-server}: runs a STEP server in the foreground until the process is told to stop. */
+@Command(name = "fita-server",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        defaultValueProvider = ServerDefaults.class,
+        sortOptions = false,
+        subcommands = UserCommand.class,
+        description = {
+            "Runs a STEP file-transfer server until it gets SIGINT (Ctrl-C) or SIGTERM, then closes it cleanly.",
+            "Unfinished uploads survive a restart on the same storage root.",
+        },
+        footer = {
+            "",
+            "Sizes take K, M, G units (powers of 1024); durations take s, m, h, d units.",
+            "Exit codes: 1 could not start, 2 bad command line; stopped by a signal, 128 + the signal's number"
+                    + " (130 for Ctrl-C, 143 for SIGTERM), as the JVM reports it.",
+        })
+public final class ServerCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host", paramLabel = "HOST", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT",
+            description = "TCP port; 0 picks a free one, shown in the ready line (default: ${DEFAULT-VALUE}).")
+    private int port;
+
+    // Inherited so that "user" subcommands manage the accounts of the same root, before or after their name.
+    @Option(names = "--root", paramLabel = "DIR", scope = ScopeType.INHERIT,
+            description = "Storage root: files, accounts, tokens and logs (default: ${DEFAULT-VALUE}).")
+    private Path root;
+
+    @Option(names = "--auth", paramLabel = "MODE", converter = AuthModeConverter.class,
+            completionCandidates = AuthModeNames.class,
+            description = "How LOGIN checks passwords: ${COMPLETION-CANDIDATES}. classic: password = md5(username);"
+                    + " accounts: the users of 'fita-server user' (default: ${DEFAULT-VALUE}).")
+    private AuthMode authMode;
+
+    @Option(names = "--classic-only", description = "Turn every FiTA extension off and behave exactly like a classic STEP server.")
+    private boolean classicOnly;
+
+    @Option(names = "--max-connections", paramLabel = "N", description = "Connections served at once (default: ${DEFAULT-VALUE}).")
+    private int maxConnections;
+
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Durations.Converter.class,
+            description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
+    private Duration idleTimeout;
+
+    @Option(names = "--max-json-bytes", paramLabel = "N", converter = ByteSizes.IntConverter.class,
+            description = "Largest JSON part of a request (default: ${DEFAULT-VALUE}).")
+    private int maxJsonBytes;
+
+    @Option(names = "--max-block-size", paramLabel = "BYTES", converter = ByteSizes.IntConverter.class,
+            description = "Largest block a FiTA client may ask for (default: ${DEFAULT-VALUE}).")
+    private int maxBlockSize;
+
+    @Option(names = "--max-file-size", paramLabel = "BYTES", converter = ByteSizes.LongConverter.class,
+            description = "Largest file accepted (default: ${DEFAULT-VALUE}).")
+    private long maxFileSize;
+
+    @Option(names = "--token-ttl", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "Lifetime of a login token, such as 24h, 30m or 3600s (default: ${DEFAULT-VALUE}).")
+    private Duration tokenTtl;
+
+    @Option(names = {"-q", "--quiet"}, description = "Do not log to the console; the log files under the root are still written.")
+    private boolean quiet;
+
+    public static void main(String[] args) {
+        System.exit(CommandLines.run(new ServerCommand(), args));
+    }
+
+    /** The storage root chosen on the command line, or the default one. */
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config = config();
+        ServerRunner runner = new DefaultServerRunner();
+        // Registered before the start, so a signal at any moment still closes what was opened.
+        Runtime.getRuntime().addShutdownHook(new Thread(runner::stop, "fita-server-shutdown"));
+        runner.start(config);
+        waitUntilTheProcessEnds();
+        return ExitCodes.OK;
+    }
+
+    private ServerConfig config() {
+        try {
+            return ServerConfig.builder()
+                    .host(host)
+                    .port(port)
+                    .root(root)
+                    .authMode(authMode)
+                    .classicOnly(classicOnly)
+                    .maxConnections(maxConnections)
+                    .idleTimeout(idleTimeout)
+                    .maxJsonBytes(maxJsonBytes)
+                    .maxBlockSize(maxBlockSize)
+                    .maxFileSize(maxFileSize)
+                    .tokenTtl(tokenTtl)
+                    .logToConsole(!quiet)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // The builder checks ranges; a value out of range is a command-line mistake.
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The server runs on its own threads; SIGINT or SIGTERM ends the JVM, and the shutdown hook closes the server. */
+    private static void waitUntilTheProcessEnds() throws InterruptedException {
+        new CountDownLatch(1).await();
+    }
+
+    static final class AuthModeConverter implements ITypeConverter<AuthMode> {
+        @Override
+        public AuthMode convert(String value) {
+            for (AuthMode mode : AuthMode.values()) {
+                if (mode.name().equalsIgnoreCase(value)) {
+                    return mode;
+                }
+            }
+            throw new TypeConversionException("'" + value + "' is not an authentication mode; use one of "
+                    + String.join(", ", new AuthModeNames()) + ".");
+        }
+    }
+
+    static final class AuthModeNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return List.of(AuthMode.values()).stream().map(m -> m.name().toLowerCase(Locale.ROOT)).iterator();
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.fita.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.fita.protocol.Requests;
+import org.fita.protocol.StepMessage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code fita-server user ...} manages the accounts that a server started with {@code --auth accounts} checks. */
+class AccountsIT {
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
+
+    @TempDir
+    Path root;
+
+    @Test
+    void usersAddedAndRemovedOnTheCommandLineAreTheOnlyOnesThatLogIn() throws Exception {
+        ServerJar.Result added = ServerJar.run(Map.of("FITA_PASSWORD", "s3cret"), "user", "add", "alice", "--root", root.toString());
+        assertEquals(0, added.exitCode(), added::describe);
+        ServerJar.Result listed = ServerJar.run("user", "list", "--root", root.toString());
+        assertEquals(0, listed.exitCode(), listed::describe);
+        assertEquals("alice", listed.stdout().strip(), "user list");
+
+        ServerProcess server = servers.start(root, "--auth", "accounts");
+        try (StepClient client = StepClient.connect(server.port())) {
+            String token = client.login("alice", "s3cret");
+            assertFalse(token == null || token.isEmpty(), "LOGIN reply without a token");
+            assertEquals(401, client.request(Requests.login("alice", "wrong")).status(), "wrong password");
+            StepMessage classic = client.request(Requests.login("alice", TestData.classicPassword("alice")));
+            assertEquals(401, classic.status(), () -> "the classic md5(username) rule in accounts mode: " + classic);
+
+            ServerJar.Result removed = ServerJar.run("user", "remove", "alice", "--root", root.toString());
+            assertEquals(0, removed.exitCode(), removed::describe);
+            // The running server rereads accounts.json when it changes.
+            assertEquals(401, client.request(Requests.login("alice", "s3cret")).status(), "LOGIN of a removed user");
+        }
+    }
+
+    @Test
+    void addingAnExistingUserFailsWithoutChangingThePassword() throws Exception {
+        String rootArg = root.toString();
+        assertEquals(0, ServerJar.run(Map.of("FITA_PASSWORD", "first"), "user", "add", "carol", "--root", rootArg).exitCode());
+
+        ServerJar.Result again = ServerJar.run(Map.of("FITA_PASSWORD", "second"), "user", "add", "carol", "--root", rootArg);
+
+        assertEquals(1, again.exitCode(), again::describe);
+        assertTrue(again.stderr().contains("already exists"), again::describe);
+        ServerProcess server = servers.start(root, "--auth", "accounts");
+        try (StepClient client = StepClient.connect(server.port())) {
+            client.login("carol", "first");
+        }
+    }
+}

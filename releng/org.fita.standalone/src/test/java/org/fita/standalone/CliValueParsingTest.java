@@ -1,0 +1,56 @@
+package org.fita.standalone;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import org.fita.cli.ByteSizes;
+import org.fita.cli.Durations;
+import org.junit.jupiter.api.Test;
+
+/** The option value forms of the FiTA commands; plain unit tests, run by surefire before the jar is built. */
+class CliValueParsingTest {
+    @Test
+    void durationsTakeUnitsAndBareSeconds() {
+        assertEquals(Duration.ofHours(24), Durations.parse("24h"));
+        assertEquals(Duration.ofMinutes(30), Durations.parse("30m"));
+        assertEquals(Duration.ofSeconds(3600), Durations.parse("3600s"));
+        assertEquals(Duration.ofSeconds(300), Durations.parse("300"));
+        assertEquals(Duration.ofDays(7), Durations.parse("7D"));
+        assertEquals(Duration.ofMillis(250), Durations.parse("250ms"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("1.5h"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("-5m"));
+        assertThrows(IllegalArgumentException.class, () -> Durations.parse("soon"));
+    }
+
+    @Test
+    void durationsFormatBackToWhatTheyParse() {
+        assertEquals("24h", Durations.format(Duration.ofHours(24)));
+        assertEquals("5m", Durations.format(Duration.ofMinutes(5)));
+        assertEquals("90s", Durations.format(Duration.ofSeconds(90)));
+        assertEquals("250ms", Durations.format(Duration.ofMillis(250)));
+        assertEquals("0s", Durations.format(Duration.ZERO));
+    }
+
+    @Test
+    void sizesTakeBinaryUnits() {
+        assertEquals(20480, ByteSizes.parse("20480"));
+        assertEquals(20480, ByteSizes.parse("20K"));
+        assertEquals(16L << 20, ByteSizes.parse("16M"));
+        assertEquals(16L << 20, ByteSizes.parse("16MiB"));
+        assertEquals(64L << 30, ByteSizes.parse("64g"));
+        assertEquals(1L << 40, ByteSizes.parse("1T"));
+        assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse("12X"));
+        assertThrows(IllegalArgumentException.class, () -> ByteSizes.parse("99999999999T"));
+        assertThrows(IllegalArgumentException.class, () -> ByteSizes.parseInt("2G"));
+    }
+
+    @Test
+    void sizesFormatInTheLargestExactUnit() {
+        assertEquals("64G", ByteSizes.format(64L << 30));
+        assertEquals("16M", ByteSizes.format(16 << 20));
+        assertEquals("20K", ByteSizes.format(20480));
+        assertEquals("1000", ByteSizes.format(1000));
+        assertEquals("0", ByteSizes.format(0));
+    }
+}
