@@ -66,6 +66,7 @@ public final class StepServer implements AutoCloseable {
     private FileChannel lockChannel;
     private FileLock rootLock;
     private volatile boolean stopping;
+    private volatile boolean started;
 
     private StepServer(ServerConfig config) {
         this.config = config;
@@ -127,6 +128,7 @@ public final class StepServer implements AutoCloseable {
                 + (config.classicOnly() ? ", classic only" : "") + ")");
         log.info("Server is ready on " + config.host() + ":" + port());
         InetSocketAddress address = (InetSocketAddress) serverSocket.getLocalSocketAddress();
+        started = true;
         forEachListener(l -> l.serverStarted(address));
     }
 
@@ -320,10 +322,11 @@ public final class StepServer implements AutoCloseable {
         if (store != null) {
             store.close();
         }
-        if (log != null) {
+        // A server that never started has nothing to announce: its caller reports the failure.
+        if (started) {
             log.info("Server stopped");
+            forEachListener(ServerListener::serverStopped);
         }
-        forEachListener(ServerListener::serverStopped);
         if (log != null) {
             log.close();
         }

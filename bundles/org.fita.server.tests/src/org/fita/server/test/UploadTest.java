@@ -409,4 +409,61 @@ class UploadTest {
             assertArrayEquals(file, download(c, token, "restart.bin"));
         }
     }
+
+    @Test
+    void afterAMachineRestartOnlyBlocksSyncedToDiskCountAsHeld() throws Exception {
+        int bs = 1 << 20;
+        byte[] file = TestFiles.random(80 * bs, 80);
+        String token;
+        try (StepClient c = fixture.client()) {
+            token = c.call(fita(Requests.login("u1", org.fita.server.auth.Authenticator.md5Hex("u1")))).token();
+            JsonObject save = fita(Requests.fileSave(token, "durable.bin", file.length));
+            save.addProperty(Fields.BLOCK_SIZE, bs);
+            c.call(save);
+            for (long i = 0; i < 70; i++) {
+                assertEquals(200, c.call(Requests.upload(token, "durable.bin", i), TestFiles.block(file, bs, i)).status());
+            }
+        }
+        java.nio.file.Path journal;
+        try (java.util.stream.Stream<java.nio.file.Path> all = java.nio.file.Files.walk(fixture.root)) {
+            journal = all.filter(p -> p.toString().endsWith(".journal")).findFirst().orElseThrow();
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!java.nio.file.Files.readString(journal).contains("\nsync ") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        java.nio.file.Path root = fixture.stopKeepingRoot();
+        List<String> lines = java.nio.file.Files.readAllLines(journal);
+        long synced = lines.stream().filter(l -> l.startsWith("sync ")).mapToLong(l -> Long.parseLong(l.substring(5)))
+                .max().orElseThrow(() -> new AssertionError("no sync checkpoint after 64 MiB: " + lines.size()));
+        assertTrue(synced >= 64 && synced <= 70, "checkpoint covers " + synced);
+
+        // Same machine, new process: every journaled block is still held.
+        fixture = ServerFixture.startOn(root, b -> b);
+        try (StepClient c = fixture.client()) {
+            JsonObject resume = fita(Requests.fileSave(token, "durable.bin", file.length));
+            resume.addProperty(Fields.BLOCK_SIZE, bs);
+            resume.addProperty(Fields.RESUME, true);
+            assertEquals(70, c.call(resume).integer(Fields.RECEIVED_COUNT).orElseThrow());
+        }
+        // As if the machine had restarted: only the checkpointed blocks are trusted.
+        root = fixture.stopKeepingRoot();
+        lines.set(0, lines.get(0).replaceFirst("\"boot_id\": \"[^\"]*\"", "\"boot_id\": \"an-earlier-boot\""));
+        java.nio.file.Files.write(journal, lines);
+        fixture = ServerFixture.startOn(root, b -> b);
+        try (StepClient c = fixture.client()) {
+            JsonObject resume = fita(Requests.fileSave(token, "durable.bin", file.length));
+            resume.addProperty(Fields.BLOCK_SIZE, bs);
+            resume.addProperty(Fields.RESUME, true);
+            StepMessage plan = c.call(resume);
+            assertEquals(synced, plan.integer(Fields.RECEIVED_COUNT).orElseThrow());
+            BitSet held = BitSet.valueOf(Base64.getDecoder().decode(plan.string(Fields.RECEIVED_BITMAP).orElseThrow()));
+            String md5 = null;
+            for (int i = held.nextClearBit(0); i < 80; i = held.nextClearBit(i + 1)) {
+                md5 = c.call(Requests.upload(token, "durable.bin", i), TestFiles.block(file, bs, i)).string(Fields.MD5)
+                        .orElse(md5);
+            }
+            assertEquals(TestFiles.md5(file), md5);
+        }
+    }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ public final class AccountStore {
     private JsonObject cached = new JsonObject();
     private FileTime cachedTime;
     private long cachedSize = -1;
+    private Object cachedIdentity;
 
     public AccountStore(Path root, PasswordHasher hasher) {
         this.file = root.resolve(FILE_NAME);
@@ -122,12 +124,17 @@ public final class AccountStore {
         if (!Files.exists(file)) {
             return new JsonObject();
         }
-        FileTime time = Files.getLastModifiedTime(file);
-        long size = Files.size(file);
-        if (!time.equals(cachedTime) || size != cachedSize) {
+        // Every change renames a new file into place, so the file key (inode) tells changes apart
+        // even when time and size are the same.
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        FileTime time = attributes.lastModifiedTime();
+        long size = attributes.size();
+        Object identity = attributes.fileKey();
+        if (!time.equals(cachedTime) || size != cachedSize || !java.util.Objects.equals(identity, cachedIdentity)) {
             cached = readFile().getAsJsonObject("users");
             cachedTime = time;
             cachedSize = size;
+            cachedIdentity = identity;
         }
         return cached;
     }

@@ -260,14 +260,26 @@ public final class LocalBlobStore implements BlobStore {
                 throw new IOException("the journal does not match its part file");
             }
             long total = Blocks.totalBlocks(size, blockSize);
-            BitSet received = new BitSet();
+            List<Long> entries = new ArrayList<>();
+            long durable = 0;
             String line;
             while ((line = reader.readLine()) != null) {
                 // A line cut short by a crash has no newline; readLine still returns it, so check it parses.
-                if (line.isEmpty() || line.length() > 19 || !line.chars().allMatch(Character::isDigit)) {
-                    continue;
+                if (line.startsWith("sync ") && isDecimal(line.substring(5))) {
+                    durable = Math.max(durable, Long.parseLong(line.substring(5)));
+                } else if (isDecimal(line)) {
+                    entries.add(Long.parseLong(line));
                 }
-                long index = Long.parseLong(line);
+            }
+            String bootId = plan.string("boot_id").orElse("");
+            boolean sameBoot = bootId.equals(BootId.current()) || BootId.current().isEmpty();
+            int trusted = sameBoot ? entries.size() : (int) Math.min(durable, entries.size());
+            if (trusted < entries.size()) {
+                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries.size() - trusted)
+                        + " of its blocks may not have reached the disk and will be asked for again.");
+            }
+            BitSet received = new BitSet();
+            for (long index : entries.subList(0, trusted)) {
                 if (index < total) {
                     received.set((int) index);
                 }
@@ -280,6 +292,10 @@ public final class LocalBlobStore implements BlobStore {
             Files.deleteIfExists(part);
             return null;
         }
+    }
+
+    private static boolean isDecimal(String s) {
+        return !s.isEmpty() && s.length() <= 19 && s.chars().allMatch(Character::isDigit);
     }
 
     @Override

@@ -20,7 +20,10 @@ import org.fita.protocol.Blocks;
 /**
  * An unfinished upload on the local disk: the bytes in {@code <name>.part}, pre-sized to the file's
  * length, and the held blocks in {@code <name>.journal}, one decimal index per line after a JSON
- * header line. A torn last line (a crash mid-append) is ignored on restore.
+ * header line, with {@code sync N} checkpoints. A block is journaled after its bytes are written, so
+ * after a process crash every line is true (the kernel still has the bytes); after the machine
+ * itself restarted (another boot id), only the first N lines of the last checkpoint are trusted.
+ * A torn last line (a crash mid-append) is ignored on restore.
  *
  * <p>Blocks of distinct indices are written concurrently with positional writes. The MD5 is
  * computed on a hasher thread as the held prefix grows (reading back from the page cache), so
@@ -59,6 +62,8 @@ final class LocalUpload implements UploadSession {
     private final MessageDigest md5;
     private volatile long hashedBlocks;
     private long unsyncedBytes;
+    /** Block lines in the journal; a sync checkpoint names how many of them are durable. */
+    private long journalEntries;
 
     LocalUpload(LocalBlobStore.UserSpace space, Executor hashers, String key, String name, long size, int blockSize,
             BitSet received, Path part, Path journalPath) {
@@ -81,6 +86,7 @@ final class LocalUpload implements UploadSession {
         h.addProperty("key", key);
         h.addProperty("size", size);
         h.addProperty("block_size", blockSize);
+        h.addProperty("boot_id", BootId.current());
         return org.fita.protocol.StepJson.toText(h) + "\n";
     }
 
@@ -171,6 +177,7 @@ final class LocalUpload implements UploadSession {
             if (!received.get(bit)) {
                 try {
                     journal.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
+                    journalEntries++;
                 } catch (IOException e) {
                     throw DiskErrors.classify(e, "recording block " + index + " of \"" + key + "\"");
                 }
@@ -317,11 +324,32 @@ final class LocalUpload implements UploadSession {
             hashedBlocks = block + 1;
             unsyncedBytes += length;
             if (unsyncedBytes >= SYNC_EVERY) {
-                // Flush as we go, so that completion syncs only the tail instead of the whole file.
-                channel.force(false);
+                checkpoint(channel);
                 unsyncedBytes = 0;
             }
         }
+    }
+
+    /**
+     * Syncs the bytes written so far, then appends {@code sync N}: the first N block lines are
+     * durable. Flushing as we go also leaves completion only the tail to sync. A block recorded
+     * while the sync runs is not covered, which is why N is counted before it starts.
+     */
+    private void checkpoint(FileChannel channel) throws IOException {
+        long covered;
+        synchronized (lock) {
+            covered = journalEntries;
+        }
+        channel.force(false);
+        FileChannel log;
+        synchronized (lock) {
+            if (state != State.OPEN || journal == null) {
+                return;
+            }
+            log = journal;
+            log.write(ByteBuffer.wrap(("sync " + covered + "\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+        log.force(false);
     }
 
     /** Verifies, makes durable and publishes the file. Runs once, on the thread of the last block. */
