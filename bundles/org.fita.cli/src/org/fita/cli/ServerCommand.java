@@ -58,7 +58,7 @@ public final class ServerCommand implements Callable<Integer> {
                     + " accounts: the users of 'fita-server user' (default: ${DEFAULT-VALUE}).")
     private AuthMode authMode;
 
-    @Option(names = "--classic-only", description = "Turn every FiTA extension off and behave exactly like a classic STEP server.")
+    @Option(names = "--classic-only", description = "Turn every FiTA extension off: clients see a classic STEP server (the security fixes stay on).")
     private boolean classicOnly;
 
     @Option(names = "--max-connections", paramLabel = "N", description = "Connections served at once (default: ${DEFAULT-VALUE}).")

@@ -160,6 +160,22 @@ public final class Connection implements Runnable {
         }
         writer.writeStart(json, block.length());
         OutputStream out = writer.binaryOut();
+        forEachChunk(reader, block, (bytes, n) -> out.write(bytes, 0, n));
+        return block.length();
+    }
+
+    private long crc(BlobReader reader, Reply.Block block) throws IOException {
+        CRC32C crc = new CRC32C();
+        forEachChunk(reader, block, (bytes, n) -> crc.update(bytes, 0, n));
+        return crc.getValue();
+    }
+
+    private interface ChunkSink {
+        void accept(byte[] bytes, int length) throws IOException;
+    }
+
+    /** Reads the block through the connection's chunk buffer, one chunk at a time. */
+    private void forEachChunk(BlobReader reader, Reply.Block block, ChunkSink sink) throws IOException {
         long done = 0;
         while (done < block.length()) {
             int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,
@@ -168,25 +184,9 @@ public final class Connection implements Runnable {
                 // The file shrank under us: nothing valid can follow on this connection.
                 throw new IOException("The stored file \"" + block.file().key() + "\" ended early.");
             }
-            out.write(chunk, 0, n);
+            sink.accept(chunk, n);
             done += n;
         }
-        return done;
-    }
-
-    private long crc(BlobReader reader, Reply.Block block) throws IOException {
-        CRC32C crc = new CRC32C();
-        long done = 0;
-        while (done < block.length()) {
-            int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,
-                    (int) Math.min(chunk.length, block.length() - done)));
-            if (n < 0) {
-                throw new IOException("The stored file \"" + block.file().key() + "\" ended early.");
-            }
-            crc.update(chunk, 0, n);
-            done += n;
-        }
-        return crc.getValue();
     }
 
     /** Keeps the last downloaded file open: clients fetch its blocks one after another. */

@@ -224,12 +224,9 @@ public final class RequestHandler {
                         .with(Fields.KEY, key).build(), user);
             }
             case GET -> {
-                if (!m.has(Fields.KEY)) {
-                    return reply(op, type, Status.FIELD_MISSING, "Field \"key\" is missing for DATA GET.", user);
-                }
-                Optional<Reply> bad = badKey(op, type, m, user);
-                if (bad.isPresent()) {
-                    return bad.get();
+                Optional<Reply> refused = keyRefusal(op, type, m, user, "Field \"key\" is missing for DATA GET.");
+                if (refused.isPresent()) {
+                    return refused.get();
                 }
                 Optional<JsonObject> stored = store.getData(user, m.key());
                 if (stored.isEmpty()) {
@@ -246,12 +243,9 @@ public final class RequestHandler {
                 return Reply.of(out, user);
             }
             case DELETE -> {
-                if (!m.has(Fields.KEY)) {
-                    return reply(op, type, Status.FIELD_MISSING, "Field \"key\" is missing for DATA delete.", user);
-                }
-                Optional<Reply> bad = badKey(op, type, m, user);
-                if (bad.isPresent()) {
-                    return bad.get();
+                Optional<Reply> refused = keyRefusal(op, type, m, user, "Field \"key\" is missing for DATA delete.");
+                if (refused.isPresent()) {
+                    return refused.get();
                 }
                 if (!store.deleteData(user, m.key())) {
                     return reply(op, type, Status.NOT_FOUND, "The \"key\" " + m.key() + " is not existing.", user);
@@ -264,6 +258,18 @@ public final class RequestHandler {
                         + " is not allowed for type DATA; use SAVE, GET or DELETE.", user);
             }
         }
+    }
+
+    /**
+     * The reply refusing a request whose key is missing ({@code missingMessage}, status 410) or
+     * unusable (411), if it is.
+     */
+    private static Optional<Reply> keyRefusal(Operation op, MessageType type, StepMessage m, String user,
+            String missingMessage) {
+        if (!m.has(Fields.KEY)) {
+            return Optional.of(reply(op, type, Status.FIELD_MISSING, missingMessage, user));
+        }
+        return badKey(op, type, m, user);
     }
 
     /** A reply refusing the request's key, if it is not a string or breaks the key rules. */
@@ -361,12 +367,9 @@ public final class RequestHandler {
     private Reply upload(StepMessage m, IncomingFrame frame, String user) throws IOException {
         Operation op = Operation.UPLOAD;
         MessageType type = MessageType.FILE;
-        if (!m.has(Fields.KEY)) {
-            return reply(op, type, Status.FIELD_MISSING, "Field \"key\" is missing for FILE uploading.", user);
-        }
-        Optional<Reply> bad = badKey(op, type, m, user);
-        if (bad.isPresent()) {
-            return bad.get();
+        Optional<Reply> refused = keyRefusal(op, type, m, user, "Field \"key\" is missing for FILE uploading.");
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String key = m.key();
         if (store.stat(user, key).isPresent()) {
@@ -434,12 +437,9 @@ public final class RequestHandler {
     private Reply fileGet(StepMessage m, String user) throws IOException {
         Operation op = Operation.GET;
         MessageType type = MessageType.FILE;
-        if (!m.has(Fields.KEY)) {
-            return reply(op, type, Status.FIELD_MISSING, "Field \"key\" is missing for FILE GET.", user);
-        }
-        Optional<Reply> bad = badKey(op, type, m, user);
-        if (bad.isPresent()) {
-            return bad.get();
+        Optional<Reply> refused = keyRefusal(op, type, m, user, "Field \"key\" is missing for FILE GET.");
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String key = m.key();
         Optional<StoredFile> file = store.stat(user, key);
@@ -465,12 +465,9 @@ public final class RequestHandler {
         // The reference labels every DOWNLOAD error "GET" (STEP-PROTOCOL B7); classic clients may match it.
         Operation errOp = Operation.GET;
         MessageType type = MessageType.FILE;
-        if (!m.has(Fields.KEY)) {
-            return reply(errOp, type, Status.FIELD_MISSING, "Field \"key\" is missing for FILE downloading.", user);
-        }
-        Optional<Reply> bad = badKey(errOp, type, m, user);
-        if (bad.isPresent()) {
-            return bad.get();
+        Optional<Reply> refused = keyRefusal(errOp, type, m, user, "Field \"key\" is missing for FILE downloading.");
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String key = m.key();
         Optional<StoredFile> file = store.stat(user, key);
@@ -515,12 +512,9 @@ public final class RequestHandler {
         // Every FILE DELETE reply says "GET" in the reference (STEP-PROTOCOL B7); classic clients may match it.
         Operation op = Operation.GET;
         MessageType type = MessageType.FILE;
-        if (!m.has(Fields.KEY)) {
-            return reply(op, type, Status.FIELD_MISSING, "Field \"key\" is missing for FILE delete.", user);
-        }
-        Optional<Reply> bad = badKey(op, type, m, user);
-        if (bad.isPresent()) {
-            return bad.get();
+        Optional<Reply> refused = keyRefusal(op, type, m, user, "Field \"key\" is missing for FILE delete.");
+        if (refused.isPresent()) {
+            return refused.get();
         }
         String key = m.key();
         if (store.deleteFile(user, key)) {
