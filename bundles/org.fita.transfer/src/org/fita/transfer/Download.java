@@ -1,0 +1,385 @@
+package org.fita.transfer;
+
+import com.google.gson.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
+import org.fita.protocol.Blocks;
+import org.fita.protocol.Extensions;
+import org.fita.protocol.Fields;
+import org.fita.protocol.FrameReader.IncomingFrame;
+import org.fita.protocol.Requests;
+import org.fita.protocol.StepJson;
+import org.fita.protocol.StepMessage;
+import org.fita.transfer.StepException.CancelledException;
+import org.fita.transfer.StepException.LocalFileException;
+import org.fita.transfer.StepException.VerificationException;
+
+/**
+ * One download, into {@code NAME.part} beside the target, with the received blocks listed in
+ * {@code NAME.part.fita} (a JSON header line, then one index per line), so that an interrupted
+ * download continues where it stopped. Lanes fetch blocks in parallel and write them in place; the
+ * MD5 is computed as the received prefix grows. Once it equals the server's, the part file is
+ * synced and renamed to the target.
+ */
+final class Download {
+    private static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
+    private static final long ADAPT_EVERY_MILLIS = 250;
+
+    private final StepSession session;
+    private final Transfer transfer;
+    private final TransferOptions options;
+    private final ExecutorService workers;
+    private final Capabilities caps;
+    private final String key;
+    private final Path target;
+    private final Path part;
+    private final Path state;
+
+    private final Object lock = new Object();
+    private BitSet held;
+    private long nextToClaim;
+    private long hashedBlocks;
+    private FileChannel partChannel;
+    private FileChannel stateChannel;
+
+    Download(StepSession session, Transfer transfer, TransferOptions options, ExecutorService workers) {
+        this.session = session;
+        this.transfer = transfer;
+        this.options = options;
+        this.workers = workers;
+        this.caps = session.capabilities();
+        this.key = transfer.info().key();
+        this.target = transfer.info().localPath().toAbsolutePath();
+        this.part = target.resolveSibling(target.getFileName() + ".part");
+        this.state = target.resolveSibling(target.getFileName() + ".part.fita");
+    }
+
+    void run() {
+        long started = System.nanoTime();
+        try {
+            transfer.complete(download(started));
+        } catch (StepException e) {
+            transfer.fail(e);
+        } catch (RuntimeException e) {
+            transfer.fail(new StepException("The download of \"" + key + "\" failed unexpectedly: " + e, -1, e));
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private int requestedBlockSize() {
+        return caps.blockSize(options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
+    }
+
+    private TransferResult download(long started) throws StepException {
+        if (Files.exists(target) && !options.overwrite()) {
+            throw new LocalFileException(target + " already exists. Use --overwrite to replace it.", null);
+        }
+        JsonObject get = Requests.fileGet(session.token(), key);
+        if (caps.isFita()) {
+            get.addProperty(Fields.BLOCK_SIZE, requestedBlockSize());
+        }
+        StepMessage plan = session.control(get, "Planning the download of \"" + key + "\"");
+        long size = plan.integer(Fields.SIZE).orElse(0);
+        int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
+        long total = Blocks.totalBlocks(size, blockSize);
+        String serverMd5 = plan.string(Fields.MD5).orElse("");
+        TransferJournal journal = session.journal();
+        String journalId = TransferJournal.idOf(TransferInfo.Direction.DOWNLOAD, session.address(), session.username(),
+                key, target);
+        long heldBytes;
+        try {
+            Files.createDirectories(target.getParent());
+            heldBytes = openPart(size, blockSize, serverMd5);
+            if (journal != null) {
+                journal.record(new TransferJournal.Entry(journalId, TransferInfo.Direction.DOWNLOAD,
+                        session.address().toString(), session.username(), key, target.toString(), -1, -1, blockSize,
+                        System.currentTimeMillis()));
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("Cannot write beside " + target + ": " + e.getMessage(), e);
+        }
+        transfer.emit(new TransferEvent.Started(transfer.info(), size, heldBytes));
+        ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
+        Parallelism parallelism = new Parallelism(options, caps);
+        MessageDigest md5 = newMd5();
+        AtomicReference<StepException> failure = new AtomicReference<>();
+        List<Future<?>> lanes = new ArrayList<>();
+        Runnable lane = () -> runLane(size, blockSize, total, parallelism, meter, failure);
+        for (int i = 0; i < parallelism.lanes(); i++) {
+            lanes.add(workers.submit(lane));
+        }
+        meter.parallelism(lanes.size(), parallelism.window());
+        try {
+            long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
+            // This thread hashes the received prefix while the lanes fetch.
+            while (true) {
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                if (transfer.isCancelled()) {
+                    throw new CancelledException("The download of \"" + key + "\" was cancelled.");
+                }
+                long block;
+                synchronized (lock) {
+                    if (hashedBlocks == total) {
+                        break;
+                    }
+                    if (!held.get((int) hashedBlocks)) {
+                        lock.wait(50);
+                        block = -1;
+                    } else {
+                        block = hashedBlocks;
+                    }
+                }
+                if (block >= 0) {
+                    hashBlock(md5, block, size, blockSize);
+                    synchronized (lock) {
+                        hashedBlocks = block + 1;
+                    }
+                }
+                if (System.currentTimeMillis() >= nextAdapt) {
+                    nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
+                    if (parallelism.observe(meter.bytesPerSecond())) {
+                        lanes.add(workers.submit(lane));
+                    }
+                    meter.parallelism(lanes.size(), parallelism.window());
+                }
+            }
+            for (Future<?> f : lanes) {
+                f.get();
+            }
+            if (failure.get() != null) {
+                throw failure.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new CancelledException("Interrupted."));
+            throw failure.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new StepException("A download lane failed: " + e.getCause(), -1, e.getCause());
+        } catch (StepException e) {
+            failure.compareAndSet(null, e);
+            throw e;
+        } catch (IOException e) {
+            LocalFileException error = new LocalFileException("Reading back " + part + " failed: " + e.getMessage(), e);
+            failure.compareAndSet(null, error);
+            throw error;
+        }
+        String localMd5 = HexFormat.of().formatHex(md5.digest());
+        try {
+            if (!localMd5.equalsIgnoreCase(serverMd5)) {
+                closeQuietly();
+                Files.deleteIfExists(part);
+                Files.deleteIfExists(state);
+                throw new VerificationException("The download of \"" + key + "\" does not verify: the server's MD5 is "
+                        + serverMd5 + " but the bytes received have " + localMd5 + ". The partial file was removed; "
+                        + "download again.");
+            }
+            partChannel.force(true);
+            closeQuietly();
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Files.deleteIfExists(state);
+            if (journal != null) {
+                journal.remove(journalId);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("Cannot finish " + target + ": " + e.getMessage(), e);
+        }
+        return new TransferResult(key, target, size, localMd5, size - heldBytes,
+                Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    /** Opens the part file, keeping what an earlier run of the same download received. */
+    private long openPart(long size, int blockSize, String md5) throws IOException {
+        String header = header(size, blockSize, md5);
+        BitSet kept = new BitSet();
+        if (Files.exists(part) && Files.exists(state) && Files.size(part) == size) {
+            try (BufferedReader reader = Files.newBufferedReader(state, StandardCharsets.UTF_8)) {
+                if (header.equals(reader.readLine() + "\n")) {
+                    String line;
+                    while ((line = reader.readLine()) != null) {
+                        if (!line.isEmpty() && line.length() < 19 && line.chars().allMatch(Character::isDigit)) {
+                            kept.set(Integer.parseInt(line));
+                        }
+                    }
+                }
+            }
+        }
+        if (kept.isEmpty()) {
+            try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
+                f.setLength(0);
+                f.setLength(size);
+            }
+            Files.writeString(state, header, StandardCharsets.UTF_8);
+        }
+        held = kept;
+        partChannel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        stateChannel = FileChannel.open(state, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        long bytes = 0;
+        for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+            bytes += Blocks.length(size, blockSize, i);
+        }
+        return bytes;
+    }
+
+    private String header(long size, int blockSize, String md5) {
+        JsonObject h = new JsonObject();
+        h.addProperty("server", session.address().toString());
+        h.addProperty("key", key);
+        h.addProperty("size", size);
+        h.addProperty("block_size", blockSize);
+        h.addProperty("md5", md5);
+        return StepJson.toText(h) + "\n";
+    }
+
+    /** The next block nobody holds or fetches yet, in order; -1 when none is left. */
+    private long claim(long total) {
+        synchronized (lock) {
+            while (nextToClaim < total && held.get((int) nextToClaim)) {
+                nextToClaim++;
+            }
+            return nextToClaim < total ? nextToClaim++ : -1;
+        }
+    }
+
+    private void runLane(long size, int blockSize, long total, Parallelism parallelism, ProgressMeter meter,
+            AtomicReference<StepException> failure) {
+        boolean fita = caps.isFita();
+        boolean crc = caps.has(Extensions.BLOCK_CRC32C);
+        ArrayDeque<Long> inFlight = new ArrayDeque<>();
+        byte[] buffer = new byte[blockSize];
+        int maxWindow = Math.max(1, MAX_IN_FLIGHT_BYTES / blockSize / Math.max(1, parallelism.lanes()));
+        try (StepConnection connection = session.openConnection()) {
+            Throttle throttle = new Throttle(options.bandwidthLimit());
+            while (failure.get() == null) {
+                int window = Math.min(maxWindow, parallelism.window());
+                while (inFlight.size() < window) {
+                    transfer.checkpoint();
+                    long index = claim(total);
+                    if (index < 0) {
+                        break;
+                    }
+                    JsonObject request = Requests.download(session.token(), key, index);
+                    if (fita) {
+                        Requests.fita(request).addProperty(Fields.BLOCK_SIZE, blockSize);
+                        if (crc) {
+                            request.addProperty(Fields.WANT_CRC32C, true);
+                        }
+                    }
+                    connection.send(request);
+                    inFlight.add(index);
+                }
+                if (inFlight.isEmpty()) {
+                    return;
+                }
+                long index = inFlight.poll();
+                IncomingFrame frame = connection.receiveFrame();
+                StepMessage reply = frame.message();
+                if (!reply.isOk()) {
+                    throw StepException.fromReply(reply, "Downloading block " + index + " of \"" + key + "\"");
+                }
+                int length = connection.readPayload(frame, buffer);
+                if (length != Blocks.length(size, blockSize, index)) {
+                    throw new StepException("The server sent " + length + " bytes for block " + index + " of \"" + key
+                            + "\" instead of " + Blocks.length(size, blockSize, index) + ".");
+                }
+                if (crc && reply.has(Fields.BLOCK_CRC32C)) {
+                    CRC32C sum = new CRC32C();
+                    sum.update(buffer, 0, length);
+                    if (!String.format("%08x", sum.getValue()).equalsIgnoreCase(reply.string(Fields.BLOCK_CRC32C).orElse(""))) {
+                        throw new VerificationException("Block " + index + " of \"" + key
+                                + "\" arrived damaged (its CRC-32C does not match). Download again to continue.");
+                    }
+                }
+                throttle.pass(length);
+                store(index, buffer, length, blockSize);
+                meter.add(length);
+            }
+        } catch (StepException e) {
+            failure.compareAndSet(null, e);
+        } catch (IOException e) {
+            failure.compareAndSet(null, new LocalFileException("Writing " + part + " failed: " + e.getMessage()
+                    + ". Is the disk full? The download continues from here when run again.", e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new CancelledException("Interrupted."));
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, new StepException("The download of \"" + key + "\" failed: " + e, -1, e));
+        }
+    }
+
+    /** Writes a block in place, then records it as held; the hashing thread is woken. */
+    private void store(long index, byte[] buffer, int length, int blockSize) throws IOException {
+        ByteBuffer data = ByteBuffer.wrap(buffer, 0, length);
+        long position = index * blockSize;
+        while (data.hasRemaining()) {
+            partChannel.write(data, position + data.position());
+        }
+        synchronized (lock) {
+            stateChannel.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
+            held.set((int) index);
+            lock.notifyAll();
+        }
+    }
+
+    private void hashBlock(MessageDigest md5, long block, long size, int blockSize) throws IOException {
+        int length = Blocks.length(size, blockSize, block);
+        ByteBuffer buffer = ByteBuffer.allocate(Math.min(length, 1 << 20));
+        long position = block * blockSize;
+        long end = position + length;
+        while (position < end) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+            int n = partChannel.read(buffer, position);
+            if (n < 0) {
+                throw new IOException("the part file is shorter than planned");
+            }
+            md5.update(buffer.array(), 0, n);
+            position += n;
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
+        }
+    }
+
+    private void closeQuietly() {
+        for (FileChannel c : new FileChannel[] {partChannel, stateChannel}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException ignored) {
+                    // Closing after the outcome is decided.
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package org.fita.transfer;
+
+import org.fita.protocol.StepMessage;
+
+/**
+ * A failure of a STEP operation, with a message fit to show a person: what went wrong and, where
+ * there is one, what to do. Subclasses tell the kinds apart; {@link #status()} is the server's
+ * status code when the server refused, else -1.
+ */
+public class StepException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final int status;
+
+    public StepException(String message) {
+        this(message, -1, null);
+    }
+
+    public StepException(String message, int status, Throwable cause) {
+        super(message, cause);
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    /** The exception for a refusing reply, by its status; {@code what} names the operation for the message. */
+    public static StepException fromReply(StepMessage reply, String what) {
+        int status = reply.status();
+        String message = what + ": the server answered " + status + " \"" + reply.statusMessage() + "\"";
+        return switch (status) {
+            case 401 -> new AuthenticationException(what + " failed: wrong username or password (server: \""
+                    + reply.statusMessage() + "\").", status);
+            case 403 -> new TokenRejectedException(message + ". Log in again.", status);
+            case 402 -> new KeyExistsException(message + ".", status);
+            case 404 -> new NotFoundException(message + ".", status);
+            default -> new RemoteException(message + ".", status);
+        };
+    }
+
+    /** The password or username was refused. */
+    public static final class AuthenticationException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public AuthenticationException(String message, int status) {
+            super(message, status, null);
+        }
+    }
+
+    /** The token was refused: expired, revoked or from another server. */
+    public static final class TokenRejectedException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        TokenRejectedException(String message, int status) {
+            super(message, status, null);
+        }
+    }
+
+    /** The key already names a finished file (or record). */
+    public static final class KeyExistsException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        KeyExistsException(String message, int status) {
+            super(message, status, null);
+        }
+    }
+
+    /** No such key, or not completely uploaded. */
+    public static final class NotFoundException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        NotFoundException(String message, int status) {
+            super(message, status, null);
+        }
+    }
+
+    /** Any other refusal by the server. */
+    public static final class RemoteException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        RemoteException(String message, int status) {
+            super(message, status, null);
+        }
+    }
+
+    /** The network failed: refused, reset, timed out or closed. */
+    public static final class ConnectionException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public ConnectionException(String message, Throwable cause) {
+            super(message, -1, cause);
+        }
+    }
+
+    /** The transferred bytes do not have the MD5 they should: the result is not trustworthy. */
+    public static final class VerificationException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public VerificationException(String message) {
+            super(message, -1, null);
+        }
+    }
+
+    /** The server has no such feature (a classic server has no LIST, for example). */
+    public static final class UnsupportedException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public UnsupportedException(String message) {
+            super(message, -1, null);
+        }
+    }
+
+    /** A local file could not be read or written. */
+    public static final class LocalFileException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public LocalFileException(String message, Throwable cause) {
+            super(message, -1, cause);
+        }
+    }
+
+    /** The transfer was cancelled. */
+    public static final class CancelledException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public CancelledException(String message) {
+            super(message, -1, null);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package org.fita.transfer;
+
+/** Keeps one connection under a byte rate by sleeping before a block when it is ahead. */
+final class Throttle {
+    private final long bytesPerSecond;
+    private final long start = System.nanoTime();
+    private long passed;
+
+    Throttle(long bytesPerSecond) {
+        this.bytesPerSecond = bytesPerSecond;
+    }
+
+    void pass(long bytes) throws InterruptedException {
+        if (bytesPerSecond <= 0) {
+            return;
+        }
+        passed += bytes;
+        long dueNanos = (long) (passed * 1e9 / bytesPerSecond);
+        long aheadMillis = (dueNanos - (System.nanoTime() - start)) / 1_000_000;
+        if (aheadMillis > 0) {
+            Thread.sleep(aheadMillis);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package org.fita.transfer;
+
+/**
+ * How a transfer runs. By default parallelism adapts: it starts small and grows while throughput
+ * improves; a fixed number of connections or requests in flight overrides that.
+ *
+ * @param connections    connections to use, or 0 to adapt
+ * @param window         requests in flight per connection, or 0 to adapt (1 against a classic server)
+ * @param blockSize      block size to ask a FiTA server for, or 0 for the default (1 MiB)
+ * @param overwrite      replace an existing remote key (upload) or local file (download)
+ * @param bandwidthLimit bytes per second, or 0 for no limit
+ */
+public record TransferOptions(int connections, int window, int blockSize, boolean overwrite, long bandwidthLimit) {
+    public static final TransferOptions DEFAULTS = new TransferOptions(0, 0, 0, false, 0);
+    public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
+    public static final int MAX_CONNECTIONS = 8;
+    public static final int MAX_WINDOW = 32;
+
+    public TransferOptions {
+        if (connections < 0 || connections > 64) {
+            throw new IllegalArgumentException("connections must be within 0..64, not " + connections + ".");
+        }
+        if (window < 0 || window > 256) {
+            throw new IllegalArgumentException("window must be within 0..256, not " + window + ".");
+        }
+        if (blockSize < 0 || bandwidthLimit < 0) {
+            throw new IllegalArgumentException("block size and bandwidth limit must not be negative.");
+        }
+    }
+
+    public TransferOptions withOverwrite(boolean value) {
+        return new TransferOptions(connections, window, blockSize, value, bandwidthLimit);
+    }
+
+    public boolean adaptive() {
+        return connections == 0 || window == 0;
+    }
+}

@@ -1,0 +1,380 @@
+package org.fita.transfer;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.BitSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
+import org.fita.protocol.Blocks;
+import org.fita.protocol.Extensions;
+import org.fita.protocol.Fields;
+import org.fita.protocol.Requests;
+import org.fita.protocol.Status;
+import org.fita.protocol.StepMessage;
+import org.fita.transfer.StepException.CancelledException;
+import org.fita.transfer.StepException.KeyExistsException;
+import org.fita.transfer.StepException.LocalFileException;
+import org.fita.transfer.StepException.VerificationException;
+
+/**
+ * One upload. The file is read once, in order, by this thread, which feeds the MD5 and a bounded
+ * queue of blocks; connection lanes take blocks from the queue and send them, pipelined where the
+ * server allows. Memory is a fixed number of block buffers, whatever the file's size. The MD5 the
+ * server reports on the completing block must equal the local one.
+ */
+final class Upload {
+    private static final int MAX_BUFFERED_BYTES = 64 << 20;
+    private static final int MAX_CRC_RETRIES = 3;
+    private static final long ADAPT_EVERY_MILLIS = 250;
+
+    private final StepSession session;
+    private final Transfer transfer;
+    private final TransferOptions options;
+    private final ExecutorService workers;
+    private final Capabilities caps;
+    private final String key;
+    private final Path file;
+
+    private record Block(long index, byte[] buffer, int length) {
+    }
+
+    private static final Block END = new Block(-1, null, 0);
+
+    Upload(StepSession session, Transfer transfer, TransferOptions options, ExecutorService workers) {
+        this.session = session;
+        this.transfer = transfer;
+        this.options = options;
+        this.workers = workers;
+        this.caps = session.capabilities();
+        this.key = transfer.info().key();
+        this.file = transfer.info().localPath();
+    }
+
+    void run() {
+        long started = System.nanoTime();
+        try {
+            transfer.complete(upload(started));
+        } catch (StepException e) {
+            transfer.fail(e);
+        } catch (RuntimeException e) {
+            transfer.fail(new StepException("The upload of " + file + " failed unexpectedly: " + e, -1, e));
+        }
+    }
+
+    private TransferResult upload(long started) throws StepException {
+        long size;
+        long modified;
+        try {
+            size = Files.size(file);
+            modified = Files.getLastModifiedTime(file).toMillis();
+        } catch (NoSuchFileException e) {
+            throw new LocalFileException("The file " + file + " does not exist.", e);
+        } catch (IOException e) {
+            throw new LocalFileException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (size > caps.maxFileSize()) {
+            throw new StepException("The file " + file + " is " + size + " bytes; the server accepts at most "
+                    + caps.maxFileSize() + ".");
+        }
+        TransferJournal journal = session.journal();
+        String journalId = TransferJournal.idOf(TransferInfo.Direction.UPLOAD, session.address(), session.username(),
+                key, file);
+        int wantedBlock = caps.blockSize(options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
+        // Resume only the same file: same size and modification time as when the upload began.
+        boolean resume = journal != null && journal.find(journalId)
+                .filter(e -> e.size() == size && e.modified() == modified).isPresent();
+
+        StepMessage plan = requestPlan(size, wantedBlock, resume);
+        int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
+        long total = plan.integer(Fields.TOTAL_BLOCK).orElse(Blocks.totalBlocks(size, blockSize));
+        BitSet held = plan.string(Fields.RECEIVED_BITMAP).map(b -> BitSet.valueOf(Base64.getDecoder().decode(b)))
+                .orElseGet(BitSet::new);
+        if (total == 0) {
+            String md5 = plan.string(Fields.MD5).orElse("d41d8cd98f00b204e9800998ecf8427e");
+            return verified(size, md5, md5ofEmpty(), 0, started);
+        }
+        if (journal != null) {
+            try {
+                journal.record(new TransferJournal.Entry(journalId, TransferInfo.Direction.UPLOAD,
+                        session.address().toString(), session.username(), key, file.toAbsolutePath().toString(), size,
+                        modified, blockSize, System.currentTimeMillis()));
+            } catch (IOException e) {
+                throw new LocalFileException("Cannot write the transfer journal: " + e.getMessage(), e);
+            }
+        }
+        long heldBytes = 0;
+        for (int i = held.nextSetBit(0); i >= 0 && i < total; i = held.nextSetBit(i + 1)) {
+            heldBytes += Blocks.length(size, blockSize, i);
+        }
+        transfer.emit(new TransferEvent.Started(transfer.info(), size, heldBytes));
+        ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
+        Parallelism parallelism = new Parallelism(options, caps);
+
+        int buffers = Math.max(4, Math.min(32, MAX_BUFFERED_BYTES / blockSize));
+        BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
+        BlockingQueue<Block> queue = new ArrayBlockingQueue<>(buffers);
+        for (int i = 0; i < buffers; i++) {
+            pool.add(new byte[blockSize]);
+        }
+        AtomicReference<String> remoteMd5 = new AtomicReference<>();
+        AtomicReference<StepException> failure = new AtomicReference<>();
+        List<Future<?>> lanes = new ArrayList<>();
+        Runnable lane = () -> runLane(queue, pool, blockSize, size, parallelism, meter, remoteMd5, failure);
+        for (int i = 0; i < parallelism.lanes(); i++) {
+            lanes.add(workers.submit(lane));
+        }
+        meter.parallelism(lanes.size(), parallelism.window());
+
+        String localMd5;
+        long moved = size - heldBytes;
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            MessageDigest md5 = newMd5();
+            long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
+            for (long i = 0; i < total; i++) {
+                transfer.checkpoint();
+                rethrow(failure);
+                byte[] buffer = take(pool, failure);
+                int length = Blocks.length(size, blockSize, i);
+                readFully(channel, buffer, length, i * blockSize);
+                md5.update(buffer, 0, length);
+                if (held.get((int) i)) {
+                    pool.add(buffer);
+                } else {
+                    put(queue, new Block(i, buffer, length), failure);
+                }
+                if (System.currentTimeMillis() >= nextAdapt) {
+                    nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
+                    if (parallelism.observe(meter.bytesPerSecond())) {
+                        lanes.add(workers.submit(lane));
+                    }
+                    meter.parallelism(lanes.size(), parallelism.window());
+                }
+            }
+            localMd5 = HexFormat.of().formatHex(md5.digest());
+            for (int i = 0; i < lanes.size(); i++) {
+                put(queue, END, failure);
+            }
+            for (Future<?> f : lanes) {
+                waitFor(f);
+            }
+        } catch (IOException e) {
+            LocalFileException error = new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
+            failure.compareAndSet(null, error);
+            throw error;
+        } catch (StepException e) {
+            // Cancelled, or a lane failed: make every lane stop, then report the first cause.
+            failure.compareAndSet(null, e);
+            throw failure.get();
+        }
+        rethrow(failure);
+        String serverMd5 = remoteMd5.get();
+        if (serverMd5 == null) {
+            // The completing reply carries the md5; if this run did not send that block, ask.
+            serverMd5 = session.stat(key).md5();
+        }
+        if (journal != null) {
+            try {
+                journal.remove(journalId);
+            } catch (IOException e) {
+                // A stale entry only makes a later run ask the server for a plan it will refuse (402).
+            }
+        }
+        return verified(size, serverMd5, localMd5, moved, started);
+    }
+
+    private TransferResult verified(long size, String serverMd5, String localMd5, long moved, long started)
+            throws VerificationException {
+        if (!localMd5.equalsIgnoreCase(serverMd5)) {
+            throw new VerificationException("The upload of " + file + " as \"" + key + "\" does not verify: the local MD5 is "
+                    + localMd5 + " but the server's is " + serverMd5 + ". The server's copy is wrong: delete it and "
+                    + "upload again.");
+        }
+        return new TransferResult(key, file, size, localMd5, moved, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static String md5ofEmpty() {
+        return HexFormat.of().formatHex(newMd5().digest());
+    }
+
+    private StepMessage requestPlan(long size, int blockSize, boolean resume) throws StepException {
+        JsonObject save = Requests.fileSave(session.token(), key, size);
+        if (caps.isFita()) {
+            save.addProperty(Fields.BLOCK_SIZE, blockSize);
+            save.addProperty(Fields.RESUME, resume);
+        }
+        try {
+            return session.control(save, "Planning the upload of \"" + key + "\"");
+        } catch (KeyExistsException e) {
+            if (!options.overwrite()) {
+                throw new KeyExistsException("\"" + key + "\" already exists on the server. Use --overwrite to replace it.",
+                        e.status());
+            }
+            session.delete(key);
+            return session.control(save, "Planning the upload of \"" + key + "\"");
+        }
+    }
+
+    /** One connection: sends queued blocks, keeping up to the window in flight, and checks each reply. */
+    private void runLane(BlockingQueue<Block> queue, BlockingQueue<byte[]> pool, int blockSize, long size,
+            Parallelism parallelism, ProgressMeter meter, AtomicReference<String> remoteMd5,
+            AtomicReference<StepException> failure) {
+        boolean crc = caps.has(Extensions.BLOCK_CRC32C);
+        ArrayDeque<long[]> inFlight = new ArrayDeque<>();
+        int[] retries = new int[1];
+        try (StepConnection connection = session.openConnection()) {
+            Throttle throttle = new Throttle(options.bandwidthLimit());
+            while (true) {
+                if (failure.get() != null) {
+                    return;
+                }
+                Block block = queue.poll();
+                if (block == null) {
+                    if (!inFlight.isEmpty()) {
+                        receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+                        continue;
+                    }
+                    block = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (block == null) {
+                        continue;
+                    }
+                }
+                if (block == END) {
+                    break;
+                }
+                transfer.checkpoint();
+                throttle.pass(block.length());
+                send(connection, block.index(), block.buffer(), block.length(), crc);
+                pool.add(block.buffer());
+                inFlight.add(new long[] {block.index(), block.length()});
+                while (inFlight.size() >= parallelism.window()) {
+                    receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+                }
+            }
+            while (!inFlight.isEmpty()) {
+                receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+            }
+        } catch (StepException e) {
+            failure.compareAndSet(null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, new CancelledException("The upload of \"" + key + "\" was interrupted."));
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, new StepException("The upload of \"" + key + "\" failed: " + e, -1, e));
+        }
+    }
+
+    private void send(StepConnection connection, long index, byte[] buffer, int length, boolean crc)
+            throws StepException {
+        JsonObject request = Requests.upload(session.token(), key, index);
+        if (crc) {
+            CRC32C sum = new CRC32C();
+            sum.update(buffer, 0, length);
+            Requests.fita(request).addProperty(Fields.BLOCK_CRC32C, String.format("%08x", sum.getValue()));
+        }
+        connection.send(request, buffer, 0, length);
+    }
+
+    private void receive(StepConnection connection, ArrayDeque<long[]> inFlight, int blockSize, long size,
+            ProgressMeter meter, AtomicReference<String> remoteMd5, int[] retries) throws StepException {
+        long[] sent = inFlight.poll();
+        StepMessage reply = connection.receive();
+        if (reply.isOk()) {
+            meter.add(sent[1]);
+            reply.string(Fields.MD5).ifPresent(remoteMd5::set);
+            return;
+        }
+        if (reply.status() == Status.CHECKSUM_MISMATCH.code() && retries[0]++ < MAX_CRC_RETRIES) {
+            // Damaged on the way: read the block again and resend it.
+            byte[] buffer = new byte[(int) sent[1]];
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                readFully(channel, buffer, buffer.length, sent[0] * blockSize);
+            } catch (IOException e) {
+                throw new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
+            }
+            send(connection, sent[0], buffer, buffer.length, true);
+            inFlight.add(sent);
+            return;
+        }
+        throw StepException.fromReply(reply, "Uploading block " + sent[0] + " of \"" + key + "\"");
+    }
+
+    private static void readFully(FileChannel channel, byte[] buffer, int length, long position) throws IOException {
+        ByteBuffer target = ByteBuffer.wrap(buffer, 0, length);
+        while (target.hasRemaining()) {
+            if (channel.read(target, position + target.position()) < 0) {
+                throw new IOException("the file became shorter while it was being uploaded");
+            }
+        }
+    }
+
+    private static MessageDigest newMd5() {
+        try {
+            return MessageDigest.getInstance("MD5");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
+        }
+    }
+
+    private static void rethrow(AtomicReference<StepException> failure) throws StepException {
+        StepException e = failure.get();
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    private static byte[] take(BlockingQueue<byte[]> pool, AtomicReference<StepException> failure) throws StepException {
+        try {
+            while (true) {
+                byte[] b = pool.poll(100, TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+                rethrow(failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted.");
+        }
+    }
+
+    private static void put(BlockingQueue<Block> queue, Block block, AtomicReference<StepException> failure)
+            throws StepException {
+        try {
+            while (!queue.offer(block, 100, TimeUnit.MILLISECONDS)) {
+                rethrow(failure);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted.");
+        }
+    }
+
+    private static void waitFor(Future<?> f) throws CancelledException {
+        try {
+            f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancelledException("Interrupted.");
+        } catch (java.util.concurrent.ExecutionException e) {
+            // Lanes report through the failure reference.
+        }
+    }
+}
