@@ -1,0 +1,77 @@
+package org.fita.transfer.test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.fita.server.ServerConfig;
+import org.fita.server.StepServer;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferJournal;
+
+/** A real server on 127.0.0.1 over a temporary root, a scratch folder for local files, and a journal. */
+final class EngineFixture implements AutoCloseable {
+    final Path root;
+    final Path local;
+    final TransferJournal journal;
+    StepServer server;
+
+    EngineFixture(UnaryOperator<ServerConfig.Builder> tune) throws IOException {
+        root = Files.createTempDirectory("fita-engine-server");
+        local = Files.createTempDirectory("fita-engine-local");
+        journal = new TransferJournal(local.resolve(".journal"));
+        server = StepServer.start(tune.apply(ServerConfig.builder().host("127.0.0.1").port(0).root(root)
+                .logToConsole(false)).build());
+    }
+
+    ServerAddress address() {
+        return new ServerAddress("127.0.0.1", server.port());
+    }
+
+    StepSession session(String user) throws StepException {
+        StepSession session = StepSession.connect(address(), user, StepSession.classicPassword(user));
+        session.useJournal(journal);
+        return session;
+    }
+
+    Path file(String name, int size, long seed) throws IOException {
+        byte[] data = new byte[size];
+        new Random(seed).nextBytes(data);
+        Path p = local.resolve(name);
+        Files.createDirectories(p.getParent());
+        return Files.write(p, data);
+    }
+
+    static String md5(Path file) throws IOException {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        delete(root);
+        delete(local);
+    }
+
+    static void delete(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
