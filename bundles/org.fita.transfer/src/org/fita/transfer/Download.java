@@ -87,8 +87,19 @@ final class Download {
         }
     }
 
+    /** The block size of an interrupted run of this download (its part is counted in it), else the chosen one. */
     private int requestedBlockSize() {
-        return caps.blockSize(options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
+        int earlier = 0;
+        if (Files.exists(state) && Files.exists(part)) {
+            try (BufferedReader reader = Files.newBufferedReader(state, StandardCharsets.UTF_8)) {
+                StepMessage header = new StepMessage(StepJson.parse(String.valueOf(reader.readLine())).getAsJsonObject());
+                earlier = (int) header.integer(Fields.BLOCK_SIZE).orElse(0);
+            } catch (IOException | RuntimeException e) {
+                earlier = 0; // unreadable state: the download starts over
+            }
+        }
+        return caps.blockSize(earlier > 0 ? earlier
+                : options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
     }
 
     private TransferResult download(long started) throws StepException {

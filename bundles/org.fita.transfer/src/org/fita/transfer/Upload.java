@@ -97,10 +97,13 @@ final class Upload {
         TransferJournal journal = session.journal();
         String journalId = TransferJournal.idOf(TransferInfo.Direction.UPLOAD, session.address(), session.username(),
                 key, file);
-        int wantedBlock = caps.blockSize(options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
-        // Resume only the same file: same size and modification time as when the upload began.
-        boolean resume = journal != null && journal.find(journalId)
-                .filter(e -> e.size() == size && e.modified() == modified).isPresent();
+        // Resume only the same file: same size and modification time as when the upload began; and
+        // with the block size it began with, which the server's held blocks are counted in.
+        java.util.Optional<TransferJournal.Entry> earlier = journal == null ? java.util.Optional.empty()
+                : journal.find(journalId).filter(e -> e.size() == size && e.modified() == modified);
+        boolean resume = earlier.isPresent();
+        int wantedBlock = caps.blockSize(resume && earlier.get().blockSize() > 0 ? earlier.get().blockSize()
+                : options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
 
         StepMessage plan = requestPlan(size, wantedBlock, resume);
         int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
