@@ -39,6 +39,28 @@ final class Parallelism {
         return lanes;
     }
 
+    private long lastBytes = -1;
+    private long lastNanos;
+
+    /**
+     * Takes the bytes done so far and decides the next step from the throughput since the last
+     * call, so that each step is judged by its own interval, not by an average of older settings.
+     *
+     * @return true if one more connection should be opened
+     */
+    synchronized boolean sample(long bytesDone, long nanoTime) {
+        if (lastBytes < 0) {
+            lastBytes = bytesDone;
+            lastNanos = nanoTime;
+            return false;
+        }
+        double seconds = (nanoTime - lastNanos) / 1e9;
+        double rate = seconds <= 0 ? 0 : (bytesDone - lastBytes) / seconds;
+        lastBytes = bytesDone;
+        lastNanos = nanoTime;
+        return observe(rate);
+    }
+
     /**
      * Takes the throughput of the last interval and decides the next step.
      *

@@ -43,7 +43,7 @@ import org.fita.transfer.StepException.VerificationException;
 final class Upload {
     private static final int MAX_BUFFERED_BYTES = 64 << 20;
     private static final int MAX_CRC_RETRIES = 3;
-    private static final long ADAPT_EVERY_MILLIS = 250;
+    private static final long ADAPT_EVERY_MILLIS = 300;
 
     private final StepSession session;
     private final Transfer transfer;
@@ -165,7 +165,7 @@ final class Upload {
                 }
                 if (System.currentTimeMillis() >= nextAdapt) {
                     nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
-                    if (parallelism.observe(meter.bytesPerSecond())) {
+                    if (parallelism.sample(meter.bytesDone(), System.nanoTime())) {
                         lanes.add(workers.submit(lane));
                     }
                     meter.parallelism(lanes.size(), parallelism.window());
