@@ -105,7 +105,21 @@ final class Upload {
         int wantedBlock = caps.blockSize(resume && earlier.get().blockSize() > 0 ? earlier.get().blockSize()
                 : options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
 
-        StepMessage plan = requestPlan(size, wantedBlock, resume);
+        StepMessage plan;
+        try {
+            plan = requestPlan(size, wantedBlock, resume);
+        } catch (KeyExistsException e) {
+            // This very upload may have completed just before the last run stopped hearing back.
+            if (resume) {
+                String localMd5 = md5Of(file);
+                RemoteFile remote = session.stat(key);
+                if (remote.size() == size && localMd5.equalsIgnoreCase(remote.md5())) {
+                    forget(journal, journalId);
+                    return verified(size, remote.md5(), localMd5, 0, started);
+                }
+            }
+            throw e;
+        }
         int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
         long total = plan.integer(Fields.TOTAL_BLOCK).orElse(Blocks.totalBlocks(size, blockSize));
         BitSet held = plan.string(Fields.RECEIVED_BITMAP).map(b -> BitSet.valueOf(Base64.getDecoder().decode(b)))
@@ -193,13 +207,7 @@ final class Upload {
             // The completing reply carries the md5; if this run did not send that block, ask.
             serverMd5 = session.stat(key).md5();
         }
-        if (journal != null) {
-            try {
-                journal.remove(journalId);
-            } catch (IOException e) {
-                // A stale entry only makes a later run ask the server for a plan it will refuse (402).
-            }
-        }
+        forget(journal, journalId);
         return verified(size, serverMd5, localMd5, moved, started);
     }
 
@@ -211,6 +219,29 @@ final class Upload {
                     + "upload again.");
         }
         return new TransferResult(key, file, size, localMd5, moved, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private static void forget(TransferJournal journal, String id) {
+        if (journal != null) {
+            try {
+                journal.remove(id);
+            } catch (IOException e) {
+                // A stale entry only makes a later run compare MD5s with the finished file again.
+            }
+        }
+    }
+
+    private static String md5Of(Path file) throws LocalFileException {
+        MessageDigest md5 = newMd5();
+        byte[] buffer = new byte[1 << 20];
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buffer)) > 0;) {
+                md5.update(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            throw new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(md5.digest());
     }
 
     private static String md5ofEmpty() {

@@ -286,4 +286,26 @@ class EngineTest {
             assertFalse(Files.exists(f.local.resolve("bad.part")));
         }
     }
+
+    @Test
+    void anUploadThatCompletedJustBeforeACrashIsRecognisedWhenRunAgain() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
+            Path file = f.file("done", 3 << 20, 12);
+            TransferResult first = s.upload(file, "done", TransferOptions.DEFAULTS, TransferListener.NONE).await();
+            // As if the client died after the last block but before it heard the MD5: the journal still has it.
+            f.journal.record(new org.fita.transfer.TransferJournal.Entry(
+                    org.fita.transfer.TransferJournal.idOf(org.fita.transfer.TransferInfo.Direction.UPLOAD, f.address(),
+                            "u1", "done", file),
+                    org.fita.transfer.TransferInfo.Direction.UPLOAD, f.address().toString(), "u1", "done",
+                    file.toAbsolutePath().toString(), Files.size(file), Files.getLastModifiedTime(file).toMillis(),
+                    1 << 20, System.currentTimeMillis()));
+            TransferResult again = s.upload(file, "done", TransferOptions.DEFAULTS, TransferListener.NONE).await();
+            assertEquals(0, again.moved());
+            assertEquals(first.md5(), again.md5());
+            assertTrue(f.journal.entries().isEmpty());
+            assertThrows(StepException.KeyExistsException.class,
+                    () -> s.upload(file, "done", TransferOptions.DEFAULTS, TransferListener.NONE).await(),
+                    "without a journal entry, an existing key is still refused");
+        }
+    }
 }
