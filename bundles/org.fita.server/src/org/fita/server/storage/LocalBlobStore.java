@@ -51,6 +51,7 @@ public final class LocalBlobStore implements BlobStore {
     private static final String BLOB = ".blob";
     private static final String META = ".meta";
     private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final String MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e";
 
     private final Path usersDir;
     private final Consumer<String> warnings;
@@ -309,7 +310,7 @@ public final class LocalBlobStore implements BlobStore {
             Files.createFile(part);
             LocalUpload empty = new LocalUpload(space, hashers, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
                     space.journal(name));
-            return space.publish(empty, HexFormat.MD5_OF_NOTHING);
+            return space.publish(empty, MD5_OF_NOTHING);
         }
     }
 
@@ -404,11 +405,6 @@ public final class LocalBlobStore implements BlobStore {
         } catch (IOException e) {
             // Some file systems cannot sync a directory; the rename itself is still atomic.
         }
-    }
-
-    /** Holder for the constant, to keep it next to the code that relies on it. */
-    private static final class HexFormat {
-        static final String MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e";
     }
 
     /** One user's folders, finished-file index and open uploads. */
