@@ -358,9 +358,15 @@ final class Download {
         }
     }
 
+    private ByteBuffer hashBuffer;
+
+    /** Feeds one held block to the MD5, read back from the part file through one reused buffer. */
     private void hashBlock(MessageDigest md5, long block, long size, int blockSize) throws IOException {
         int length = Blocks.length(size, blockSize, block);
-        ByteBuffer buffer = ByteBuffer.allocate(Math.min(length, 1 << 20));
+        if (hashBuffer == null) {
+            hashBuffer = ByteBuffer.allocate(Math.min(blockSize, 1 << 20));
+        }
+        ByteBuffer buffer = hashBuffer;
         long position = block * blockSize;
         long end = position + length;
         while (position < end) {
