@@ -54,6 +54,10 @@ final class Cancellation {
 
     private void cancelAndWait() {
         requested = true;
+        if (running.isEmpty()) {
+            // A password prompt or a single request: nothing to stop cleanly, so the JVM may end at once.
+            return;
+        }
         running.forEach(Transfer::cancel);
         try {
             finished.await(REPORT_TIMEOUT_SECONDS, TimeUnit.SECONDS);

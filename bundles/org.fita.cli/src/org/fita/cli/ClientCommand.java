@@ -82,7 +82,8 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--limit-rate", paramLabel = "SIZE/s", scope = ScopeType.INHERIT, defaultValue = "0",
             converter = ByteSizes.RateConverter.class,
-            description = "Move at most SIZE bytes per second, such as 500K/s or 10M (default: no limit).")
+            description = "Move at most SIZE bytes per second per transfer, all its connections together, such as"
+                    + " 500K/s or 10M (default: no limit).")
     private long limitRate;
 
     @Option(names = "--overwrite", scope = ScopeType.INHERIT,
@@ -162,7 +163,12 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Prints what the coursework asks for: the token, then the MD5 that both sides agree on. */
     private int uploadTheCourseworkWay() {
-        ServerAddress address = serverAddress(coursework.host + ":" + coursework.port);
+        ServerAddress address;
+        try {
+            address = new ServerAddress(coursework.host, coursework.port);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         Path file = coursework.file;
         String key = String.valueOf(file.getFileName());
         ClientOutput output = output(spec.commandLine());
@@ -247,14 +253,6 @@ public final class ClientCommand implements Callable<Integer> {
         boolean terminal = System.console() != null;
         return new ClientOutput(line.getCommandSpec().qualifiedName(), line.getOut(), line.getErr(), json, quiet,
                 terminal && !json && !quiet);
-    }
-
-    private ServerAddress serverAddress(String text) {
-        try {
-            return ServerAddress.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     static final class ServerAddressConverter implements ITypeConverter<ServerAddress> {

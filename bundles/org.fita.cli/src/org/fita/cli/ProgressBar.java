@@ -19,6 +19,8 @@ final class ProgressBar implements TransferListener {
     private long size;
     private long done;
     private int lastLength;
+    /** Connections still winding down may report after the end; the line is closed by then. */
+    private boolean ended;
 
     ProgressBar(PrintWriter terminal) {
         this.terminal = terminal;
@@ -27,6 +29,9 @@ final class ProgressBar implements TransferListener {
     /** Events come from the transfer's threads; drawing is serialised so that lines never interleave. */
     @Override
     public synchronized void onEvent(TransferEvent event) {
+        if (ended) {
+            return;
+        }
         if (event instanceof TransferEvent.Started s) {
             size = s.size();
             done = s.alreadyDone();
@@ -77,8 +82,8 @@ final class ProgressBar implements TransferListener {
     }
 
     private void endLine() {
+        ended = true;
         terminal.println();
         terminal.flush();
-        lastLength = 0;
     }
 }
