@@ -56,6 +56,20 @@ public final class ByteSizes {
         return unit < 0 ? Long.toString(bytes) : bytes + UNITS.substring(unit, unit + 1).toUpperCase(Locale.ROOT);
     }
 
+    /** For people reading output: 1023 B, 1.5 KiB, 200.0 MiB (one decimal from KiB on). */
+    public static String human(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit + 1 < UNITS.length()) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %siB", value, UNITS.substring(unit, unit + 1).toUpperCase(Locale.ROOT));
+    }
+
     /** Lets picocli options of type {@code long} take sizes. */
     public static final class LongConverter implements ITypeConverter<Long> {
         @Override
@@ -65,6 +79,18 @@ public final class ByteSizes {
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
+        }
+    }
+
+    /** Lets picocli options of type {@code long} take rates such as {@code 10M/s}; the {@code /s} may be left out. */
+    public static final class RateConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String perSecond = value.trim();
+            if (perSecond.toLowerCase(Locale.ROOT).endsWith("/s")) {
+                perSecond = perSecond.substring(0, perSecond.length() - 2);
+            }
+            return new LongConverter().convert(perSecond);
         }
     }
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Where a command gets a password without it appearing on the command line (where {@code ps} and
@@ -23,15 +24,24 @@ public final class PasswordInput {
      * @throws IllegalArgumentException if the entries differ or no password was given
      */
     public static String read(String prompt, boolean confirm) throws IOException {
+        Optional<String> given = fromEnvironmentOrTerminal(prompt, confirm);
+        return given.isPresent() ? given.get() : fromStandardInput();
+    }
+
+    /**
+     * The {@value #ENVIRONMENT_VARIABLE} environment variable, else the terminal; empty when there
+     * is neither (a pipe or a script), so that the caller chooses the fallback.
+     */
+    public static Optional<String> fromEnvironmentOrTerminal(String prompt, boolean confirm) {
         String fromEnvironment = System.getenv(ENVIRONMENT_VARIABLE);
         if (fromEnvironment != null) {
-            return fromEnvironment;
+            return Optional.of(fromEnvironment);
         }
         Console console = System.console();
         if (console != null) {
-            return fromConsole(console, prompt, confirm);
+            return Optional.of(fromConsole(console, prompt, confirm));
         }
-        return fromStandardInput();
+        return Optional.empty();
     }
 
     private static String fromConsole(Console console, String prompt, boolean confirm) {

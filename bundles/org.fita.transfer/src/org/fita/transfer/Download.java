@@ -49,6 +49,7 @@ final class Download {
     private final Transfer transfer;
     private final TransferOptions options;
     private final ExecutorService workers;
+    private final Throttle throttle;
     private final Capabilities caps;
     private final String key;
     private final Path target;
@@ -67,6 +68,7 @@ final class Download {
         this.transfer = transfer;
         this.options = options;
         this.workers = workers;
+        this.throttle = new Throttle(options.bandwidthLimit());
         this.caps = session.capabilities();
         this.key = transfer.info().key();
         this.target = transfer.info().localPath().toAbsolutePath();
@@ -286,7 +288,6 @@ final class Download {
         byte[] buffer = new byte[blockSize];
         int maxWindow = Math.max(1, MAX_IN_FLIGHT_BYTES / blockSize / Math.max(1, parallelism.lanes()));
         try (StepConnection connection = session.openConnection()) {
-            Throttle throttle = new Throttle(options.bandwidthLimit());
             while (failure.get() == null) {
                 int window = Math.min(maxWindow, parallelism.window());
                 while (inFlight.size() < window) {

@@ -1,6 +1,9 @@
 package org.fita.transfer;
 
-/** Keeps one connection under a byte rate by sleeping before a block when it is ahead. */
+/**
+ * Keeps a transfer under a byte rate by sleeping before a block when it is ahead. One throttle is
+ * shared by all the connections of a transfer, so the limit holds for their sum.
+ */
 final class Throttle {
     private final long bytesPerSecond;
     private final long start = System.nanoTime();
@@ -10,7 +13,8 @@ final class Throttle {
         this.bytesPerSecond = bytesPerSecond;
     }
 
-    void pass(long bytes) throws InterruptedException {
+    // Sleeping under the lock is the point: the other connections are just as far ahead.
+    synchronized void pass(long bytes) throws InterruptedException {
         if (bytesPerSecond <= 0) {
             return;
         }

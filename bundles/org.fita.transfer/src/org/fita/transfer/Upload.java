@@ -49,6 +49,7 @@ final class Upload {
     private final Transfer transfer;
     private final TransferOptions options;
     private final ExecutorService workers;
+    private final Throttle throttle;
     private final Capabilities caps;
     private final String key;
     private final Path file;
@@ -63,6 +64,7 @@ final class Upload {
         this.transfer = transfer;
         this.options = options;
         this.workers = workers;
+        this.throttle = new Throttle(options.bandwidthLimit());
         this.caps = session.capabilities();
         this.key = transfer.info().key();
         this.file = transfer.info().localPath();
@@ -274,7 +276,6 @@ final class Upload {
         ArrayDeque<long[]> inFlight = new ArrayDeque<>();
         int[] retries = new int[1];
         try (StepConnection connection = session.openConnection()) {
-            Throttle throttle = new Throttle(options.bandwidthLimit());
             while (true) {
                 if (failure.get() != null) {
                     return;

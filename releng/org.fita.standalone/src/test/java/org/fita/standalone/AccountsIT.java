@@ -22,9 +22,9 @@ class AccountsIT {
 
     @Test
     void usersAddedAndRemovedOnTheCommandLineAreTheOnlyOnesThatLogIn() throws Exception {
-        ServerJar.Result added = ServerJar.run(Map.of("FITA_PASSWORD", "s3cret"), "user", "add", "alice", "--root", root.toString());
+        StandaloneJar.Result added = StandaloneJar.SERVER.run(Map.of("FITA_PASSWORD", "s3cret"), "user", "add", "alice", "--root", root.toString());
         assertEquals(0, added.exitCode(), added::describe);
-        ServerJar.Result listed = ServerJar.run("user", "list", "--root", root.toString());
+        StandaloneJar.Result listed = StandaloneJar.SERVER.run("user", "list", "--root", root.toString());
         assertEquals(0, listed.exitCode(), listed::describe);
         assertEquals("alice", listed.stdout().strip(), "user list");
 
@@ -36,7 +36,7 @@ class AccountsIT {
             StepMessage classic = client.request(Requests.login("alice", TestData.classicPassword("alice")));
             assertEquals(401, classic.status(), () -> "the classic md5(username) rule in accounts mode: " + classic);
 
-            ServerJar.Result removed = ServerJar.run("user", "remove", "alice", "--root", root.toString());
+            StandaloneJar.Result removed = StandaloneJar.SERVER.run("user", "remove", "alice", "--root", root.toString());
             assertEquals(0, removed.exitCode(), removed::describe);
             // The running server rereads accounts.json when it changes.
             assertEquals(401, client.request(Requests.login("alice", "s3cret")).status(), "LOGIN of a removed user");
@@ -46,9 +46,9 @@ class AccountsIT {
     @Test
     void addingAnExistingUserFailsWithoutChangingThePassword() throws Exception {
         String rootArg = root.toString();
-        assertEquals(0, ServerJar.run(Map.of("FITA_PASSWORD", "first"), "user", "add", "carol", "--root", rootArg).exitCode());
+        assertEquals(0, StandaloneJar.SERVER.run(Map.of("FITA_PASSWORD", "first"), "user", "add", "carol", "--root", rootArg).exitCode());
 
-        ServerJar.Result again = ServerJar.run(Map.of("FITA_PASSWORD", "second"), "user", "add", "carol", "--root", rootArg);
+        StandaloneJar.Result again = StandaloneJar.SERVER.run(Map.of("FITA_PASSWORD", "second"), "user", "add", "carol", "--root", rootArg);
 
         assertEquals(1, again.exitCode(), again::describe);
         assertTrue(again.stderr().contains("already exists"), again::describe);

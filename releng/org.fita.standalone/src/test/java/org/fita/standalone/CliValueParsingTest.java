@@ -7,6 +7,7 @@ import java.time.Duration;
 import org.fita.cli.ByteSizes;
 import org.fita.cli.Durations;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.TypeConversionException;
 
 /** The option value forms of the FiTA commands; plain unit tests, run by surefire before the jar is built. */
 class CliValueParsingTest {
@@ -52,5 +53,24 @@ class CliValueParsingTest {
         assertEquals("20K", ByteSizes.format(20480));
         assertEquals("1000", ByteSizes.format(1000));
         assertEquals("0", ByteSizes.format(0));
+    }
+
+    @Test
+    void ratesTakeSizesWithOrWithoutPerSecond() {
+        ByteSizes.RateConverter rate = new ByteSizes.RateConverter();
+        assertEquals(10L << 20, rate.convert("10M/s"));
+        assertEquals(10L << 20, rate.convert("10MiB/s"));
+        assertEquals(500L << 10, rate.convert("500K"));
+        assertThrows(TypeConversionException.class, () -> rate.convert("fast"));
+    }
+
+    @Test
+    void sizesForPeopleHaveOneDecimalAndBinaryUnits() {
+        assertEquals("0 B", ByteSizes.human(0));
+        assertEquals("1023 B", ByteSizes.human(1023));
+        assertEquals("1.0 KiB", ByteSizes.human(1024));
+        assertEquals("1.5 MiB", ByteSizes.human(3 << 19));
+        assertEquals("190.7 MiB", ByteSizes.human(200_000_000));
+        assertEquals("2.0 TiB", ByteSizes.human(2L << 40));
     }
 }

@@ -19,7 +19,7 @@ class CommandLineIT {
 
     @Test
     void badOptionValueIsAUsageErrorNamingTheOption() throws Exception {
-        ServerJar.Result run = ServerJar.run("--port", "notanumber", "--root", root.toString());
+        StandaloneJar.Result run = StandaloneJar.SERVER.run("--port", "notanumber", "--root", root.toString());
 
         assertEquals(2, run.exitCode(), run::describe);
         assertTrue(run.stderr().contains("--port") && run.stderr().contains("notanumber"), run::describe);
@@ -30,7 +30,7 @@ class CommandLineIT {
     void secondServerOnTheSameRootExitsOneAndSaysWhy() throws Exception {
         ServerProcess first = servers.start(root);
 
-        ServerJar.Result second = ServerJar.run("--host", "127.0.0.1", "--port", "0", "--root", root.toString());
+        StandaloneJar.Result second = StandaloneJar.SERVER.run("--host", "127.0.0.1", "--port", "0", "--root", root.toString());
 
         assertEquals(1, second.exitCode(), second::describe);
         assertTrue(second.stderr().contains("storage root"), second::describe);
@@ -55,11 +55,11 @@ class CommandLineIT {
 
     @Test
     void helpAndVersionExitZero() throws Exception {
-        ServerJar.Result help = ServerJar.run("--help");
+        StandaloneJar.Result help = StandaloneJar.SERVER.run("--help");
         assertEquals(0, help.exitCode(), help::describe);
         assertTrue(help.stdout().contains("Usage: fita-server") && help.stdout().contains("user"), help::describe);
 
-        ServerJar.Result version = ServerJar.run("--version");
+        StandaloneJar.Result version = StandaloneJar.SERVER.run("--version");
         assertEquals(0, version.exitCode(), version::describe);
         assertTrue(version.stdout().contains("FiTA"), version::describe);
     }

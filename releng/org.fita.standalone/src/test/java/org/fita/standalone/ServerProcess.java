@@ -48,7 +48,7 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path root, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--root", root.toString()));
         command.addAll(List.of(args));
-        Process process = ServerJar.command(Map.of(), command).redirectErrorStream(true).start();
+        Process process = StandaloneJar.SERVER.command(Map.of(), command).redirectErrorStream(true).start();
         process.getOutputStream().close();
         try {
             return new ServerProcess(process);

@@ -1,0 +1,268 @@
+package org.fita.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.Transfer;
+import org.fita.transfer.TransferInfo.Direction;
+import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code fita}: the STEP client. The options that say where and how to transfer are declared here
+ * once and inherited by every subcommand; the coursework form ({@code --server_ip --id --f}) is this
+ * command run without a subcommand.
+ */
+@Command(name = "fita",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        sortOptions = false,
+        subcommands = {UploadCommand.class, DownloadCommand.class, ListCommand.class, DeleteCommand.class,
+            ResumeCommand.class},
+        description = {
+            "Uploads, downloads, lists and deletes files on a STEP server: in parallel and pipelined where a FiTA"
+                    + " server offers it, stop-and-wait against a classic one. Every transfer is verified by MD5, and"
+                    + " an interrupted one continues where it stopped when the same command runs again.",
+        })
+public final class ClientCommand implements Callable<Integer> {
+    static final String DEFAULT_SERVER = "127.0.0.1:" + ServerAddress.DEFAULT_PORT;
+    /** Tests and several installations keep their journals apart with it. */
+    static final String HOME_VARIABLE = "FITA_HOME";
+
+    private static final List<String> ENVIRONMENT_HELP = List.of(
+            "Environment: " + PasswordInput.ENVIRONMENT_VARIABLE + " the password; " + HOME_VARIABLE
+                    + " the folder of the journal of unfinished transfers (default ~/.fita).");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT, defaultValue = DEFAULT_SERVER,
+            converter = ServerAddressConverter.class, description = "The STEP server (default: ${DEFAULT-VALUE}).")
+    private ServerAddress server;
+
+    @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${sys:user.name}",
+            description = "Log in as NAME (default: ${DEFAULT-VALUE}).")
+    private String user;
+
+    @Option(names = "--password", paramLabel = "PASSWORD", scope = ScopeType.INHERIT,
+            description = "The password. " + PasswordInput.ENVIRONMENT_VARIABLE + " is safer (ps shows command lines)."
+                    + " Without either it is asked on a terminal; with no terminal, or Enter at the prompt, fita"
+                    + " sends md5(NAME), the classic rule.")
+    private String password;
+
+    @Option(names = "--connections", paramLabel = "N", scope = ScopeType.INHERIT, defaultValue = "0",
+            description = "Connections per transfer; 0 adapts to what is fastest (default).")
+    private int connections;
+
+    @Option(names = "--window", paramLabel = "N", scope = ScopeType.INHERIT, defaultValue = "0",
+            description = "Requests in flight per connection; 0 adapts (default). Classic servers always get 1.")
+    private int window;
+
+    @Option(names = "--block-size", paramLabel = "SIZE", scope = ScopeType.INHERIT, defaultValue = "0",
+            converter = ByteSizes.IntConverter.class,
+            description = "Block size to ask a FiTA server for, such as 4M (default: 1M; classic servers decide).")
+    private int blockSize;
+
+    @Option(names = "--limit-rate", paramLabel = "SIZE/s", scope = ScopeType.INHERIT, defaultValue = "0",
+            converter = ByteSizes.RateConverter.class,
+            description = "Move at most SIZE bytes per second per transfer, all its connections together, such as"
+                    + " 500K/s or 10M (default: no limit).")
+    private long limitRate;
+
+    @Option(names = "--overwrite", scope = ScopeType.INHERIT,
+            description = "Replace an existing key (upload) or local file (download).")
+    private boolean overwrite;
+
+    @Option(names = "--json", scope = ScopeType.INHERIT,
+            description = "Print one JSON object per result on standard output (list: one array); no progress bar.")
+    private boolean json;
+
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "No progress bar and no messages on success; errors are still printed.")
+    private boolean quiet;
+
+    @ArgGroup(exclusive = false, heading = "%nThe coursework form (without a command): logs in as ID with password"
+            + " md5(ID), uploads FILE under its name, prints the token and the MD5%n")
+    private Coursework coursework;
+
+    static final class Coursework {
+        @Option(names = "--server_ip", paramLabel = "HOST", defaultValue = "127.0.0.1",
+                description = "The server's address (default: ${DEFAULT-VALUE}).")
+        private String host;
+
+        @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + ServerAddress.DEFAULT_PORT,
+                description = "The server's port (default: ${DEFAULT-VALUE}).")
+        private int port;
+
+        @Option(names = "--id", paramLabel = "ID", required = true, description = "The student id to log in as.")
+        private String id;
+
+        @Option(names = "--f", paramLabel = "FILE", required = true, description = "The file to upload.")
+        private Path file;
+    }
+
+    /** Ctrl-C and SIGTERM cancel the running transfer; one per process. */
+    private final Cancellation cancellation = new Cancellation();
+
+    public static void main(String[] args) {
+        ClientCommand command = new ClientCommand();
+        command.cancellation.installShutdownHook();
+        int exitCode = commandLine(command).execute(args);
+        command.cancellation.finished();
+        System.exit(exitCode);
+    }
+
+    /** The command line of {@code command}: FiTA's usage policy, exit codes in every help, JSON for usage errors under --json. */
+    static CommandLine commandLine(ClientCommand command) {
+        CommandLine line = CommandLines.create(command);
+        IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((e, args) -> {
+            int exitCode = usage.handleParseException(e, args);
+            // Parsing failed, so the --json field may be unset: the raw arguments tell.
+            if (List.of(args).contains("--json")) {
+                ClientOutput.printFailure(e.getCommandLine().getOut(), e.getCommandLine().getCommandName(), null, null,
+                        e.getMessage(), exitCode);
+            }
+            return exitCode;
+        });
+        List<String> footer = new ArrayList<>(List.of(""));
+        footer.addAll(ENVIRONMENT_HELP);
+        footer.addAll(ExitCodes.CLIENT_HELP);
+        line.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        for (CommandLine sub : line.getSubcommands().values()) {
+            sub.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        }
+        return line;
+    }
+
+    @Override
+    public Integer call() {
+        if (coursework == null) {
+            throw new ParameterException(spec.commandLine(), "Missing a command: upload, download, list, delete or"
+                    + " resume; or the coursework form --server_ip HOST --id ID --f FILE.");
+        }
+        return uploadTheCourseworkWay();
+    }
+
+    /** Prints what the coursework asks for: the token, then the MD5 that both sides agree on. */
+    private int uploadTheCourseworkWay() {
+        ServerAddress address;
+        try {
+            address = new ServerAddress(coursework.host, coursework.port);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Path file = coursework.file;
+        String key = String.valueOf(file.getFileName());
+        ClientOutput output = output(spec.commandLine());
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            UploadCommand.checkIsFile(file);
+        } catch (StepException e) {
+            return output.failed("upload", key, file, e);
+        }
+        try (StepSession session = connect(address, coursework.id, StepSession.classicPassword(coursework.id))) {
+            out.println("Token: " + session.token());
+            out.flush();
+            TransferResult result = cancellation.await(session.upload(file, key, transferOptions(), output.progress()));
+            out.println("MD5: " + result.md5());
+            out.println("MD5 check: the server's MD5 of \"" + key + "\" matches the local file.");
+            return ExitCodes.OK;
+        } catch (StepException e) {
+            return output.failed("upload", key, file, e);
+        }
+    }
+
+    /** Logs in with the global options, asking for the password where they do not give it. */
+    StepSession connect() throws StepException {
+        return connect(server, user, password());
+    }
+
+    private StepSession connect(ServerAddress address, String username, String secret) throws StepException {
+        StepSession session = StepSession.connect(address, username, secret);
+        // Always journaled, so that running the same command again after a crash resumes.
+        session.useJournal(journal());
+        return session;
+    }
+
+    private String password() {
+        if (password != null) {
+            return password;
+        }
+        return PasswordInput.fromEnvironmentOrTerminal("Password for " + user + " at " + server
+                        + " (Enter: md5 of the name, the classic rule)", false)
+                .filter(p -> !p.isEmpty())
+                .orElseGet(() -> StepSession.classicPassword(user));
+    }
+
+    TransferJournal journal() {
+        String home = System.getenv(HOME_VARIABLE);
+        return new TransferJournal(home == null || home.isEmpty() ? TransferJournal.defaultDirectory()
+                : Path.of(home, "journal"));
+    }
+
+    /**
+     * Runs one upload or download to its end and reports it; returns whether the command should go
+     * on with its next transfer, as {@link ClientOutput#attempt} decides.
+     */
+    boolean transfer(ClientOutput output, StepSession session, Direction direction, String key, Path path,
+            TransferOptions options) {
+        return output.attempt(ClientOutput.operation(direction), key, path, () -> {
+            cancellation.check();
+            Transfer transfer = direction == Direction.UPLOAD ? session.upload(path, key, options, output.progress())
+                    : session.download(key, path, options, output.progress());
+            output.transferred(direction, cancellation.await(transfer));
+        });
+    }
+
+    ServerAddress server() {
+        return server;
+    }
+
+    String user() {
+        return user;
+    }
+
+    TransferOptions transferOptions() {
+        try {
+            return new TransferOptions(connections, window, blockSize, overwrite, limitRate);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "Invalid transfer option: " + e.getMessage());
+        }
+    }
+
+    /** How {@code line}'s command reports: text or JSON, a progress bar only on a terminal. */
+    ClientOutput output(CommandLine line) {
+        boolean terminal = System.console() != null;
+        return new ClientOutput(line.getCommandSpec().qualifiedName(), line.getOut(), line.getErr(), json, quiet,
+                terminal && !json && !quiet);
+    }
+
+    static final class ServerAddressConverter implements ITypeConverter<ServerAddress> {
+        @Override
+        public ServerAddress convert(String value) {
+            try {
+                return ServerAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

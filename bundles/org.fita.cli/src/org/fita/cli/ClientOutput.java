@@ -1,0 +1,206 @@
+package org.fita.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepException.AuthenticationException;
+import org.fita.transfer.StepException.NotFoundException;
+import org.fita.transfer.StepException.TokenRejectedException;
+import org.fita.transfer.TransferInfo.Direction;
+import org.fita.transfer.TransferListener;
+import org.fita.transfer.TransferResult;
+
+/**
+ * What a {@code fita} command tells: results on standard output, as sentences and tables or as JSON
+ * (one object per result, a listing as one array); messages and errors on standard error; the
+ * progress bar. It also keeps the exit code: that of the first failure.
+ */
+final class ClientOutput {
+    private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+            .withZone(ZoneId.systemDefault());
+
+    private final String command;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+    private final boolean quiet;
+    private final boolean progressBar;
+    private int exitCode = ExitCodes.OK;
+
+    ClientOutput(String command, PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean progressBar) {
+        this.command = command;
+        this.out = out;
+        this.err = err;
+        this.json = json;
+        this.quiet = quiet;
+        this.progressBar = progressBar;
+    }
+
+    /** One unit of work of a command: a file to upload, a key to delete. */
+    @FunctionalInterface
+    interface Item {
+        void run() throws StepException;
+    }
+
+    /**
+     * Runs {@code item} and reports its failure. Returns whether the command should go on with its
+     * next item: yes after a failure of this item alone (no such key, a local file), no when the
+     * login, the connection or the user ended the session.
+     */
+    boolean attempt(String operation, String key, Path path, Item item) {
+        try {
+            item.run();
+            return true;
+        } catch (StepException e) {
+            failed(operation, key, path, e);
+            int code = ExitCodes.of(e);
+            return code != ExitCodes.AUTHENTICATION && code != ExitCodes.NETWORK && code != ExitCodes.CANCELLED;
+        }
+    }
+
+    static String operation(Direction direction) {
+        return direction == Direction.UPLOAD ? "upload" : "download";
+    }
+
+    TransferListener progress() {
+        return progressBar ? new ProgressBar(err) : TransferListener.NONE;
+    }
+
+    void transferred(Direction direction, TransferResult result) {
+        double seconds = result.elapsed().toNanos() / 1e9;
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("operation", operation(direction));
+            o.addProperty("key", result.key());
+            o.addProperty("path", result.localPath().toAbsolutePath().toString());
+            o.addProperty("size", result.size());
+            o.addProperty("md5", result.md5());
+            o.addProperty("moved", result.moved());
+            o.addProperty("seconds", Math.round(seconds * 1000) / 1000.0);
+            o.addProperty("status", "verified");
+            out.println(o);
+        } else if (!quiet) {
+            String speed = seconds > 0 ? ByteSizes.human((long) (result.moved() / seconds)) + "/s" : "-";
+            String what = direction == Direction.UPLOAD
+                    ? "Uploaded " + result.localPath() + " as \"" + result.key() + "\""
+                    : "Downloaded \"" + result.key() + "\" to " + result.localPath();
+            String resumed = result.moved() >= result.size() ? ""
+                    : direction == Direction.UPLOAD
+                            ? " Resumed: " + ByteSizes.human(result.moved()) + " sent; the server held the rest."
+                            : " Resumed: " + ByteSizes.human(result.moved()) + " received; the rest was in the .part file.";
+            out.printf(Locale.ROOT, "%s: %s in %.1f s (%s), MD5 %s verified.%s%n", what, ByteSizes.human(result.size()),
+                    seconds, speed, result.md5(), resumed);
+        }
+        out.flush();
+    }
+
+    void deleted(String key) {
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("operation", "delete");
+            o.addProperty("key", key);
+            o.addProperty("status", "deleted");
+            out.println(o);
+        } else if (!quiet) {
+            out.println("Deleted \"" + key + "\".");
+        }
+        out.flush();
+    }
+
+    /** The listing: a table (size, modified, md5, key) or a JSON array; shown even with --quiet, as it is the result. */
+    void listed(String prefix, List<RemoteFile> files) {
+        if (json) {
+            JsonArray array = new JsonArray();
+            for (RemoteFile f : files) {
+                JsonObject o = new JsonObject();
+                o.addProperty("key", f.key());
+                o.addProperty("size", f.size());
+                o.addProperty("md5", f.md5());
+                o.addProperty("modified", f.modified() < 0 ? null : Instant.ofEpochMilli(f.modified()).toString());
+                array.add(o);
+            }
+            out.println(array);
+        } else if (files.isEmpty()) {
+            info(prefix == null ? "No files." : "No files whose key starts with \"" + prefix + "\".");
+        } else {
+            out.printf("%10s  %-16s  %-32s  %s%n", "SIZE", "MODIFIED", "MD5", "KEY");
+            for (RemoteFile f : files) {
+                out.printf("%10s  %-16s  %-32s  %s%n", ByteSizes.human(f.size()),
+                        f.modified() < 0 ? "-" : LIST_TIME.format(Instant.ofEpochMilli(f.modified())), f.md5(), f.key());
+            }
+        }
+        out.flush();
+    }
+
+    /** A message about the work, not a result: standard output as text, standard error beside JSON, nowhere if quiet. */
+    void info(String message) {
+        if (quiet) {
+            return;
+        }
+        PrintWriter to = json ? err : out;
+        to.println(message);
+        to.flush();
+    }
+
+    /** Reports a failure; returns the command's exit code, which is that of its first failure. */
+    int failed(String operation, String key, Path path, StepException e) {
+        int code = ExitCodes.of(e);
+        String message = e.getMessage() + hint(e);
+        err.println(command + ": " + message);
+        err.flush();
+        if (json) {
+            printFailure(out, operation, key, path, message, code);
+        }
+        if (exitCode == ExitCodes.OK) {
+            exitCode = code;
+        }
+        return exitCode;
+    }
+
+    int exitCode() {
+        return exitCode;
+    }
+
+    /** The JSON object of a failure; also written for usage errors, before any output object exists. */
+    static void printFailure(PrintWriter to, String operation, String key, Path path, String message, int exitCode) {
+        JsonObject o = new JsonObject();
+        o.addProperty("operation", operation);
+        if (key != null) {
+            o.addProperty("key", key);
+        }
+        if (path != null) {
+            o.addProperty("path", path.toAbsolutePath().toString());
+        }
+        o.addProperty("status", "failed");
+        o.addProperty("error", message);
+        o.addProperty("exit_code", exitCode);
+        to.println(o);
+        to.flush();
+    }
+
+    /** What to do, where the engine's message cannot know it: it does not know the command-line options. */
+    private static String hint(StepException e) {
+        if (e instanceof AuthenticationException) {
+            return " Check --user and --password (or " + PasswordInput.ENVIRONMENT_VARIABLE + "); without a password"
+                    + " fita sends md5 of the user name, as classic servers expect.";
+        }
+        if (e instanceof TokenRejectedException) {
+            return " Run the command again to log in anew.";
+        }
+        if (e instanceof NotFoundException) {
+            return " Check the key; 'fita list' shows yours (on a FiTA server).";
+        }
+        if (e instanceof StepException.CancelledException) {
+            return " Run the same command again, or 'fita resume', to continue where it stopped.";
+        }
+        return "";
+    }
+}
