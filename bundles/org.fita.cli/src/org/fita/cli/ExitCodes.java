@@ -5,9 +5,11 @@ import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.AuthenticationException;
 import org.fita.transfer.StepException.CancelledException;
 import org.fita.transfer.StepException.ConnectionException;
+import org.fita.transfer.StepException.InvalidRequestException;
 import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException.NotFoundException;
+import org.fita.transfer.StepException.ProtocolViolationException;
 import org.fita.transfer.StepException.RemoteException;
 import org.fita.transfer.StepException.TokenRejectedException;
 import org.fita.transfer.StepException.UnsupportedException;
@@ -45,9 +47,9 @@ public final class ExitCodes {
             String.format("  %3d  another failure", FAILURE),
             String.format("  %3d  bad command line", USAGE),
             String.format("  %3d  login refused: user name, password or token", AUTHENTICATION),
-            String.format("  %3d  server unreachable, or the connection broke", NETWORK),
+            String.format("  %3d  server unreachable, the connection broke, or the server broke the protocol", NETWORK),
             String.format("  %3d  verification failed: the MD5 of the two sides differ", VERIFICATION),
-            String.format("  %3d  refused by the server: no such key, the key exists, or another reason", REFUSED),
+            String.format("  %3d  refused: no such key, the key exists, a key or size the server does not take, or another reason", REFUSED),
             String.format("  %3d  not supported by the server (list on a classic server)", UNSUPPORTED),
             String.format("  %3d  local file error", LOCAL_FILE),
             String.format("  %3d  cancelled by Ctrl-C", CANCELLED),
@@ -58,13 +60,14 @@ public final class ExitCodes {
         if (e instanceof AuthenticationException || e instanceof TokenRejectedException) {
             return AUTHENTICATION;
         }
-        if (e instanceof ConnectionException) {
+        if (e instanceof ConnectionException || e instanceof ProtocolViolationException) {
             return NETWORK;
         }
         if (e instanceof VerificationException) {
             return VERIFICATION;
         }
-        if (e instanceof NotFoundException || e instanceof KeyExistsException || e instanceof RemoteException) {
+        if (e instanceof NotFoundException || e instanceof KeyExistsException || e instanceof RemoteException
+                || e instanceof InvalidRequestException) {
             return REFUSED;
         }
         if (e instanceof UnsupportedException) {

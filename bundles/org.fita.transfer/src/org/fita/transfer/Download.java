@@ -317,7 +317,8 @@ final class Download {
                 }
                 int length = connection.readPayload(frame, buffer);
                 if (length != Blocks.length(size, blockSize, index)) {
-                    throw new StepException("The server sent " + length + " bytes for block " + index + " of \"" + key
+                    throw new StepException.ProtocolViolationException("The server sent " + length + " bytes for block "
+                            + index + " of \"" + key
                             + "\" instead of " + Blocks.length(size, blockSize, index) + ".");
                 }
                 if (crc && reply.has(Fields.BLOCK_CRC32C)) {

@@ -120,6 +120,24 @@ public class StepException extends Exception {
         }
     }
 
+    /** The request cannot be made as asked: a key breaking the key rules, a file over the server's limit. */
+    public static final class InvalidRequestException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public InvalidRequestException(String message) {
+            super(message, -1, null);
+        }
+    }
+
+    /** The server broke the protocol (a reply missing what it must carry, a block of the wrong length). */
+    public static final class ProtocolViolationException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public ProtocolViolationException(String message) {
+            super(message, -1, null);
+        }
+    }
+
     /** The transfer was cancelled. */
     public static final class CancelledException extends StepException {
         private static final long serialVersionUID = 1L;

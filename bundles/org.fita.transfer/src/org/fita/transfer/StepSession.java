@@ -81,7 +81,8 @@ public final class StepSession implements AutoCloseable {
                 throw StepException.fromReply(reply, "Login to " + address + " as \"" + username + "\"");
             }
             String token = reply.string(Fields.TOKEN).orElseThrow(
-                    () -> new StepException("The server at " + address + " accepted the login but sent no token."));
+                    () -> new StepException.ProtocolViolationException("The server at " + address
+                            + " accepted the login but sent no token."));
             return new StepSession(address, username, connection, token, Capabilities.fromLogin(reply));
         } catch (StepException | RuntimeException e) {
             connection.close();
@@ -183,7 +184,7 @@ public final class StepSession implements AutoCloseable {
 
     static void checkKey(String key) throws StepException {
         if (Names.keyProblem(key).isPresent()) {
-            throw new StepException(Names.keyProblem(key).get());
+            throw new StepException.InvalidRequestException(Names.keyProblem(key).get());
         }
     }
 

@@ -93,7 +93,7 @@ final class Upload {
             throw new LocalFileException("Cannot read " + file + ": " + e.getMessage(), e);
         }
         if (size > caps.maxFileSize()) {
-            throw new StepException("The file " + file + " is " + size + " bytes; the server accepts at most "
+            throw new StepException.InvalidRequestException("The file " + file + " is " + size + " bytes; the server accepts at most "
                     + caps.maxFileSize() + ".");
         }
         TransferJournal journal = session.journal();
