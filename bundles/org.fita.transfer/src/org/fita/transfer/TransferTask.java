@@ -3,6 +3,8 @@ package org.fita.transfer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.fita.transfer.StepException.CancelledException;
@@ -12,8 +14,8 @@ import org.fita.transfer.StepException.NotFoundException;
 
 /**
  * One transfer as a workbench keeps it: what it moves, its latest {@link Status}, and the means to
- * run it (again). {@link #run} blocks until the end, so a background job can own it; pause, resume
- * and cancel may come from any thread. A retried task resumes through the session's journal.
+ * run it (again): {@link #run} blocks until the end, {@link #start} does not. Pause, resume and
+ * cancel may come from any thread. A retried task resumes through the session's journal.
  */
 public final class TransferTask {
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -83,8 +85,9 @@ public final class TransferTask {
     private volatile TransferResult result;
     private long alreadyDone;
     private Transfer current;
+    private CompletableFuture<TransferResult> end;
     private boolean running;
-    private boolean cancelRequested;
+    private volatile boolean cancelRequested;
 
     TransferTask(TransferInfo.Direction direction, StepSession session, String key, Path localPath,
             TransferOptions options, WhenExists whenExists, Consumer<TransferTask> changed) {
@@ -137,53 +140,64 @@ public final class TransferTask {
      * @throws IllegalStateException if it runs already or was verified
      */
     public TransferResult run(TransferListener observer) throws StepException {
+        CompletableFuture<TransferResult> end = start(observer);
+        try {
+            return end.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new CancelledException("Interrupted while waiting for the transfer of \"" + key + "\".");
+        } catch (ExecutionException e) {
+            throw (StepException) e.getCause();
+        }
+    }
+
+    /**
+     * Starts the transfer and returns at once (after the destination check of
+     * {@link WhenExists#KEEP_IDENTICAL}, which reads the local file on the calling thread). The
+     * future ends with the verified result or the {@link StepException}, after the last event.
+     *
+     * @throws IllegalStateException if it runs already or was verified
+     */
+    public CompletableFuture<TransferResult> start(TransferListener observer) {
+        CompletableFuture<TransferResult> end = new CompletableFuture<>();
         synchronized (lock) {
             if (running || status.state() == State.VERIFIED) {
                 throw new IllegalStateException("The transfer of \"" + key + "\" is " + status.state() + ".");
             }
             running = true;
             current = null;
+            this.end = end;
+        }
+        TransferListener listener = event -> update(event, observer);
+        try {
             if (cancelRequested) {
-                running = false;
-                cancelRequested = false;
-                update(new TransferEvent.Cancelled(info()), observer);
                 throw new CancelledException("The transfer of \"" + key + "\" was cancelled before it started.");
             }
-        }
-        try {
-            if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(observer)) {
-                return result;
+            if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(listener)) {
+                return end;
             }
-            Transfer transfer;
-            TransferListener listener = event -> update(event, observer);
             synchronized (lock) {
-                transfer = direction == TransferInfo.Direction.UPLOAD
+                current = direction == TransferInfo.Direction.UPLOAD
                         ? session.upload(localPath, key, options, listener)
                         : session.download(key, localPath, options, listener);
-                current = transfer;
                 if (cancelRequested) {
-                    transfer.cancel();
+                    current.cancel();
                 }
             }
-            return transfer.await();
         } catch (StepException e) {
-            if (!status.state().isFinal()) {
-                // Failed before the engine could report it (the plan was refused, for example).
-                TransferEvent failed = e instanceof CancelledException ? new TransferEvent.Cancelled(info())
-                        : new TransferEvent.Failed(info(), e);
-                update(failed, observer);
-            }
-            throw e;
-        } finally {
-            synchronized (lock) {
-                running = false;
-                cancelRequested = false;
-            }
+            // Failed before the engine could report it (a refused key, a differing destination).
+            update(e instanceof CancelledException ? new TransferEvent.Cancelled(info())
+                    : new TransferEvent.Failed(info(), e), observer);
+        } catch (RuntimeException e) {
+            update(new TransferEvent.Failed(info(), new StepException("The transfer of \"" + key
+                    + "\" could not start: " + e, -1, e)), observer);
         }
+        return end;
     }
 
     /** With {@link WhenExists#KEEP_IDENTICAL}: true if the destination is already this content. */
-    private boolean keptIdentical(TransferListener observer) throws StepException {
+    private boolean keptIdentical(TransferListener listener) throws StepException {
         long started = System.nanoTime();
         RemoteFile remote;
         try {
@@ -212,9 +226,9 @@ public final class TransferTask {
                     : new LocalFileException(message, null);
         }
         TransferInfo info = info();
-        update(new TransferEvent.Started(info, localSize, localSize), observer);
+        listener.onEvent(new TransferEvent.Started(info, localSize, localSize));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        update(new TransferEvent.Verified(info, localMd5, localSize, elapsed), observer);
+        listener.onEvent(new TransferEvent.Verified(info, localMd5, localSize, elapsed));
         return true;
     }
 
@@ -228,13 +242,33 @@ public final class TransferTask {
             if (event instanceof TransferEvent.Started s) {
                 alreadyDone = s.alreadyDone();
             } else if (event instanceof TransferEvent.Verified v) {
-                // Listeners hear of the verification before run() returns: give them the result now.
+                // Listeners hear of the verification before the future ends: give them the result now.
                 result = new TransferResult(key, localPath, v.size(), v.md5(), v.size() - alreadyDone, v.elapsed());
             }
             status = status.next(event);
         }
         changed.accept(this);
         observer.onEvent(event);
+        if (status.state().isFinal()) {
+            finish(event);
+        }
+    }
+
+    /** Ends the run after its last event: the future completes, and the task may run again. */
+    private void finish(TransferEvent last) {
+        CompletableFuture<TransferResult> ended;
+        synchronized (lock) {
+            ended = end;
+            running = false;
+            cancelRequested = false;
+        }
+        if (last instanceof TransferEvent.Failed f) {
+            ended.completeExceptionally(f.error());
+        } else if (last instanceof TransferEvent.Cancelled) {
+            ended.completeExceptionally(new CancelledException("The transfer of \"" + key + "\" was cancelled."));
+        } else {
+            ended.complete(result);
+        }
     }
 
     public void pause() {
