@@ -12,7 +12,7 @@ public final class FitaPerspective implements IPerspectiveFactory {
     public void createInitialLayout(IPageLayout layout) {
         String editors = layout.getEditorArea();
         layout.setEditorAreaVisible(false);
-        layout.addView(ViewIds.TRANSFERS, IPageLayout.BOTTOM, 0.68f, editors);
+        layout.addView(ViewIds.TRANSFERS, IPageLayout.BOTTOM, 0.70f, editors);
         layout.addView(ViewIds.LOCAL_SERVER, IPageLayout.LEFT, 0.40f, editors);
         // With the editor area hidden, the explorer takes all of its space.
         layout.addView(ViewIds.CLIENT_EXPLORER, IPageLayout.RIGHT, 0.05f, editors);

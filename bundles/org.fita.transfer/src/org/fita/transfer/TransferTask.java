@@ -53,7 +53,9 @@ public final class TransferTask {
                 // Blocks already in flight still report after a pause.
                 State now = state == State.PAUSED ? State.PAUSED : State.RUNNING;
                 return new Status(now, p.bytesDone(), p.size(), now == State.PAUSED ? 0 : p.bytesPerSecond(),
-                        now == State.PAUSED ? -1 : p.etaSeconds(), message);
+                        now == State.PAUSED ? -1 : p.etaSeconds(), now == State.PAUSED ? message
+                        : p.connections() + (p.connections() == 1 ? " connection, " : " connections, ") + p.window()
+                                + (p.window() == 1 ? " request" : " requests") + " in flight on each");
             }
             if (event instanceof TransferEvent.Paused) {
                 return new Status(State.PAUSED, bytesDone, size, 0, -1, "Paused");

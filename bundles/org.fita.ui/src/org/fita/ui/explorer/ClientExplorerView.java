@@ -212,6 +212,11 @@ public final class ClientExplorerView extends ViewPart {
         RecentConnection.parse(hostCombo.getText()).ifPresent(c -> show(c, true));
     }
 
+    /** Fills the connection fields; an empty password means the classic one, md5(user). */
+    public void fill(RecentConnection connection) {
+        show(connection, false);
+    }
+
     /** Fills the fields from a recent connection; the stored password only when asked (it may prompt). */
     private void show(RecentConnection c, boolean withPassword) {
         hostCombo.setText(c.server().host());
@@ -228,7 +233,8 @@ public final class ClientExplorerView extends ViewPart {
         rememberCheck.setSelection(passwordFromStore);
     }
 
-    void useLocalServer() {
+    /** Fills in 127.0.0.1 and the port of the server running in the Local Server view. */
+    public void useLocalServer() {
         ServerStatus local = Services.get(getSite(), ServerRunner.class).status();
         if (!local.running()) {
             status("The local server is not running: start it in the Local Server view first.", true);
@@ -244,6 +250,11 @@ public final class ClientExplorerView extends ViewPart {
 
     /** Logs in with the fields' values, in a job. */
     void connect() {
+        connect(() -> { });
+    }
+
+    /** Logs in with the fields' values, in a job; {@code thenOnSuccess} runs on the UI thread once connected. */
+    public void connect(Runnable thenOnSuccess) {
         ServerAddress address;
         try {
             address = new ServerAddress(hostCombo.getText().trim(), Integer.parseInt(portText.getText().trim()));
@@ -264,7 +275,10 @@ public final class ClientExplorerView extends ViewPart {
         Job.create("Connecting to " + address, (IProgressMonitor monitor) -> {
             try {
                 StepSession connected = service.connect(address, user, password);
-                UiThread.async(statusLabel, () -> connected(connected, remember ? typed : null, forget));
+                UiThread.async(statusLabel, () -> {
+                    connected(connected, remember ? typed : null, forget);
+                    thenOnSuccess.run();
+                });
             } catch (StepException e) {
                 UiThread.async(statusLabel, () -> {
                     connectButton.setEnabled(true);
@@ -359,7 +373,7 @@ public final class ClientExplorerView extends ViewPart {
     }
 
     /** Uploads files and folders; asks about keys that exist. */
-    void upload(List<Path> paths) {
+    public void upload(List<Path> paths) {
         if (session == null) {
             status("Connect to a server first.", true);
             return;

@@ -76,24 +76,25 @@ public final class LocalServerView extends ViewPart {
 
         Group settings = new Group(parent, SWT.NONE);
         settings.setText("Settings");
-        GridLayoutFactory.swtDefaults().numColumns(3).applyTo(settings);
+        GridLayoutFactory.swtDefaults().numColumns(4).applyTo(settings);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(settings);
         new Label(settings, SWT.NONE).setText("Port:");
         portText = new Text(settings, SWT.BORDER);
         portText.setToolTipText("TCP port on 127.0.0.1; 0 picks a free one");
-        GridDataFactory.fillDefaults().span(2, 1).hint(80, SWT.DEFAULT).applyTo(portText);
-        new Label(settings, SWT.NONE).setText("Storage root:");
-        rootText = new Text(settings, SWT.BORDER);
-        GridDataFactory.fillDefaults().grab(true, false).hint(150, SWT.DEFAULT).applyTo(rootText);
-        Button browse = new Button(settings, SWT.PUSH);
-        browse.setText("Browse...");
-        browse.addListener(SWT.Selection, e -> browseRoot());
-        new Label(settings, SWT.NONE).setText("Authentication:");
+        GridDataFactory.fillDefaults().hint(60, SWT.DEFAULT).applyTo(portText);
         authCombo = new Combo(settings, SWT.READ_ONLY);
         for (AuthMode mode : AuthMode.values()) {
             authCombo.add(AuthModes.label(mode));
         }
-        GridDataFactory.fillDefaults().span(2, 1).applyTo(authCombo);
+        authCombo.setToolTipText("How LOGIN checks passwords");
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(120, SWT.DEFAULT).applyTo(authCombo);
+        new Label(settings, SWT.NONE).setText("Root:");
+        rootText = new Text(settings, SWT.BORDER);
+        rootText.setToolTipText("Storage root: files, accounts, token secret and logs");
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(150, SWT.DEFAULT).applyTo(rootText);
+        Button browse = new Button(settings, SWT.PUSH);
+        browse.setText("Browse...");
+        browse.addListener(SWT.Selection, e -> browseRoot());
 
         Composite buttons = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(3).applyTo(buttons);
@@ -127,7 +128,7 @@ public final class LocalServerView extends ViewPart {
         GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(log);
         logText = new Text(log, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(logText);
-        sash.setWeights(25, 45, 30);
+        sash.setWeights(36, 40, 24);
 
         loadSettings();
         events = new UiBatcher<>(parent, REFRESH_MILLIS, batch -> {
@@ -191,6 +192,9 @@ public final class LocalServerView extends ViewPart {
     private void showChanges() {
         connectionsViewer.setInput(connections.toArray());
         requestsViewer.setInput(requests.toArray());
+        ((Group) connectionsViewer.getControl().getParent()).setText("Connections (" + connections.size() + " open)");
+        ((Group) requestsViewer.getControl().getParent()).setText("Recent requests (" + runner.status().requests()
+                + " answered since the start)");
         updateStatus();
     }
 
@@ -215,8 +219,8 @@ public final class LocalServerView extends ViewPart {
         }
     }
 
-    /** Starts the server in a job with the settings in the fields. */
-    void start() {
+    /** Starts the server in a job with the settings in the fields; the status line tells how it went. */
+    public void start() {
         ServerConfig config;
         try {
             config = configFromFields();

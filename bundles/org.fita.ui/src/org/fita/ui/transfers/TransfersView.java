@@ -1,5 +1,8 @@
 package org.fita.ui.transfers;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,7 +63,7 @@ public final class TransfersView extends ViewPart {
         viewer = new TableViewer(parent, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         viewer.getTable().setHeaderVisible(true);
         viewer.getTable().setLinesVisible(true);
-        viewer.setContentProvider((IStructuredContentProvider) input -> ((TransferService) input).tasks().toArray());
+        viewer.setContentProvider((IStructuredContentProvider) input -> inDisplayOrder(((TransferService) input).tasks()));
         Image up = resources.create(Images.descriptor("upload.png"));
         Image down = resources.create(Images.descriptor("download.png"));
         TableViewerColumn name = new TableViewerColumn(viewer, SWT.NONE);
@@ -88,7 +91,7 @@ public final class TransfersView extends ViewPart {
         progress.getColumn().setText("Progress");
         progress.getColumn().setWidth(140);
         progress.setLabelProvider(new ProgressCell());
-        column("Transferred", 150, t -> Formats.bytes(t.status().bytesDone())
+        column("Transferred", 175, t -> Formats.bytes(t.status().bytesDone())
                 + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
         column("Speed", 90, t -> Formats.speed(t.status().bytesPerSecond()));
         column("ETA", 90, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
@@ -120,6 +123,14 @@ public final class TransfersView extends ViewPart {
         updateActions();
     }
 
+    /** Unfinished transfers first, then the finished ones; newest first within each. */
+    static Object[] inDisplayOrder(List<TransferTask> tasks) {
+        List<TransferTask> ordered = new ArrayList<>(tasks);
+        Collections.reverse(ordered);
+        ordered.sort(Comparator.comparing(t -> t.status().state().isFinal()));
+        return ordered.toArray();
+    }
+
     static String stateText(State state) {
         return switch (state) {
             case QUEUED -> "Queued";
@@ -145,7 +156,8 @@ public final class TransfersView extends ViewPart {
     }
 
     private void apply(List<Change> batch) {
-        if (batch.stream().anyMatch(Change::structural)) {
+        // A transfer that finished moves down among the finished ones.
+        if (batch.stream().anyMatch(c -> c.structural() || c.task().status().state().isFinal())) {
             viewer.refresh();
         } else {
             Set<TransferTask> changed = new LinkedHashSet<>();
