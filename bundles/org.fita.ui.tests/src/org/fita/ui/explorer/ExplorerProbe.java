@@ -2,9 +2,12 @@ package org.fita.ui.explorer;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.eclipse.swt.dnd.DragSourceListener;
 import org.eclipse.swt.dnd.DropTargetListener;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
@@ -56,6 +59,10 @@ public record ExplorerProbe(ClientExplorerView view) {
         return view.dropListener;
     }
 
+    public DragSourceListener dragListener() {
+        return view.dragListener;
+    }
+
     public List<String> shownKeys() {
         return view.shownKeys();
     }
@@ -68,9 +75,10 @@ public record ExplorerProbe(ClientExplorerView view) {
         view.table.setFiles(files);
     }
 
+    /** Selects the row of {@code key} as a click would, so that the selection service hears of it. */
     public void select(String key) {
         table().setSelection(shownKeys().indexOf(key));
-        table().notifyListeners(org.eclipse.swt.SWT.Selection, new org.eclipse.swt.widgets.Event());
+        table().notifyListeners(SWT.Selection, new Event());
     }
 
     public void download(List<RemoteFile> files, Path folder) {

@@ -8,6 +8,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DragSource;
+import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.DropTarget;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.swt.dnd.FileTransfer;
@@ -17,6 +19,7 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Widget;
 
 /** Drives SWT directly (SWTBot is not on Maven Central): waits that keep the event loop turning, clicks, drops. */
 public final class Ui {
@@ -76,24 +79,38 @@ public final class Ui {
      * DNDEvent is package-private, so it is made by reflection.
      */
     public static DropTargetEvent fileDrop(Control control, String... paths) {
+        DropTarget target = (DropTarget) control.getData(DND.DROP_TARGET_KEY);
+        DropTargetEvent event = (DropTargetEvent) dndEvent(DropTargetEvent.class, target, control.getDisplay());
+        event.dataTypes = FileTransfer.getInstance().getSupportedTypes();
+        event.currentDataType = event.dataTypes[0];
+        event.operations = DND.DROP_COPY | DND.DROP_MOVE;
+        event.detail = DND.DROP_DEFAULT;
+        event.data = paths;
+        return event;
+    }
+
+    /** A drag event for {@code control}'s DragSource asking for files, as SWT would deliver it. */
+    public static DragSourceEvent fileDrag(Control control) {
+        DragSource source = (DragSource) control.getData(DND.DRAG_SOURCE_KEY);
+        DragSourceEvent event = (DragSourceEvent) dndEvent(DragSourceEvent.class, source, control.getDisplay());
+        event.dataType = FileTransfer.getInstance().getSupportedTypes()[0];
+        event.doit = true;
+        event.detail = DND.DROP_COPY;
+        return event;
+    }
+
+    private static Object dndEvent(Class<?> typed, Widget widget, Display display) {
         try {
-            DropTarget target = (DropTarget) control.getData(DND.DROP_TARGET_KEY);
-            Class<?> dndEventClass = Class.forName("org.eclipse.swt.dnd.DNDEvent", true,
-                    DropTargetEvent.class.getClassLoader());
+            Class<?> dndEventClass = Class.forName("org.eclipse.swt.dnd.DNDEvent", true, typed.getClassLoader());
             Constructor<?> make = dndEventClass.getDeclaredConstructor();
             make.setAccessible(true);
             Event raw = (Event) make.newInstance();
-            raw.widget = target;
-            raw.display = control.getDisplay();
-            DropTargetEvent event = (DropTargetEvent) DropTargetEvent.class.getConstructor(dndEventClass).newInstance(raw);
-            event.dataTypes = FileTransfer.getInstance().getSupportedTypes();
-            event.currentDataType = event.dataTypes[0];
-            event.operations = DND.DROP_COPY | DND.DROP_MOVE;
-            event.detail = DND.DROP_DEFAULT;
-            event.data = paths;
-            return event;
+            raw.widget = widget;
+            raw.display = display;
+            raw.doit = true;
+            return typed.getConstructor(dndEventClass).newInstance(raw);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("Cannot build a drop event: " + e, e);
+            throw new AssertionError("Cannot build a drag and drop event: " + e, e);
         }
     }
 

@@ -67,7 +67,7 @@ public final class ClientExplorerView extends ViewPart {
     private TransferStarter starter;
     private LocalResourceManager resources;
     private TransferService.Listener uploadsListener;
-    private ExplorerDragListener dragListener;
+    ExplorerDragListener dragListener;
     private StepSession session;
     private boolean draggingOut;
     private boolean passwordFromStore;
