@@ -81,6 +81,10 @@ public record ExplorerProbe(ClientExplorerView view) {
         table().notifyListeners(SWT.Selection, new Event());
     }
 
+    public List<String> selectedKeys() {
+        return view.selectedFiles().stream().map(RemoteFile::key).toList();
+    }
+
     public void download(List<RemoteFile> files, Path folder) {
         view.download(files, folder);
     }

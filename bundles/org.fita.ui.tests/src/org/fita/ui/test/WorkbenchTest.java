@@ -165,6 +165,11 @@ class WorkbenchTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 5_000, "10,000 rows, a filter and two sorts took " + millis + " ms");
         assertTrue(explorer.table().getItem(0).getText(0).startsWith("folder99/"), "visible rows are filled lazily");
+        explorer.select("folder42/file-05042.dat");
+        explorer.filter().setText("5042");
+        assertEquals(List.of("folder42/file-05042.dat"), explorer.selectedKeys(), "the selection survives filtering");
+        explorer.filter().setText("");
+        assertEquals(List.of("folder42/file-05042.dat"), explorer.selectedKeys());
         explorer.table().getColumn(0).notifyListeners(SWT.Selection, new Event());
         explorer.setFiles(List.of());
     }

@@ -1,6 +1,7 @@
 package org.fita.ui.explorer;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -138,7 +139,10 @@ final class RemoteFileTable {
         show();
     }
 
+    /** Shows {@link #all} filtered and sorted; the rows selected before stay selected where still shown. */
     private void show() {
+        Set<String> selectedKeys = new HashSet<>();
+        selection().forEach(f -> selectedKeys.add(f.key()));
         shown = RemoteFiles.view(all, filter, sortColumn, ascending);
         Table table = viewer.getTable();
         for (TableColumn c : table.getColumns()) {
@@ -151,6 +155,16 @@ final class RemoteFileTable {
         viewer.setInput(shown);
         viewer.setItemCount(shown.size());
         table.clearAll();
+        table.deselectAll();
+        if (!selectedKeys.isEmpty()) {
+            List<Integer> indices = new ArrayList<>();
+            for (int i = 0; i < shown.size(); i++) {
+                if (selectedKeys.contains(shown.get(i).key())) {
+                    indices.add(i);
+                }
+            }
+            table.select(indices.stream().mapToInt(Integer::intValue).toArray());
+        }
         onChange.run();
     }
 
