@@ -43,4 +43,49 @@ public final class LocalTree {
         entries.sort((a, b) -> a.key().compareTo(b.key()));
         return entries;
     }
+
+    /**
+     * What dropping or choosing {@code paths} uploads: a file as {@code prefix + its name}, a folder
+     * as {@link #plan} with {@code prefix + its name + "/"}, in the order given.
+     */
+    public static List<Entry> planAll(List<Path> paths, String prefix) throws StepException {
+        String start = prefix == null ? "" : prefix;
+        List<Entry> entries = new ArrayList<>();
+        for (Path path : paths) {
+            String name = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+            if (Files.isDirectory(path)) {
+                entries.addAll(plan(path, start + name + "/"));
+            } else if (Files.isRegularFile(path)) {
+                StepSession.checkKey(start + name);
+                entries.add(new Entry(path, start + name));
+            } else {
+                throw new StepException.LocalFileException("Cannot upload " + path + ": it is neither a file nor a folder.",
+                        null);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Where {@code key} downloads to under {@code dir}: its '/' segments become folders. Keys never
+     * hold "." or ".." segments, and the result is checked to stay inside {@code dir} all the same.
+     *
+     * @throws StepException if a segment cannot be a local file name here
+     */
+    public static Path target(Path dir, String key) throws StepException {
+        StepSession.checkKey(key);
+        Path base = dir.toAbsolutePath().normalize();
+        Path target = base;
+        try {
+            for (String segment : key.split("/")) {
+                target = target.resolve(segment);
+            }
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new StepException.LocalFileException("\"" + key + "\" cannot be a local file name: " + e.getMessage(), e);
+        }
+        if (!target.normalize().startsWith(base) || target.equals(base)) {
+            throw new StepException.LocalFileException("\"" + key + "\" would land outside " + base + ".", null);
+        }
+        return target;
+    }
 }

@@ -233,7 +233,7 @@ final class Upload {
         }
     }
 
-    private static String md5Of(Path file) throws LocalFileException {
+    static String md5Of(Path file) throws LocalFileException {
         MessageDigest md5 = newMd5();
         byte[] buffer = new byte[1 << 20];
         try (java.io.InputStream in = Files.newInputStream(file)) {

@@ -19,6 +19,8 @@ import org.fita.server.ConnectionInfo;
 import org.fita.server.RequestEvent;
 import org.fita.server.ServerConfig;
 import org.fita.server.ServerListener;
+import org.fita.server.runner.DefaultServerRunner;
+import org.fita.server.runner.RecentActivity;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,37 @@ class RunnerServiceTest {
             assertTrue(Files.readString(root.resolve("log/fita-server.0.log")).contains("Server is ready on 127.0.0.1:"));
         } finally {
             tracker.close();
+            ServerFixture.deleteTree(root);
+        }
+    }
+
+    @Test
+    void recentActivityOutlivesRestartsAndStaysBounded() throws Exception {
+        Path root = Files.createTempDirectory("fita-activity");
+        DefaultServerRunner runner = new DefaultServerRunner();
+        try {
+            for (int run = 0; run < 2; run++) {
+                runner.start(ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false).build());
+                try (StepClient c = new StepClient(runner.status().address().getPort())) {
+                    c.login("u" + run);
+                }
+                runner.stop();
+            }
+            List<RequestEvent> requests = runner.recentActivity().requests();
+            assertEquals(List.of("u0", "u1"), requests.stream().map(RequestEvent::user).toList());
+            assertTrue(runner.recentActivity().logLines().stream().anyMatch(l -> l.contains("Server stopped")),
+                    runner.recentActivity().logLines().toString());
+
+            RecentActivity small = new RecentActivity(2, 1);
+            for (int i = 0; i < 5; i++) {
+                small.logged("line " + i);
+                small.requestHandled(new RequestEvent(i, "r", "u", "FILE", "GET", "k" + i, 200, "OK", 0, 0, 0,
+                        java.time.Instant.now()));
+            }
+            assertEquals(List.of("line 4"), small.logLines());
+            assertEquals(List.of("k3", "k4"), small.requests().stream().map(RequestEvent::key).toList());
+        } finally {
+            runner.stop();
             ServerFixture.deleteTree(root);
         }
     }

@@ -17,7 +17,11 @@ import org.osgi.service.component.annotations.Deactivate;
 /** The {@link ServerRunner} service; outside OSGi, create it with {@code new}. */
 @Component(service = ServerRunner.class)
 public final class DefaultServerRunner implements ServerRunner {
-    private final List<ServerListener> listeners = new CopyOnWriteArrayList<>();
+    private static final int KEPT_REQUESTS = 500;
+    private static final int KEPT_LOG_LINES = 1000;
+
+    private final RecentActivity recentActivity = new RecentActivity(KEPT_REQUESTS, KEPT_LOG_LINES);
+    private final List<ServerListener> listeners = new CopyOnWriteArrayList<>(List.of(recentActivity));
     private final ServerListener relay = new Relay();
     private StepServer server;
     private Instant startedAt;
@@ -65,6 +69,11 @@ public final class DefaultServerRunner implements ServerRunner {
         }
         InetSocketAddress address = server.address();
         return new ServerStatus(true, address, startedAt, server.connections().size(), server.requestsServed(), null);
+    }
+
+    @Override
+    public RecentActivity recentActivity() {
+        return recentActivity;
     }
 
     @Override

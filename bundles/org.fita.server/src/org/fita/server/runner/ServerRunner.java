@@ -27,6 +27,9 @@ public interface ServerRunner {
 
     ServerStatus status();
 
+    /** The last requests and log lines, across restarts, for views that open late. */
+    RecentActivity recentActivity();
+
     void addListener(ServerListener listener);
 
     void removeListener(ServerListener listener);

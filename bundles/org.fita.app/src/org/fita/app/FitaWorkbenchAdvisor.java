@@ -1,0 +1,73 @@
+package org.fita.app;
+
+import org.eclipse.core.runtime.Platform;
+import org.eclipse.ui.IWorkbenchWindow;
+import org.eclipse.ui.PartInitException;
+import org.eclipse.ui.application.IWorkbenchConfigurer;
+import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
+import org.eclipse.ui.application.WorkbenchAdvisor;
+import org.eclipse.ui.application.WorkbenchWindowAdvisor;
+import org.fita.server.runner.ServerRunner;
+import org.fita.ui.Startup;
+import org.fita.ui.StartupArguments;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.framework.ServiceReference;
+
+/** Opens the FiTA perspective, keeps the layout between runs, and stops the local server on exit. */
+final class FitaWorkbenchAdvisor extends WorkbenchAdvisor {
+
+    @Override
+    public void initialize(IWorkbenchConfigurer configurer) {
+        configurer.setSaveAndRestore(true);
+    }
+
+    @Override
+    public String getInitialWindowPerspectiveId() {
+        return FitaPerspective.ID;
+    }
+
+    @Override
+    public WorkbenchWindowAdvisor createWorkbenchWindowAdvisor(IWorkbenchWindowConfigurer configurer) {
+        return new FitaWindowAdvisor(configurer);
+    }
+
+    /** Carries out -startServer, -connect and -upload from the command line. */
+    @Override
+    public void postStartup() {
+        StartupArguments arguments;
+        try {
+            arguments = StartupArguments.parse(Platform.getApplicationArgs());
+        } catch (IllegalArgumentException e) {
+            Platform.getLog(FitaWorkbenchAdvisor.class).error("Ignoring the FiTA arguments: " + e.getMessage());
+            return;
+        }
+        if (arguments.isEmpty()) {
+            return;
+        }
+        IWorkbenchWindow window = getWorkbenchConfigurer().getWorkbench().getActiveWorkbenchWindow();
+        try {
+            Startup.perform(window.getActivePage(), arguments);
+        } catch (PartInitException e) {
+            Platform.getLog(FitaWorkbenchAdvisor.class).error("The FiTA startup steps failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The local server outlives its view, not the workbench. */
+    @Override
+    public void postShutdown() {
+        BundleContext context = FrameworkUtil.getBundle(FitaWorkbenchAdvisor.class).getBundleContext();
+        ServiceReference<ServerRunner> reference = context.getServiceReference(ServerRunner.class);
+        if (reference == null) {
+            return;
+        }
+        ServerRunner runner = context.getService(reference);
+        try {
+            if (runner != null) {
+                runner.stop();
+            }
+        } finally {
+            context.ungetService(reference);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package org.fita.transfer;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The client engine as a service: logs in, keeps the transfers of this process (for a Transfers
+ * view) and remembers what was uploaded (the only listing a classic server allows). Sessions stay
+ * open, for retries, until the service stops.
+ */
+public interface TransferService {
+
+    /** Hears about tasks; called on the thread that changed them: return quickly and never block. */
+    interface Listener {
+        default void taskAdded(TransferTask task) {
+        }
+
+        default void taskChanged(TransferTask task) {
+        }
+
+        default void taskRemoved(TransferTask task) {
+        }
+    }
+
+    /** Logs in; the session records unfinished transfers in the journal, so that they resume. */
+    StepSession connect(ServerAddress address, String username, String password) throws StepException;
+
+    /** A queued upload of {@code file} as {@code key}: {@link TransferTask#run} starts it. */
+    TransferTask upload(StepSession session, Path file, String key, TransferOptions options, WhenExists whenExists);
+
+    /** A queued download of {@code key} to {@code target}: {@link TransferTask#run} starts it. */
+    TransferTask download(StepSession session, String key, Path target, TransferOptions options, WhenExists whenExists);
+
+    /** Every task kept, oldest first. */
+    List<TransferTask> tasks();
+
+    /** Forgets a task, cancelling it if it still runs. */
+    void remove(TransferTask task);
+
+    /** The files verified as uploaded through this service to that server as that user, by key. */
+    List<RemoteFile> uploadedFiles(ServerAddress server, String username);
+
+    void addListener(Listener listener);
+
+    void removeListener(Listener listener);
+}

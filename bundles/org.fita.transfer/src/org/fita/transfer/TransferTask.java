@@ -1,0 +1,332 @@
+package org.fita.transfer;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.fita.transfer.StepException.CancelledException;
+import org.fita.transfer.StepException.KeyExistsException;
+import org.fita.transfer.StepException.LocalFileException;
+import org.fita.transfer.StepException.NotFoundException;
+
+/**
+ * One transfer as a workbench keeps it: what it moves, its latest {@link Status}, and the means to
+ * run it (again): {@link #run} blocks until the end, {@link #start} does not. Pause, resume and
+ * cancel may come from any thread. A retried task resumes through the session's journal.
+ */
+public final class TransferTask {
+    private static final AtomicInteger IDS = new AtomicInteger();
+
+    /** {@link Transfer.State} and the time before a run starts. */
+    public enum State {
+        QUEUED, RUNNING, PAUSED, VERIFIED, FAILED, CANCELLED;
+
+        public boolean isFinal() {
+            return this == VERIFIED || this == FAILED || this == CANCELLED;
+        }
+    }
+
+    /**
+     * A snapshot for display.
+     *
+     * @param bytesDone      bytes the destination holds
+     * @param size           bytes in all, or -1 while unknown
+     * @param bytesPerSecond current speed
+     * @param etaSeconds     seconds left, or -1 while unknown
+     * @param message        what happened last, fit to show a person (the error, for a failure)
+     */
+    public record Status(State state, long bytesDone, long size, double bytesPerSecond, long etaSeconds,
+            String message) {
+
+        static final Status QUEUED = new Status(State.QUEUED, 0, -1, 0, -1, "Waiting to start");
+
+        /** The status after {@code event}. */
+        public Status next(TransferEvent event) {
+            if (event instanceof TransferEvent.Started s) {
+                return new Status(State.RUNNING, s.alreadyDone(), s.size(), 0, -1,
+                        s.alreadyDone() > 0 ? "Resumed: " + s.alreadyDone() + " bytes were already there" : "Started");
+            }
+            if (event instanceof TransferEvent.Progress p) {
+                // Blocks already in flight still report after a pause.
+                State now = state == State.PAUSED ? State.PAUSED : State.RUNNING;
+                return new Status(now, p.bytesDone(), p.size(), now == State.PAUSED ? 0 : p.bytesPerSecond(),
+                        now == State.PAUSED ? -1 : p.etaSeconds(), now == State.PAUSED ? message
+                        : p.connections() + (p.connections() == 1 ? " connection, " : " connections, ") + p.window()
+                                + (p.window() == 1 ? " request" : " requests") + " in flight on each");
+            }
+            if (event instanceof TransferEvent.Paused) {
+                return new Status(State.PAUSED, bytesDone, size, 0, -1, "Paused");
+            }
+            if (event instanceof TransferEvent.Resumed) {
+                return new Status(State.RUNNING, bytesDone, size, 0, -1, "Running");
+            }
+            if (event instanceof TransferEvent.Verified v) {
+                return new Status(State.VERIFIED, v.size(), v.size(), 0, 0, "Verified: MD5 " + v.md5());
+            }
+            if (event instanceof TransferEvent.Failed f) {
+                return new Status(State.FAILED, bytesDone, size, 0, -1, f.error().getMessage());
+            }
+            return new Status(State.CANCELLED, bytesDone, size, 0, -1, "Cancelled");
+        }
+    }
+
+    private final String id = "task-" + IDS.incrementAndGet();
+    private final TransferInfo.Direction direction;
+    private final StepSession session;
+    private final String key;
+    private final Path localPath;
+    private final TransferOptions options;
+    private final WhenExists whenExists;
+    private final Consumer<TransferTask> changed;
+    private final Object lock = new Object();
+    private final Object statusLock = new Object();
+    private volatile Status status = Status.QUEUED;
+    private volatile TransferResult result;
+    private long alreadyDone;
+    private Transfer current;
+    private CompletableFuture<TransferResult> end;
+    private boolean running;
+    private volatile boolean cancelRequested;
+
+    TransferTask(TransferInfo.Direction direction, StepSession session, String key, Path localPath,
+            TransferOptions options, WhenExists whenExists, Consumer<TransferTask> changed) {
+        this.direction = direction;
+        this.session = session;
+        this.key = key;
+        this.localPath = localPath;
+        this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
+        this.whenExists = whenExists;
+        this.changed = changed;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public TransferInfo.Direction direction() {
+        return direction;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public Path localPath() {
+        return localPath;
+    }
+
+    public ServerAddress server() {
+        return session.address();
+    }
+
+    public String username() {
+        return session.username();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    /** The verified result, or null before verification. */
+    public TransferResult result() {
+        return result;
+    }
+
+    /**
+     * Runs the transfer to its end on the calling thread. {@code observer} gets every event too
+     * (on the engine's threads).
+     *
+     * @throws IllegalStateException if it runs already or was verified
+     */
+    public TransferResult run(TransferListener observer) throws StepException {
+        CompletableFuture<TransferResult> end = start(observer);
+        try {
+            return end.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            cancel();
+            throw new CancelledException("Interrupted while waiting for the transfer of \"" + key + "\".");
+        } catch (ExecutionException e) {
+            throw (StepException) e.getCause();
+        }
+    }
+
+    /**
+     * Starts the transfer and returns at once (after the destination check of
+     * {@link WhenExists#KEEP_IDENTICAL}, which reads the local file on the calling thread). The
+     * future ends with the verified result or the {@link StepException}, after the last event.
+     *
+     * @throws IllegalStateException if it runs already or was verified
+     */
+    public CompletableFuture<TransferResult> start(TransferListener observer) {
+        CompletableFuture<TransferResult> end = new CompletableFuture<>();
+        synchronized (lock) {
+            if (running || status.state() == State.VERIFIED) {
+                throw new IllegalStateException("The transfer of \"" + key + "\" is " + status.state() + ".");
+            }
+            running = true;
+            current = null;
+            this.end = end;
+        }
+        TransferListener listener = event -> update(event, observer);
+        try {
+            if (cancelRequested) {
+                throw new CancelledException("The transfer of \"" + key + "\" was cancelled before it started.");
+            }
+            if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(listener)) {
+                return end;
+            }
+            synchronized (lock) {
+                current = direction == TransferInfo.Direction.UPLOAD
+                        ? session.upload(localPath, key, options, listener)
+                        : session.download(key, localPath, options, listener);
+                if (cancelRequested) {
+                    current.cancel();
+                }
+            }
+        } catch (StepException e) {
+            // Failed before the engine could report it (a refused key, a differing destination).
+            update(e instanceof CancelledException ? new TransferEvent.Cancelled(info())
+                    : new TransferEvent.Failed(info(), e), observer);
+        } catch (RuntimeException e) {
+            update(new TransferEvent.Failed(info(), new StepException("The transfer of \"" + key
+                    + "\" could not start: " + e, -1, e)), observer);
+        }
+        return end;
+    }
+
+    /** With {@link WhenExists#KEEP_IDENTICAL}: true if the destination is already this content. */
+    private boolean keptIdentical(TransferListener listener) throws StepException {
+        long started = System.nanoTime();
+        RemoteFile remote;
+        try {
+            remote = session.stat(key);
+        } catch (NotFoundException e) {
+            if (direction == TransferInfo.Direction.UPLOAD) {
+                return false; // nothing finished there: upload, resuming what the server holds
+            }
+            throw e;
+        }
+        if (direction == TransferInfo.Direction.DOWNLOAD && !Files.exists(localPath)) {
+            return false; // nothing finished here: download, continuing a part file
+        }
+        long localSize;
+        try {
+            localSize = Files.size(localPath);
+        } catch (java.io.IOException e) {
+            throw new LocalFileException("Cannot read " + localPath + ": " + e.getMessage(), e);
+        }
+        String localMd5 = Upload.md5Of(localPath);
+        if (localSize != remote.size() || !localMd5.equalsIgnoreCase(remote.md5())) {
+            String where = direction == TransferInfo.Direction.UPLOAD ? "\"" + key + "\" on the server" : localPath.toString();
+            String message = where + " already exists with different content (MD5 " + remote.md5() + " on the server, "
+                    + localMd5 + " here); replace it or choose another name.";
+            throw direction == TransferInfo.Direction.UPLOAD ? new KeyExistsException(message, -1)
+                    : new LocalFileException(message, null);
+        }
+        TransferInfo info = info();
+        listener.onEvent(new TransferEvent.Started(info, localSize, localSize));
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+        listener.onEvent(new TransferEvent.Verified(info, localMd5, localSize, elapsed));
+        return true;
+    }
+
+    private TransferInfo info() {
+        return new TransferInfo(id, direction, key, localPath, session.address());
+    }
+
+    private void update(TransferEvent event, TransferListener observer) {
+        // Events come from several engine threads (and pause from the caller's): fold them one at a time.
+        synchronized (statusLock) {
+            if (event instanceof TransferEvent.Started s) {
+                alreadyDone = s.alreadyDone();
+            } else if (event instanceof TransferEvent.Verified v) {
+                // Listeners hear of the verification before the future ends: give them the result now.
+                result = new TransferResult(key, localPath, v.size(), v.md5(), v.size() - alreadyDone, v.elapsed());
+            }
+            status = status.next(event);
+        }
+        changed.accept(this);
+        observer.onEvent(event);
+        if (status.state().isFinal()) {
+            finish(event);
+        }
+    }
+
+    /** Ends the run after its last event: the future completes, and the task may run again. */
+    private void finish(TransferEvent last) {
+        CompletableFuture<TransferResult> ended;
+        synchronized (lock) {
+            ended = end;
+            running = false;
+            cancelRequested = false;
+        }
+        if (last instanceof TransferEvent.Failed f) {
+            ended.completeExceptionally(f.error());
+        } else if (last instanceof TransferEvent.Cancelled) {
+            ended.completeExceptionally(new CancelledException("The transfer of \"" + key + "\" was cancelled."));
+        } else {
+            ended.complete(result);
+        }
+    }
+
+    public void pause() {
+        Transfer t = currentTransfer();
+        if (t != null) {
+            t.pause();
+        }
+    }
+
+    public void resume() {
+        Transfer t = currentTransfer();
+        if (t != null) {
+            t.resume();
+        }
+    }
+
+    /** Stops the run at its next block, or the next run before it starts. */
+    public void cancel() {
+        Transfer t;
+        synchronized (lock) {
+            cancelRequested = true;
+            t = current;
+        }
+        if (t != null) {
+            t.cancel();
+        }
+    }
+
+    /** Whether {@link #run} may be called again: it failed or was cancelled. */
+    public boolean canRetry() {
+        State s = status.state();
+        return s == State.FAILED || s == State.CANCELLED;
+    }
+
+    /** Back to {@link State#QUEUED} before a retry. */
+    public void requeue() {
+        synchronized (lock) {
+            if (!canRetry()) {
+                throw new IllegalStateException("Only a failed or cancelled transfer can be retried.");
+            }
+            cancelRequested = false;
+            synchronized (statusLock) {
+                status = Status.QUEUED;
+            }
+        }
+        changed.accept(this);
+    }
+
+    private Transfer currentTransfer() {
+        synchronized (lock) {
+            return current;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return direction + " " + key + " (" + status.state() + ")";
+    }
+}

@@ -1,0 +1,273 @@
+package org.fita.ui.test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.jface.preference.IPreferenceStore;
+import org.eclipse.jface.preference.PreferenceDialog;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.DragSourceEvent;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.ui.PlatformUI;
+import org.eclipse.ui.dialogs.PreferencesUtil;
+import org.eclipse.ui.handlers.IHandlerService;
+import org.eclipse.ui.keys.IBindingService;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.TransferTask;
+import org.fita.ui.StartupArguments;
+import org.fita.ui.ViewIds;
+import org.fita.ui.explorer.ExplorerProbe;
+import org.fita.ui.preferences.FitaPreferences;
+import org.fita.ui.preferences.LocalServerPreferencePage;
+import org.fita.ui.preferences.PasswordStore;
+import org.fita.ui.preferences.RecentConnection;
+import org.fita.ui.preferences.TransferPreferencePage;
+import org.fita.ui.server.LocalServerProbe;
+import org.fita.ui.transfers.TransfersProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Transfers view's actions, conflicts, commands and key bindings, drag out, preferences, startup. */
+class TransfersAndCommandsTest {
+    private static Path scratch;
+
+    @BeforeAll
+    static void makeScratch() throws IOException {
+        scratch = Files.createTempDirectory("fita-ui-actions");
+    }
+
+    @AfterAll
+    static void removeScratch() throws IOException {
+        Fita.deleteTree(scratch);
+    }
+
+    @AfterEach
+    void stopTheServerAndRestorePreferences() {
+        Fita.runner().stop();
+        IPreferenceStore store = FitaPreferences.store();
+        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
+                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB}) {
+            store.setToDefault(key);
+        }
+    }
+
+    @Test
+    void aTransferIsPausedResumedCancelledRetriedAndRemovedFromItsView() throws Exception {
+        IPreferenceStore store = FitaPreferences.store();
+        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
+        store.setValue(FitaPreferences.CONNECTIONS, 1);
+        store.setValue(FitaPreferences.WINDOW, 2);
+        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
+        store.setValue(FitaPreferences.BANDWIDTH_KIB, 1024);
+        Fita.startLocalServer(scratch.resolve("server"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Path file = Fita.randomFile(scratch, "slow.bin", 4 << 20);
+        Fita.drop(explorer, file);
+
+        TransfersProbe view = Fita.transfersView();
+        Ui.waitUntil("the upload runs", () -> Fita.task("slow.bin") != null
+                && Fita.task("slow.bin").status().bytesDone() > 0, Fita.transfers()::tasks);
+        TransferTask task = Fita.task("slow.bin");
+        Ui.waitUntil("its row says Running", () -> "Running".equals(view.stateOf(task)), view::rows);
+        view.select(task);
+        assertTrue(view.pause().isEnabled());
+        assertFalse(view.retry().isEnabled());
+        view.pause().run();
+        Ui.waitUntil("its row says Paused", () -> "Paused".equals(view.stateOf(task)), view::rows);
+        assertTrue(view.resume().isEnabled());
+        view.resume().run();
+        Ui.waitUntil("its row says Running again", () -> "Running".equals(view.stateOf(task)), view::rows);
+        view.cancel().run();
+        Ui.waitUntil("its row says Cancelled", () -> "Cancelled".equals(view.stateOf(task)), view::rows);
+        long done = task.status().bytesDone();
+        assertTrue(done < (4 << 20), "cancelled before the end: " + done);
+
+        assertTrue(view.retry().isEnabled());
+        view.retry().run();
+        Ui.waitUntil("the retry is verified", () -> "Verified".equals(view.stateOf(task)), view::rows);
+        assertTrue(task.result().moved() < (4 << 20), "the retry resumed: it moved " + task.result().moved());
+        Fita.waitListed(explorer, "slow.bin");
+
+        view.select(task);
+        view.remove().run();
+        Ui.waitUntil("the row is gone", () -> view.stateOf(task) == null, view::rows);
+        assertFalse(Fita.transfers().tasks().contains(task));
+    }
+
+    @Test
+    void anExistingKeyIsRenamedOrKeptAsTheDialogSays() throws Exception {
+        Fita.startLocalServer(scratch.resolve("conflicts"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Path file = Fita.randomFile(scratch, "same.txt", 10_000);
+        Fita.drop(explorer, file);
+        Fita.waitListed(explorer, "same.txt");
+
+        Ui.answerNextDialog("Destination exists", "Rename");
+        Fita.drop(explorer, file);
+        Fita.waitListed(explorer, "same (1).txt");
+
+        Ui.answerNextDialog("Destination exists", "Resume");
+        Fita.drop(explorer, file);
+        Ui.waitUntil("the identical copy is kept", () -> Fita.transfers().tasks().stream().filter(t -> t.key()
+                .equals("same.txt")).anyMatch(t -> t.result() != null && t.result().moved() == 0), Fita.transfers()::tasks);
+
+        Ui.answerNextDialog("Destination exists", "Skip");
+        int before = Fita.transfers().tasks().size();
+        Fita.drop(explorer, file);
+        Ui.waitUntil("the skip is reported", () -> explorer.status().getText().contains("1 skipped"),
+                () -> explorer.status().getText());
+        assertEquals(before, Fita.transfers().tasks().size(), "nothing started");
+        assertEquals(List.of("same (1).txt", "same.txt"), explorer.shownKeys());
+    }
+
+    @Test
+    void theExplorerCommandsAreBoundAndWork() throws Exception {
+        Fita.startLocalServer(scratch.resolve("commands"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Fita.drop(explorer, Fita.randomFile(scratch, "keyed.bin", 1000));
+        Fita.waitListed(explorer, "keyed.bin");
+        Fita.page().activate(Fita.page().findView(ViewIds.CLIENT_EXPLORER));
+        explorer.select("keyed.bin");
+        Ui.settle();
+
+        IBindingService bindings = PlatformUI.getWorkbench().getService(IBindingService.class);
+        assertEquals("F5", bindings.getBestActiveBindingFormattedFor("org.fita.ui.refresh"));
+        assertNotNull(bindings.getBestActiveBindingFormattedFor("org.fita.ui.copyKey"));
+        assertNotNull(bindings.getBestActiveBindingFormattedFor("org.fita.ui.upload"));
+
+        IHandlerService handlers = Fita.page().findView(ViewIds.CLIENT_EXPLORER).getSite().getService(IHandlerService.class);
+        handlers.executeCommand("org.fita.ui.copyKey", null);
+        assertEquals("keyed.bin", clipboardText());
+        handlers.executeCommand("org.fita.ui.copyMd5", null);
+        assertEquals(explorer.shown().get(0).md5(), clipboardText());
+        handlers.executeCommand("org.fita.ui.refresh", null);
+
+        Ui.answerNextDialog("Delete", "OK");
+        handlers.executeCommand("org.fita.ui.delete", null);
+        Ui.waitUntil("the delete command removed the file", () -> explorer.shownKeys().isEmpty(),
+                () -> explorer.shownKeys());
+    }
+
+    private static String clipboardText() {
+        Clipboard clipboard = new Clipboard(PlatformUI.getWorkbench().getDisplay());
+        try {
+            return (String) clipboard.getContents(TextTransfer.getInstance());
+        } finally {
+            clipboard.dispose();
+        }
+    }
+
+    @Test
+    void rowsDraggedOutAreDownloadedAndHandedOverAsFiles() throws Exception {
+        Fita.startLocalServer(scratch.resolve("drag"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Path file = Fita.randomFile(scratch, "dragged.bin", 200_000);
+        Fita.drop(explorer, file);
+        Fita.waitListed(explorer, "dragged.bin");
+        explorer.select("dragged.bin");
+
+        DragSourceEvent event = Ui.fileDrag(explorer.table());
+        explorer.dragListener().dragStart(event);
+        assertTrue(event.doit, "the drag starts");
+        explorer.dragListener().dragSetData(event);
+        String[] paths = assertInstanceOf(String[].class, event.data);
+        assertEquals(1, paths.length);
+        assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(Path.of(paths[0])));
+
+        org.eclipse.swt.dnd.DropTargetEvent back = Ui.fileDrop(explorer.table(), paths);
+        explorer.dropListener().dragEnter(back);
+        assertEquals(org.eclipse.swt.dnd.DND.DROP_NONE, back.detail, "rows dragged out are not dropped back in");
+        explorer.dragListener().dragFinished(event);
+    }
+
+    @Test
+    void theServerKeepsRunningWhenItsViewCloses() throws Exception {
+        int port = Fita.startLocalServer(scratch.resolve("outlives"), false);
+        Fita.page().hideView(Fita.page().findView(ViewIds.LOCAL_SERVER));
+        Ui.settle();
+        assertTrue(Fita.runner().status().running(), "closing the view does not stop the server");
+        LocalServerProbe reopened = Fita.localServerView();
+        assertEquals("Server is ready on 127.0.0.1:" + port, reopened.status().getText());
+        assertEquals(String.valueOf(port), reopened.port().getText());
+        assertTrue(reopened.log().contains("Server is ready"), "the reopened view shows the earlier log");
+        Ui.click(reopened.stop());
+        Ui.waitUntil("the server stops", () -> reopened.status().getText().equals("Server is stopped"),
+                () -> reopened.status().getText());
+    }
+
+    @Test
+    void thePreferencePagesOpen() {
+        String[] pages = {"org.fita.ui.preferences", "org.fita.ui.preferences.localServer"};
+        Class<?>[] types = {TransferPreferencePage.class, LocalServerPreferencePage.class};
+        for (int i = 0; i < pages.length; i++) {
+            PreferenceDialog dialog = PreferencesUtil.createPreferenceDialogOn(
+                    PlatformUI.getWorkbench().getActiveWorkbenchWindow().getShell(), pages[i], pages, null);
+            dialog.setBlockOnOpen(false);
+            dialog.open();
+            try {
+                assertInstanceOf(types[i], dialog.getSelectedPage());
+            } finally {
+                dialog.close();
+            }
+        }
+        assertEquals(0, FitaPreferences.transferOptions().connections(), "adaptive by default");
+        assertEquals(1 << 20, FitaPreferences.transferOptions().blockSize());
+    }
+
+    @Test
+    void passwordsAreKeptInSecureStorage() throws Exception {
+        RecentConnection connection = new RecentConnection("bob", new ServerAddress("example.org", 1379));
+        PasswordStore.save(connection, "s3cret");
+        assertEquals(Optional.of("s3cret"), PasswordStore.load(connection));
+        PasswordStore.forget(connection);
+        assertEquals(Optional.empty(), PasswordStore.load(connection));
+        Path key = Path.of(System.getProperty("user.home"), ".fita", "secure-storage.key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+    }
+
+    @Test
+    void recentConnectionsAreRememberedNewestFirst() {
+        RecentConnection a = RecentConnection.parse("a@host:1").orElseThrow();
+        RecentConnection b = RecentConnection.parse("me@work@[::1]:2").orElseThrow();
+        assertEquals("me@work", b.user());
+        assertEquals("[::1]:2", b.server().toString());
+        FitaPreferences.remember(a);
+        FitaPreferences.remember(b);
+        FitaPreferences.remember(a);
+        assertEquals(List.of(a, b), FitaPreferences.recentConnections().subList(0, 2));
+        assertTrue(RecentConnection.parse("nobody").isEmpty());
+    }
+
+    @Test
+    void startupArgumentsStartTheServerConnectAndUpload() throws Exception {
+        StartupArguments none = StartupArguments.parse(new String[] {"-consoleLog", "-data", "x"});
+        assertTrue(none.isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> StartupArguments.parse(new String[] {"-upload", "f"}));
+        assertThrows(IllegalArgumentException.class, () -> StartupArguments.parse(new String[] {"-connect", "x"}));
+        StartupArguments remote = StartupArguments.parse(new String[] {"-connect", "ann@files:1400"});
+        assertEquals("ann", remote.connect().orElseThrow().user());
+
+        Path file = Fita.randomFile(scratch, "at-startup.txt", 1234);
+        StartupArguments arguments = StartupArguments.parse(new String[] {"-startServer", "-connect", "local",
+            "-upload", file.toString()});
+        assertTrue(arguments.startServer() && arguments.local());
+        Fita.prepareLocalServer(scratch.resolve("startup"), false);
+        org.fita.ui.Startup.perform(Fita.page(), arguments);
+        ExplorerProbe explorer = Fita.explorer();
+        Fita.waitListed(explorer, "at-startup.txt");
+        assertTrue(Fita.runner().status().running());
+    }
+}

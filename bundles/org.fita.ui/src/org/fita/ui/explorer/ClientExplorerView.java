@@ -1,0 +1,516 @@
+package org.fita.ui.explorer;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.equinox.security.storage.StorageException;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.action.Separator;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.resource.JFaceResources;
+import org.eclipse.jface.resource.LocalResourceManager;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.dnd.Clipboard;
+import org.eclipse.swt.dnd.DND;
+import org.eclipse.swt.dnd.DragSource;
+import org.eclipse.swt.dnd.DropTarget;
+import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.dnd.TextTransfer;
+import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
+import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.IWorkbenchActionConstants;
+import org.eclipse.ui.contexts.IContextService;
+import org.eclipse.ui.part.ViewPart;
+import org.fita.server.runner.ServerRunner;
+import org.fita.server.runner.ServerStatus;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepException.UnsupportedException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferService;
+import org.fita.transfer.TransferTask;
+import org.fita.ui.Images;
+import org.fita.ui.Services;
+import org.fita.ui.UiBatcher;
+import org.fita.ui.UiThread;
+import org.fita.ui.preferences.FitaPreferences;
+import org.fita.ui.preferences.PasswordStore;
+import org.fita.ui.preferences.RecentConnection;
+import org.fita.ui.transfers.TransferJob;
+
+/**
+ * A STEP server's files: connect, list (filter, sort), upload, download, delete, copy keys and
+ * MD5s, drag and drop. A classic server cannot list; the view then shows what this workbench
+ * uploaded and says why. Network work runs in jobs; results come back on the UI thread.
+ */
+public final class ClientExplorerView extends ViewPart {
+    /** The context that activates the explorer's key bindings while it is the active part. */
+    static final String CONTEXT_ID = "org.fita.ui.explorerContext";
+    private static final int REFRESH_AFTER_UPLOAD_MILLIS = 400;
+
+    private TransferService service;
+    private TransferStarter starter;
+    private LocalResourceManager resources;
+    private TransferService.Listener uploadsListener;
+    ExplorerDragListener dragListener;
+    private StepSession session;
+    private boolean draggingOut;
+    private boolean passwordFromStore;
+
+    Combo hostCombo;
+    Text portText;
+    Text userText;
+    Text passwordText;
+    Button rememberCheck;
+    Button connectButton;
+    Button localServerButton;
+    Text filterText;
+    Label countLabel;
+    RemoteFileTable table;
+    Label statusLabel;
+    ExplorerDropListener dropListener;
+
+    @Override
+    public void createPartControl(Composite parent) {
+        service = Services.get(getSite(), TransferService.class);
+        starter = new TransferStarter(this, service);
+        resources = new LocalResourceManager(JFaceResources.getResources(), parent);
+        GridLayoutFactory.fillDefaults().margins(4, 4).applyTo(parent);
+        createConnectionBar(parent);
+
+        Composite filterRow = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(filterRow);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(filterRow);
+        filterText = new Text(filterRow, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
+        filterText.setMessage("Filter keys: text, or a glob such as photos/*.jpg");
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(filterText);
+        filterText.addListener(SWT.Modify, e -> table.setFilter(filterText.getText()));
+        countLabel = new Label(filterRow, SWT.NONE);
+        GridDataFactory.fillDefaults().hint(160, SWT.DEFAULT).align(SWT.END, SWT.CENTER).applyTo(countLabel);
+
+        table = new RemoteFileTable(parent, resources);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(table.viewer.getControl());
+        table.onChange(this::updateCount);
+        statusLabel = new Label(parent, SWT.WRAP);
+        GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(statusLabel);
+
+        getSite().setSelectionProvider(table.viewer);
+        MenuManager menu = new MenuManager();
+        menu.add(new Separator(IWorkbenchActionConstants.MB_ADDITIONS));
+        table.viewer.getControl().setMenu(menu.createContextMenu(table.viewer.getControl()));
+        getSite().registerContextMenu(menu, table.viewer);
+        table.viewer.addDoubleClickListener(e -> copyKeys());
+        getSite().getService(IContextService.class).activateContext(CONTEXT_ID);
+        createDragAndDrop();
+
+        UiBatcher<TransferTask> verifiedUploads = new UiBatcher<>(parent, REFRESH_AFTER_UPLOAD_MILLIS, batch -> {
+            if (batch.stream().anyMatch(this::isOurs)) {
+                refresh();
+            }
+        });
+        uploadsListener = new TransferService.Listener() {
+            @Override
+            public void taskChanged(TransferTask task) {
+                if (task.direction() == TransferInfo.Direction.UPLOAD
+                        && task.status().state() == TransferTask.State.VERIFIED) {
+                    verifiedUploads.offer(task);
+                }
+            }
+        };
+        service.addListener(uploadsListener);
+        fillDefaults();
+        updateCount();
+        status("Not connected. Enter a server and press Connect, or use the local server.", false);
+    }
+
+    private void createConnectionBar(Composite parent) {
+        Composite bar = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
+        new Label(bar, SWT.NONE).setText("Server:");
+        hostCombo = new Combo(bar, SWT.DROP_DOWN);
+        hostCombo.setToolTipText("Host name or address; the list holds recent connections (user@host:port)");
+        GridDataFactory.fillDefaults().grab(true, false).hint(120, SWT.DEFAULT).applyTo(hostCombo);
+        hostCombo.addListener(SWT.Selection, e -> recentChosen());
+        new Label(bar, SWT.NONE).setText("Port:");
+        portText = new Text(bar, SWT.BORDER);
+        GridDataFactory.fillDefaults().hint(50, SWT.DEFAULT).applyTo(portText);
+        localServerButton = new Button(bar, SWT.PUSH);
+        localServerButton.setText("Local server");
+        localServerButton.setImage(resources.create(Images.descriptor("local.png")));
+        localServerButton.setToolTipText("Fill in 127.0.0.1 and the port of the server running in the Local Server view");
+        localServerButton.addListener(SWT.Selection, e -> useLocalServer());
+        GridDataFactory.fillDefaults().span(2, 1).applyTo(localServerButton);
+
+        new Label(bar, SWT.NONE).setText("User:");
+        userText = new Text(bar, SWT.BORDER);
+        GridDataFactory.fillDefaults().grab(true, false).hint(90, SWT.DEFAULT).applyTo(userText);
+        new Label(bar, SWT.NONE).setText("Password:");
+        passwordText = new Text(bar, SWT.BORDER | SWT.PASSWORD);
+        passwordText.setMessage("md5(user) if empty");
+        passwordText.setToolTipText("Empty: the classic password, md5 of the username");
+        GridDataFactory.fillDefaults().hint(90, SWT.DEFAULT).applyTo(passwordText);
+        rememberCheck = new Button(bar, SWT.CHECK);
+        rememberCheck.setText("Remember");
+        rememberCheck.setToolTipText("Keep the password in Eclipse secure storage");
+        connectButton = new Button(bar, SWT.PUSH);
+        connectButton.setText("Connect");
+        connectButton.setImage(resources.create(Images.descriptor("connect.png")));
+        connectButton.addListener(SWT.Selection, e -> connect());
+        for (Control c : new Control[] {hostCombo, portText, userText, passwordText}) {
+            c.addListener(SWT.DefaultSelection, e -> connect());
+        }
+    }
+
+    private void createDragAndDrop() {
+        Control control = table.viewer.getControl();
+        DropTarget target = new DropTarget(control, DND.DROP_COPY | DND.DROP_MOVE | DND.DROP_DEFAULT);
+        target.setTransfer(FileTransfer.getInstance());
+        dropListener = new ExplorerDropListener(this);
+        target.addDropListener(dropListener);
+        DragSource source = new DragSource(control, DND.DROP_COPY);
+        source.setTransfer(new Transfer[] {FileTransfer.getInstance()});
+        dragListener = new ExplorerDragListener(this);
+        source.addDragListener(dragListener);
+    }
+
+    private void fillDefaults() {
+        List<RecentConnection> recent = FitaPreferences.recentConnections();
+        for (RecentConnection c : recent) {
+            hostCombo.add(c.id());
+        }
+        if (!recent.isEmpty()) {
+            show(recent.get(0), false);
+            return;
+        }
+        try {
+            ServerAddress server = ServerAddress.parse(FitaPreferences.store().getString(FitaPreferences.DEFAULT_SERVER));
+            hostCombo.setText(server.host());
+            portText.setText(String.valueOf(server.port()));
+        } catch (IllegalArgumentException e) {
+            portText.setText(String.valueOf(ServerAddress.DEFAULT_PORT));
+        }
+        userText.setText(FitaPreferences.store().getString(FitaPreferences.DEFAULT_USER));
+    }
+
+    private void recentChosen() {
+        RecentConnection.parse(hostCombo.getText()).ifPresent(c -> show(c, true));
+    }
+
+    /** Fills the connection fields; an empty password means the classic one, md5(user). */
+    public void fill(RecentConnection connection) {
+        show(connection, false);
+    }
+
+    /** Fills the fields from a recent connection; the stored password only when asked (it may prompt). */
+    private void show(RecentConnection c, boolean withPassword) {
+        hostCombo.setText(c.server().host());
+        portText.setText(String.valueOf(c.server().port()));
+        userText.setText(c.user());
+        passwordText.setText("");
+        passwordFromStore = false;
+        if (withPassword) {
+            PasswordStore.load(c).ifPresent(p -> {
+                passwordText.setText(p);
+                passwordFromStore = true;
+            });
+        }
+        rememberCheck.setSelection(passwordFromStore);
+    }
+
+    /** Fills in 127.0.0.1 and the port of the server running in the Local Server view. */
+    public void useLocalServer() {
+        ServerStatus local = Services.get(getSite(), ServerRunner.class).status();
+        if (!local.running()) {
+            status("The local server is not running: start it in the Local Server view first.", true);
+            return;
+        }
+        hostCombo.setText("127.0.0.1");
+        portText.setText(String.valueOf(local.address().getPort()));
+        if (userText.getText().isBlank()) {
+            userText.setText(FitaPreferences.store().getString(FitaPreferences.DEFAULT_USER));
+        }
+        status("Local server at 127.0.0.1:" + local.address().getPort() + ". Press Connect.", false);
+    }
+
+    /** Logs in with the fields' values, in a job. */
+    void connect() {
+        connect(() -> { });
+    }
+
+    /** Logs in with the fields' values, in a job; {@code thenOnSuccess} runs on the UI thread once connected. */
+    public void connect(Runnable thenOnSuccess) {
+        ServerAddress address;
+        try {
+            address = new ServerAddress(hostCombo.getText().trim(), Integer.parseInt(portText.getText().trim()));
+        } catch (NumberFormatException e) {
+            status("The port must be a number from 1 to 65535.", true);
+            return;
+        } catch (IllegalArgumentException e) {
+            status(e.getMessage(), true);
+            return;
+        }
+        String user = userText.getText().trim();
+        String typed = passwordText.getText();
+        String password = typed.isEmpty() ? StepSession.classicPassword(user) : typed;
+        boolean remember = rememberCheck.getSelection() && !typed.isEmpty();
+        boolean forget = passwordFromStore && !rememberCheck.getSelection();
+        connectButton.setEnabled(false);
+        status("Connecting to " + address + " as \"" + user + "\"...", false);
+        Job.create("Connecting to " + address, (IProgressMonitor monitor) -> {
+            try {
+                StepSession connected = service.connect(address, user, password);
+                UiThread.async(statusLabel, () -> {
+                    connected(connected, remember ? typed : null, forget);
+                    thenOnSuccess.run();
+                });
+            } catch (StepException e) {
+                UiThread.async(statusLabel, () -> {
+                    connectButton.setEnabled(true);
+                    session = null;
+                    table.setFiles(List.of());
+                    status(e.getMessage(), true);
+                });
+            }
+            return Status.OK_STATUS;
+        }).schedule();
+    }
+
+    private void connected(StepSession connected, String passwordToRemember, boolean forget) {
+        connectButton.setEnabled(true);
+        session = connected;
+        RecentConnection recent = new RecentConnection(connected.username(), connected.address());
+        FitaPreferences.remember(recent);
+        if (hostCombo.indexOf(recent.id()) < 0) {
+            hostCombo.add(recent.id(), 0);
+        }
+        String note = "";
+        if (passwordToRemember != null) {
+            try {
+                PasswordStore.save(recent, passwordToRemember);
+            } catch (StorageException e) {
+                note = " The password was not saved: " + e.getMessage();
+            }
+        } else if (forget) {
+            PasswordStore.forget(recent);
+        }
+        status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
+                + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
+                + ")." + note, false);
+        refresh();
+    }
+
+    /** Lists the server's files again, in a job. */
+    void refresh() {
+        StepSession current = session;
+        if (current == null) {
+            status("Not connected.", true);
+            return;
+        }
+        Job.create("Listing files on " + current.address(), (IProgressMonitor monitor) -> {
+            try {
+                List<RemoteFile> files = current.list(null);
+                UiThread.async(statusLabel, () -> listed(current, files, null));
+            } catch (UnsupportedException e) {
+                List<RemoteFile> uploaded = stillThere(current,
+                        service.uploadedFiles(current.address(), current.username()));
+                String note = e.getMessage() + " Showing the " + uploaded.size()
+                        + " files uploaded from this workbench since it started.";
+                UiThread.async(statusLabel, () -> listed(current, uploaded, note));
+            } catch (StepException e) {
+                UiThread.async(statusLabel, () -> status(e.getMessage(), true));
+            }
+            return Status.OK_STATUS;
+        }).schedule();
+    }
+
+    /** The files of a classic server that this workbench uploaded and that are still there. */
+    private static List<RemoteFile> stillThere(StepSession session, List<RemoteFile> uploaded) {
+        List<RemoteFile> present = new ArrayList<>();
+        for (RemoteFile f : uploaded) {
+            try {
+                present.add(new RemoteFile(f.key(), f.size(), session.stat(f.key()).md5(), f.modified()));
+            } catch (StepException e) {
+                // Deleted since, or no longer readable: not shown.
+            }
+        }
+        return present;
+    }
+
+    private void listed(StepSession from, List<RemoteFile> files, String note) {
+        if (from != session) {
+            return; // connected elsewhere since
+        }
+        table.setFiles(files);
+        status(note != null ? note : files.size() + (files.size() == 1 ? " file" : " files") + " on " + from.address()
+                + ".", false);
+    }
+
+    private void updateCount() {
+        int shown = table.shown().size();
+        int all = table.all().size();
+        countLabel.setText(shown == all ? all + (all == 1 ? " file" : " files") : shown + " of " + all + " files");
+    }
+
+    private boolean isOurs(TransferTask task) {
+        StepSession current = session;
+        return current != null && task.server().equals(current.address()) && task.username().equals(current.username());
+    }
+
+    /** Uploads files and folders; asks about keys that exist. */
+    public void upload(List<Path> paths) {
+        if (session == null) {
+            status("Connect to a server first.", true);
+            return;
+        }
+        starter.upload(session, paths);
+    }
+
+    /** Downloads {@code files} into {@code folder}; asks about files that exist. */
+    List<TransferJob> download(List<RemoteFile> files, Path folder) {
+        if (session == null) {
+            status("Connect to a server first.", true);
+            return List.of();
+        }
+        return starter.download(session, files, folder, true);
+    }
+
+    /** For a drag to the desktop: downloads into a fresh folder, no questions. */
+    List<TransferJob> downloadForDrag(List<RemoteFile> files, Path freshFolder) {
+        draggingOut = true;
+        return starter.download(session, files, freshFolder, false);
+    }
+
+    void dragEnded() {
+        draggingOut = false;
+    }
+
+    boolean isDraggingOut() {
+        return draggingOut;
+    }
+
+    /** Deletes {@code files} from the server after a confirmation. */
+    void delete(List<RemoteFile> files) {
+        StepSession current = session;
+        if (current == null || files.isEmpty()) {
+            return;
+        }
+        String what = files.size() == 1 ? "\"" + files.get(0).key() + "\"" : files.size() + " files";
+        if (!MessageDialog.openConfirm(shell(), "Delete", "Delete " + what + " from " + current.address()
+                + "? This cannot be undone.")) {
+            return;
+        }
+        Job.create("Deleting " + what, (IProgressMonitor monitor) -> {
+            List<String> failures = new ArrayList<>();
+            monitor.beginTask("Deleting " + what, files.size());
+            for (RemoteFile f : files) {
+                if (monitor.isCanceled()) {
+                    break;
+                }
+                try {
+                    current.delete(f.key());
+                } catch (StepException e) {
+                    failures.add(e.getMessage());
+                }
+                monitor.worked(1);
+            }
+            UiThread.async(statusLabel, () -> {
+                refresh();
+                if (!failures.isEmpty()) {
+                    status(String.join(" ", failures), true);
+                }
+            });
+            return Status.OK_STATUS;
+        }).schedule();
+    }
+
+    void copyKeys() {
+        copy(RemoteFile::key, "key");
+    }
+
+    void copyMd5s() {
+        copy(RemoteFile::md5, "MD5");
+    }
+
+    private void copy(Function<RemoteFile, String> part, String what) {
+        List<RemoteFile> selected = selectedFiles();
+        if (selected.isEmpty()) {
+            return;
+        }
+        String text = selected.stream().map(part).collect(Collectors.joining(System.lineSeparator()));
+        Clipboard clipboard = new Clipboard(statusLabel.getDisplay());
+        try {
+            clipboard.setContents(new Object[] {text}, new Transfer[] {TextTransfer.getInstance()});
+        } finally {
+            clipboard.dispose();
+        }
+        status("Copied " + selected.size() + " " + what + (selected.size() == 1 ? "" : "s") + ".", false);
+    }
+
+    List<RemoteFile> selectedFiles() {
+        return table.selection();
+    }
+
+    boolean isConnected() {
+        return session != null;
+    }
+
+    StepSession session() {
+        return session;
+    }
+
+    /** Shows a message under the table (and in the status line); errors in red. */
+    void status(String message, boolean error) {
+        if (statusLabel.isDisposed()) {
+            return;
+        }
+        statusLabel.setText(message);
+        statusLabel.setForeground(error ? statusLabel.getDisplay().getSystemColor(SWT.COLOR_RED) : null);
+        statusLabel.getParent().layout();
+        getViewSite().getActionBars().getStatusLineManager().setMessage(message);
+    }
+
+    Shell shell() {
+        return getSite().getShell();
+    }
+
+    Control control() {
+        return statusLabel;
+    }
+
+    /** A listing's keys, for tests and handlers. */
+    List<String> shownKeys() {
+        return table.shown().stream().map(RemoteFile::key).toList();
+    }
+
+    @Override
+    public void setFocus() {
+        table.viewer.getControl().setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        if (service != null && uploadsListener != null) {
+            service.removeListener(uploadsListener);
+        }
+        if (dragListener != null) {
+            dragListener.dispose();
+        }
+        super.dispose();
+    }
+}

@@ -1,0 +1,97 @@
+package org.fita.ui.explorer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.core.runtime.NullProgressMonitor;
+import org.eclipse.swt.custom.BusyIndicator;
+import org.eclipse.swt.dnd.DragSourceAdapter;
+import org.eclipse.swt.dnd.DragSourceEvent;
+import org.eclipse.swt.dnd.FileTransfer;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.TransferTask;
+import org.fita.ui.transfers.TransferJob;
+
+/**
+ * Rows dragged to the desktop or a file manager are downloaded into a temporary folder, and the
+ * paths of the finished files are handed over. Limitations: the drop target receives paths, not a
+ * stream, so the downloads start when the drag starts and the drop waits (busy cursor, window not
+ * repainted) until they are verified, at most {@value #WAIT_MINUTES} minutes; files still missing
+ * then are left out. The temporary folders are removed when the view closes. For large files,
+ * Download (to a chosen folder) is the better way.
+ */
+final class ExplorerDragListener extends DragSourceAdapter {
+    static final int WAIT_MINUTES = 5;
+
+    private final ClientExplorerView view;
+    private final List<Path> tempFolders = new ArrayList<>();
+    private List<TransferJob> downloads = List.of();
+
+    ExplorerDragListener(ClientExplorerView view) {
+        this.view = view;
+    }
+
+    @Override
+    public void dragStart(DragSourceEvent event) {
+        List<RemoteFile> selected = view.selectedFiles();
+        if (selected.isEmpty() || !view.isConnected()) {
+            event.doit = false;
+            return;
+        }
+        try {
+            Path folder = Files.createTempDirectory("fita-drag-");
+            tempFolders.add(folder);
+            downloads = view.downloadForDrag(selected, folder);
+            event.doit = !downloads.isEmpty();
+        } catch (IOException e) {
+            view.status("Cannot make a temporary folder for the dragged files: " + e.getMessage(), true);
+            event.doit = false;
+        }
+    }
+
+    @Override
+    public void dragSetData(DragSourceEvent event) {
+        if (!FileTransfer.getInstance().isSupportedType(event.dataType)) {
+            return;
+        }
+        List<String> paths = new ArrayList<>();
+        BusyIndicator.showWhile(event.display, () -> {
+            long deadline = System.currentTimeMillis() + WAIT_MINUTES * 60_000L;
+            for (TransferJob job : downloads) {
+                try {
+                    job.join(Math.max(1, deadline - System.currentTimeMillis()), new NullProgressMonitor());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                if (job.task().status().state() == TransferTask.State.VERIFIED) {
+                    paths.add(job.task().localPath().toString());
+                }
+            }
+        });
+        event.data = paths.toArray(String[]::new);
+        event.doit = !paths.isEmpty();
+    }
+
+    @Override
+    public void dragFinished(DragSourceEvent event) {
+        downloads = List.of();
+        view.dragEnded();
+    }
+
+    /** Removes the temporary folders of earlier drags. */
+    void dispose() {
+        for (Path folder : tempFolders) {
+            try (var all = Files.walk(folder)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                // Temporary files: the system cleans them up eventually.
+            }
+        }
+        tempFolders.clear();
+    }
+}

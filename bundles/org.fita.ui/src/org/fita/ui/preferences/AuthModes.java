@@ -1,0 +1,16 @@
+package org.fita.ui.preferences;
+
+import org.fita.server.auth.AuthMode;
+
+/** How the authentication modes read in the preferences and the Local Server view. */
+public final class AuthModes {
+    private AuthModes() {
+    }
+
+    public static String label(AuthMode mode) {
+        return switch (mode) {
+            case CLASSIC -> "Classic (password = md5 of the username)";
+            case ACCOUNTS -> "Accounts (passwords set with fita-server user add)";
+        };
+    }
+}

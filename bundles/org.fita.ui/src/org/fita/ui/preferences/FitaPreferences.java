@@ -1,0 +1,75 @@
+package org.fita.ui.preferences;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.core.runtime.preferences.InstanceScope;
+import org.eclipse.jface.preference.IPreferenceStore;
+import org.eclipse.ui.preferences.ScopedPreferenceStore;
+import org.fita.server.auth.AuthMode;
+import org.fita.transfer.TransferOptions;
+
+/** FiTA's preference keys and the values views read from them; defaults in {@link PreferenceDefaults}. */
+public final class FitaPreferences {
+    static final String QUALIFIER = "org.fita.ui";
+
+    public static final String DEFAULT_SERVER = "client.defaultServer";
+    public static final String DEFAULT_USER = "client.defaultUser";
+    public static final String RECENT_CONNECTIONS = "client.recentConnections";
+    public static final String BLOCK_SIZE_KIB = "transfer.blockSizeKiB";
+    public static final String PARALLELISM = "transfer.parallelism";
+    public static final String CONNECTIONS = "transfer.connections";
+    public static final String WINDOW = "transfer.window";
+    public static final String BANDWIDTH_KIB = "transfer.bandwidthLimitKiB";
+    public static final String SERVER_PORT = "server.port";
+    public static final String SERVER_ROOT = "server.root";
+    public static final String SERVER_AUTH = "server.auth";
+
+    public static final String ADAPTIVE = "adaptive";
+    public static final String FIXED = "fixed";
+    static final int MAX_RECENT = 10;
+
+    private static final IPreferenceStore STORE = new ScopedPreferenceStore(InstanceScope.INSTANCE, QUALIFIER);
+
+    private FitaPreferences() {
+    }
+
+    public static IPreferenceStore store() {
+        return STORE;
+    }
+
+    /** How transfers run, from the Transfers preferences. */
+    public static TransferOptions transferOptions() {
+        boolean fixed = FIXED.equals(STORE.getString(PARALLELISM));
+        return new TransferOptions(fixed ? STORE.getInt(CONNECTIONS) : 0, fixed ? STORE.getInt(WINDOW) : 0,
+                STORE.getInt(BLOCK_SIZE_KIB) * 1024, false, STORE.getInt(BANDWIDTH_KIB) * 1024L);
+    }
+
+    public static AuthMode serverAuth() {
+        try {
+            return AuthMode.valueOf(STORE.getString(SERVER_AUTH));
+        } catch (IllegalArgumentException e) {
+            return AuthMode.CLASSIC;
+        }
+    }
+
+    /** The connections used last, newest first. */
+    public static List<RecentConnection> recentConnections() {
+        List<RecentConnection> recent = new ArrayList<>();
+        for (String line : STORE.getString(RECENT_CONNECTIONS).split("\n")) {
+            RecentConnection.parse(line).ifPresent(recent::add);
+        }
+        return recent;
+    }
+
+    /** Puts {@code used} first, keeping at most {@value #MAX_RECENT}. */
+    public static void remember(RecentConnection used) {
+        List<RecentConnection> recent = recentConnections();
+        recent.remove(used);
+        recent.add(0, used);
+        StringBuilder lines = new StringBuilder();
+        for (RecentConnection c : recent.subList(0, Math.min(MAX_RECENT, recent.size()))) {
+            lines.append(c.id()).append('\n');
+        }
+        STORE.setValue(RECENT_CONNECTIONS, lines.toString());
+    }
+}

@@ -1,0 +1,29 @@
+package org.fita.ui.preferences;
+
+import org.eclipse.core.runtime.preferences.AbstractPreferenceInitializer;
+import org.eclipse.core.runtime.preferences.DefaultScope;
+import org.eclipse.core.runtime.preferences.IEclipsePreferences;
+import org.fita.server.ServerConfig;
+import org.fita.server.auth.AuthMode;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.TransferOptions;
+
+/** The defaults of {@link FitaPreferences}, registered in plugin.xml. */
+public final class PreferenceDefaults extends AbstractPreferenceInitializer {
+
+    @Override
+    public void initializeDefaultPreferences() {
+        IEclipsePreferences d = DefaultScope.INSTANCE.getNode(FitaPreferences.QUALIFIER);
+        d.put(FitaPreferences.DEFAULT_SERVER, "127.0.0.1:" + ServerAddress.DEFAULT_PORT);
+        d.put(FitaPreferences.DEFAULT_USER, System.getProperty("user.name", "fita"));
+        d.put(FitaPreferences.RECENT_CONNECTIONS, "");
+        d.putInt(FitaPreferences.BLOCK_SIZE_KIB, TransferOptions.DEFAULT_BLOCK_SIZE / 1024);
+        d.put(FitaPreferences.PARALLELISM, FitaPreferences.ADAPTIVE);
+        d.putInt(FitaPreferences.CONNECTIONS, 4);
+        d.putInt(FitaPreferences.WINDOW, 8);
+        d.putInt(FitaPreferences.BANDWIDTH_KIB, 0);
+        d.putInt(FitaPreferences.SERVER_PORT, ServerConfig.DEFAULT_PORT);
+        d.put(FitaPreferences.SERVER_ROOT, ServerConfig.Builder.defaultRoot().toString());
+        d.put(FitaPreferences.SERVER_AUTH, AuthMode.CLASSIC.name());
+    }
+}

@@ -1,0 +1,335 @@
+package org.fita.ui.server;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.IStatus;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.IJobChangeListener;
+import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.layout.GridDataFactory;
+import org.eclipse.jface.layout.GridLayoutFactory;
+import org.eclipse.jface.viewers.ArrayContentProvider;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.custom.SashForm;
+import org.eclipse.swt.widgets.Button;
+import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.swt.widgets.DirectoryDialog;
+import org.eclipse.swt.widgets.Group;
+import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Text;
+import org.eclipse.ui.part.ViewPart;
+import org.fita.server.ConnectionInfo;
+import org.fita.server.RequestEvent;
+import org.fita.server.ServerConfig;
+import org.fita.server.ServerListener;
+import org.fita.server.StepServer;
+import org.fita.server.auth.AuthMode;
+import org.fita.server.runner.ServerRunner;
+import org.fita.ui.Formats;
+import org.fita.ui.Services;
+import org.fita.ui.UiBatcher;
+import org.fita.ui.preferences.AuthModes;
+import org.fita.ui.preferences.FitaPreferences;
+
+/**
+ * Starts and stops the embedded STEP server and shows what it does: status, open connections,
+ * recent requests and the log tail. The server belongs to the runner service, not to the view:
+ * it keeps running when the view closes and stops when the workbench exits.
+ */
+public final class LocalServerView extends ViewPart {
+    static final String HOST = "127.0.0.1";
+    private static final int SHOWN_REQUESTS = 300;
+    private static final int SHOWN_LOG_LINES = 500;
+    private static final int REFRESH_MILLIS = 150;
+
+    private ServerRunner runner;
+    private ServerListener listener;
+    private UiBatcher<Runnable> events;
+    private final List<ConnectionInfo> connections = new ArrayList<>();
+    private final ArrayDeque<RequestEvent> requests = new ArrayDeque<>();
+    private boolean busy;
+
+    Text portText;
+    Text rootText;
+    Combo authCombo;
+    Button startButton;
+    Button stopButton;
+    Label statusLabel;
+    TableViewer connectionsViewer;
+    TableViewer requestsViewer;
+    Text logText;
+
+    @Override
+    public void createPartControl(Composite parent) {
+        runner = Services.get(getSite(), ServerRunner.class);
+        GridLayoutFactory.fillDefaults().margins(4, 4).applyTo(parent);
+
+        Group settings = new Group(parent, SWT.NONE);
+        settings.setText("Settings");
+        GridLayoutFactory.swtDefaults().numColumns(4).applyTo(settings);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(settings);
+        new Label(settings, SWT.NONE).setText("Port:");
+        portText = new Text(settings, SWT.BORDER);
+        portText.setToolTipText("TCP port on 127.0.0.1; 0 picks a free one");
+        GridDataFactory.fillDefaults().hint(60, SWT.DEFAULT).applyTo(portText);
+        authCombo = new Combo(settings, SWT.READ_ONLY);
+        for (AuthMode mode : AuthMode.values()) {
+            authCombo.add(AuthModes.label(mode));
+        }
+        authCombo.setToolTipText("How LOGIN checks passwords");
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(120, SWT.DEFAULT).applyTo(authCombo);
+        new Label(settings, SWT.NONE).setText("Root:");
+        rootText = new Text(settings, SWT.BORDER);
+        rootText.setToolTipText("Storage root: files, accounts, token secret and logs");
+        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(150, SWT.DEFAULT).applyTo(rootText);
+        Button browse = new Button(settings, SWT.PUSH);
+        browse.setText("Browse...");
+        browse.addListener(SWT.Selection, e -> browseRoot());
+
+        Composite buttons = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(3).applyTo(buttons);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(buttons);
+        startButton = new Button(buttons, SWT.PUSH);
+        startButton.setText("Start");
+        startButton.addListener(SWT.Selection, e -> start());
+        stopButton = new Button(buttons, SWT.PUSH);
+        stopButton.setText("Stop");
+        stopButton.addListener(SWT.Selection, e -> stop());
+        statusLabel = new Label(buttons, SWT.NONE);
+        GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(statusLabel);
+
+        SashForm sash = new SashForm(parent, SWT.VERTICAL);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
+        connectionsViewer = table(sash, "Connections");
+        column(connectionsViewer, "#", 40, c -> String.valueOf(((ConnectionInfo) c).id()));
+        column(connectionsViewer, "Peer", 150, c -> ((ConnectionInfo) c).remote());
+        column(connectionsViewer, "Opened", 100, c -> Formats.time(((ConnectionInfo) c).opened()));
+        requestsViewer = table(sash, "Recent requests");
+        column(requestsViewer, "Time", 95, r -> Formats.time(((RequestEvent) r).at()));
+        column(requestsViewer, "#", 35, r -> String.valueOf(((RequestEvent) r).connectionId()));
+        column(requestsViewer, "User", 70, r -> nonNull(((RequestEvent) r).user()));
+        column(requestsViewer, "Request", 110, r -> ((RequestEvent) r).type() + " " + ((RequestEvent) r).operation());
+        column(requestsViewer, "Key", 120, r -> nonNull(((RequestEvent) r).key()));
+        column(requestsViewer, "Status", 50, r -> String.valueOf(((RequestEvent) r).status()));
+        column(requestsViewer, "Bytes", 70, r -> Formats.bytes(((RequestEvent) r).bytesIn() + ((RequestEvent) r).bytesOut()));
+        column(requestsViewer, "ms", 50, r -> String.format("%.1f", ((RequestEvent) r).nanos() / 1e6));
+        Group log = new Group(sash, SWT.NONE);
+        log.setText("Log");
+        GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(log);
+        logText = new Text(log, SWT.MULTI | SWT.READ_ONLY | SWT.V_SCROLL | SWT.H_SCROLL);
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(logText);
+        sash.setWeights(36, 40, 24);
+
+        loadSettings();
+        events = new UiBatcher<>(parent, REFRESH_MILLIS, batch -> {
+            batch.forEach(Runnable::run);
+            showChanges();
+        });
+        listener = new RelayToView();
+        runner.addListener(listener);
+        showCurrentState();
+    }
+
+    private static TableViewer table(Composite parent, String title) {
+        Group group = new Group(parent, SWT.NONE);
+        group.setText(title);
+        GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(group);
+        TableViewer viewer = new TableViewer(group, SWT.BORDER | SWT.FULL_SELECTION | SWT.MULTI);
+        viewer.getTable().setHeaderVisible(true);
+        viewer.setContentProvider(ArrayContentProvider.getInstance());
+        GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
+        return viewer;
+    }
+
+    private static void column(TableViewer viewer, String title, int width, Function<Object, String> text) {
+        TableViewerColumn column = new TableViewerColumn(viewer, SWT.NONE);
+        column.getColumn().setText(title);
+        column.getColumn().setWidth(width);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply(element);
+            }
+        });
+    }
+
+    private static String nonNull(String s) {
+        return s == null ? "" : s;
+    }
+
+    private void loadSettings() {
+        portText.setText(String.valueOf(FitaPreferences.store().getInt(FitaPreferences.SERVER_PORT)));
+        rootText.setText(FitaPreferences.store().getString(FitaPreferences.SERVER_ROOT));
+        authCombo.select(FitaPreferences.serverAuth().ordinal());
+    }
+
+    /** What the runner already did before this view opened. */
+    private void showCurrentState() {
+        connections.clear();
+        runner.server().ifPresent(s -> connections.addAll(s.connections()));
+        requests.clear();
+        List<RequestEvent> recent = runner.recentActivity().requests();
+        recent.subList(Math.max(0, recent.size() - SHOWN_REQUESTS), recent.size()).forEach(requests::addFirst);
+        List<String> lines = runner.recentActivity().logLines();
+        logText.setText(String.join("\n", lines.subList(Math.max(0, lines.size() - SHOWN_LOG_LINES), lines.size())));
+        if (!lines.isEmpty()) {
+            logText.append("\n");
+        }
+        runner.server().map(StepServer::port).ifPresent(p -> portText.setText(String.valueOf(p)));
+        showChanges();
+    }
+
+    private void showChanges() {
+        connectionsViewer.setInput(connections.toArray());
+        requestsViewer.setInput(requests.toArray());
+        ((Group) connectionsViewer.getControl().getParent()).setText("Connections (" + connections.size() + " open)");
+        ((Group) requestsViewer.getControl().getParent()).setText("Recent requests (" + runner.status().requests()
+                + " answered since the start)");
+        updateStatus();
+    }
+
+    private void updateStatus() {
+        boolean running = runner.status().running();
+        statusLabel.setText(busy ? "Working..." : runner.status().describe());
+        statusLabel.getParent().layout();
+        startButton.setEnabled(!busy && !running);
+        stopButton.setEnabled(!busy && running);
+        portText.setEnabled(!busy && !running);
+        rootText.setEnabled(!busy && !running);
+        authCombo.setEnabled(!busy && !running);
+    }
+
+    private void browseRoot() {
+        DirectoryDialog dialog = new DirectoryDialog(getSite().getShell());
+        dialog.setText("Storage root");
+        dialog.setFilterPath(rootText.getText());
+        String chosen = dialog.open();
+        if (chosen != null) {
+            rootText.setText(chosen);
+        }
+    }
+
+    /** Starts the server in a job with the settings in the fields; the status line tells how it went. */
+    public void start() {
+        ServerConfig config;
+        try {
+            config = configFromFields();
+        } catch (IllegalArgumentException e) {
+            statusLabel.setText(e.getMessage());
+            return;
+        }
+        busy = true;
+        updateStatus();
+        Job job = Job.create("Starting the local STEP server", (IProgressMonitor monitor) -> {
+            try {
+                runner.start(config);
+            } catch (IOException | RuntimeException e) {
+                // The status line shows why (runner.status() keeps the last error).
+            }
+            return Status.OK_STATUS;
+        });
+        job.addJobChangeListener(IJobChangeListener.onDone(e -> events.offer(() -> busy = false)));
+        job.schedule();
+    }
+
+    private ServerConfig configFromFields() {
+        int port;
+        try {
+            port = Integer.parseInt(portText.getText().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("The port must be a number from 0 to 65535.");
+        }
+        if (rootText.getText().isBlank()) {
+            throw new IllegalArgumentException("Choose a storage root first.");
+        }
+        return ServerConfig.builder().host(HOST).port(port).root(Path.of(rootText.getText().trim()))
+                .authMode(AuthMode.values()[Math.max(0, authCombo.getSelectionIndex())]).logToConsole(false).build();
+    }
+
+    /** Stops the server in a job: closing connections may take a moment. */
+    void stop() {
+        busy = true;
+        updateStatus();
+        Job job = Job.create("Stopping the local STEP server", (IProgressMonitor monitor) -> {
+            runner.stop();
+            return Status.OK_STATUS;
+        });
+        job.addJobChangeListener(IJobChangeListener.onDone(e -> events.offer(() -> busy = false)));
+        job.schedule();
+    }
+
+    @Override
+    public void setFocus() {
+        (startButton.isEnabled() ? startButton : stopButton).setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        if (runner != null && listener != null) {
+            runner.removeListener(listener);
+        }
+        super.dispose();
+    }
+
+    /** Server threads report here; every change is applied on the UI thread in batches. */
+    private final class RelayToView implements ServerListener {
+        @Override
+        public void serverStarted(InetSocketAddress address) {
+            events.offer(() -> {
+                connections.clear();
+                portText.setText(String.valueOf(address.getPort()));
+            });
+        }
+
+        @Override
+        public void serverStopped() {
+            events.offer(connections::clear);
+        }
+
+        @Override
+        public void connectionOpened(ConnectionInfo connection) {
+            events.offer(() -> connections.add(connection));
+        }
+
+        @Override
+        public void connectionClosed(ConnectionInfo connection, String reason) {
+            events.offer(() -> connections.removeIf(c -> c.id() == connection.id()));
+        }
+
+        @Override
+        public void requestHandled(RequestEvent event) {
+            events.offer(() -> {
+                requests.addFirst(event);
+                while (requests.size() > SHOWN_REQUESTS) {
+                    requests.removeLast();
+                }
+            });
+        }
+
+        @Override
+        public void logged(String line) {
+            events.offer(() -> appendLog(line));
+        }
+    }
+
+    private void appendLog(String line) {
+        logText.append(line + "\n");
+        if (logText.getLineCount() > SHOWN_LOG_LINES * 2) {
+            // Trimming a Text is costly: let it grow to twice the limit, then cut back to the limit.
+            String[] lines = logText.getText().split("\n");
+            logText.setText(String.join("\n", java.util.Arrays.asList(lines).subList(lines.length - SHOWN_LOG_LINES,
+                    lines.length)) + "\n");
+            logText.setSelection(logText.getCharCount());
+        }
+    }
+}

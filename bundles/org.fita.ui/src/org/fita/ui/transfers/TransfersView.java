@@ -1,0 +1,230 @@
+package org.fita.ui.transfers;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.eclipse.jface.action.Action;
+import org.eclipse.jface.action.IAction;
+import org.eclipse.jface.action.IToolBarManager;
+import org.eclipse.jface.action.MenuManager;
+import org.eclipse.jface.resource.JFaceResources;
+import org.eclipse.jface.resource.LocalResourceManager;
+import org.eclipse.jface.viewers.ColumnLabelProvider;
+import org.eclipse.jface.viewers.ColumnViewerToolTipSupport;
+import org.eclipse.jface.viewers.IStructuredContentProvider;
+import org.eclipse.jface.viewers.TableViewer;
+import org.eclipse.jface.viewers.TableViewerColumn;
+import org.eclipse.swt.SWT;
+import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.widgets.Composite;
+import org.eclipse.ui.part.ViewPart;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferService;
+import org.fita.transfer.TransferTask;
+import org.fita.transfer.TransferTask.State;
+import org.fita.ui.Formats;
+import org.fita.ui.Images;
+import org.fita.ui.Services;
+import org.fita.ui.UiBatcher;
+
+/** One row per transfer of this workbench: progress, bytes, speed, ETA, state; pause, resume, cancel, retry, remove. */
+public final class TransfersView extends ViewPart {
+    private static final int REFRESH_MILLIS = 100;
+
+    private TransferService service;
+    private TransferService.Listener listener;
+    private UiBatcher<Change> changes;
+    private LocalResourceManager resources;
+    /** Each selection action, in toolbar order, with the transfers it applies to. */
+    private final Map<IAction, Predicate<TransferTask>> actions = new LinkedHashMap<>();
+
+    TableViewer viewer;
+    IAction pauseAction;
+    IAction resumeAction;
+    IAction cancelAction;
+    IAction retryAction;
+    IAction removeAction;
+
+    private record Change(TransferTask task, boolean structural) {
+    }
+
+    @Override
+    public void createPartControl(Composite parent) {
+        service = Services.get(getSite(), TransferService.class);
+        resources = new LocalResourceManager(JFaceResources.getResources(), parent);
+        viewer = new TableViewer(parent, SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
+        viewer.getTable().setHeaderVisible(true);
+        viewer.getTable().setLinesVisible(true);
+        viewer.setContentProvider((IStructuredContentProvider) input -> inDisplayOrder(((TransferService) input).tasks()));
+        Image up = resources.create(Images.descriptor("upload.png"));
+        Image down = resources.create(Images.descriptor("download.png"));
+        TableViewerColumn name = new TableViewerColumn(viewer, SWT.NONE);
+        name.getColumn().setText("Name");
+        name.getColumn().setWidth(220);
+        name.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return ((TransferTask) element).key();
+            }
+
+            @Override
+            public Image getImage(Object element) {
+                return ((TransferTask) element).direction() == TransferInfo.Direction.UPLOAD ? up : down;
+            }
+
+            @Override
+            public String getToolTipText(Object element) {
+                TransferTask t = (TransferTask) element;
+                return (t.direction() == TransferInfo.Direction.UPLOAD ? t.localPath() + " to " : "To " + t.localPath()
+                        + " from ") + t.username() + "@" + t.server();
+            }
+        });
+        TableViewerColumn progress = new TableViewerColumn(viewer, SWT.NONE);
+        progress.getColumn().setText("Progress");
+        progress.getColumn().setWidth(140);
+        progress.setLabelProvider(new ProgressCell());
+        column("Transferred", 175, t -> Formats.bytes(t.status().bytesDone())
+                + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
+        column("Speed", 90, t -> Formats.speed(t.status().bytesPerSecond()));
+        column("ETA", 90, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
+        column("State", 80, t -> stateText(t.status().state()));
+        column("Details", 400, t -> t.status().message());
+        ColumnViewerToolTipSupport.enableFor(viewer);
+        viewer.setInput(service);
+
+        changes = new UiBatcher<>(viewer.getControl(), REFRESH_MILLIS, this::apply);
+        listener = new TransferService.Listener() {
+            @Override
+            public void taskAdded(TransferTask task) {
+                changes.offer(new Change(task, true));
+            }
+
+            @Override
+            public void taskChanged(TransferTask task) {
+                changes.offer(new Change(task, false));
+            }
+
+            @Override
+            public void taskRemoved(TransferTask task) {
+                changes.offer(new Change(task, true));
+            }
+        };
+        service.addListener(listener);
+        createActions();
+        viewer.addSelectionChangedListener(e -> updateActions());
+        updateActions();
+    }
+
+    /** Unfinished transfers first, then the finished ones; newest first within each. */
+    static Object[] inDisplayOrder(List<TransferTask> tasks) {
+        List<TransferTask> ordered = new ArrayList<>(tasks);
+        Collections.reverse(ordered);
+        ordered.sort(Comparator.comparing(t -> t.status().state().isFinal()));
+        return ordered.toArray();
+    }
+
+    static String stateText(State state) {
+        return switch (state) {
+            case QUEUED -> "Queued";
+            case RUNNING -> "Running";
+            case PAUSED -> "Paused";
+            case VERIFIED -> "Verified";
+            case FAILED -> "Failed";
+            case CANCELLED -> "Cancelled";
+        };
+    }
+
+    private TableViewerColumn column(String title, int width, Function<TransferTask, String> text) {
+        TableViewerColumn column = new TableViewerColumn(viewer, SWT.NONE);
+        column.getColumn().setText(title);
+        column.getColumn().setWidth(width);
+        column.setLabelProvider(new ColumnLabelProvider() {
+            @Override
+            public String getText(Object element) {
+                return text.apply((TransferTask) element);
+            }
+        });
+        return column;
+    }
+
+    private void apply(List<Change> batch) {
+        // A transfer that finished moves down among the finished ones.
+        if (batch.stream().anyMatch(c -> c.structural() || c.task().status().state().isFinal())) {
+            viewer.refresh();
+        } else {
+            Set<TransferTask> changed = new LinkedHashSet<>();
+            batch.forEach(c -> changed.add(c.task()));
+            viewer.update(changed.toArray(), null);
+        }
+        updateActions();
+    }
+
+    private void createActions() {
+        pauseAction = action("Pause", "pause.png", t -> t.status().state() == State.RUNNING, TransferTask::pause);
+        resumeAction = action("Resume", "start.png", t -> t.status().state() == State.PAUSED, TransferTask::resume);
+        cancelAction = action("Cancel", "cancel.png", t -> !t.status().state().isFinal(), TransferTask::cancel);
+        retryAction = action("Retry", "refresh.png", TransferTask::canRetry, t -> {
+            t.requeue();
+            TransferJob.schedule(t);
+        });
+        removeAction = action("Remove", "remove.png", t -> true, service::remove);
+        IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
+        MenuManager menu = new MenuManager();
+        for (IAction a : actions.keySet()) {
+            toolbar.add(a);
+            menu.add(a);
+        }
+        Action clear = new Action("Remove Finished") {
+            @Override
+            public void run() {
+                service.tasks().stream().filter(t -> t.status().state() == State.VERIFIED).forEach(service::remove);
+            }
+        };
+        clear.setToolTipText("Remove every verified transfer from the list");
+        getViewSite().getActionBars().getMenuManager().add(clear);
+        viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
+    }
+
+    private IAction action(String text, String icon, Predicate<TransferTask> applies, Consumer<TransferTask> run) {
+        Action action = new Action(text, Images.descriptor(icon)) {
+            @Override
+            public void run() {
+                selected().stream().filter(applies).forEach(run);
+                updateActions();
+            }
+        };
+        action.setToolTipText(text + " the selected transfers");
+        actions.put(action, applies);
+        return action;
+    }
+
+    private void updateActions() {
+        List<TransferTask> selected = selected();
+        actions.forEach((action, applies) -> action.setEnabled(selected.stream().anyMatch(applies)));
+    }
+
+    List<TransferTask> selected() {
+        return viewer.getStructuredSelection().toList().stream().map(TransferTask.class::cast).toList();
+    }
+
+    @Override
+    public void setFocus() {
+        viewer.getControl().setFocus();
+    }
+
+    @Override
+    public void dispose() {
+        if (service != null && listener != null) {
+            service.removeListener(listener);
+        }
+        super.dispose();
+    }
+}
