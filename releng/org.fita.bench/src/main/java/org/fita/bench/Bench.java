@@ -91,10 +91,19 @@ public final class Bench {
                 + "- command: `" + command.trim() + "`\n"
                 + "- client JVM: `" + ProcessHandle.current().info().commandLine().orElse("?") + "`\n"
                 + "- machine: " + rt.availableProcessors() + " CPUs (" + procLine("/proc/cpuinfo", "model name")
-                + "), " + procLine("/proc/meminfo", "MemTotal") + " memory, " + System.getProperty("os.name") + " "
+                + "), " + memory() + " memory, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + "\n"
                 + "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
                 + "\n- MB/s means 10^6 bytes per second; sizes are binary (1 MiB = 2^20 bytes)\n";
+    }
+
+    private static String memory() {
+        String kilobytes = procLine("/proc/meminfo", "MemTotal").replace(" kB", "");
+        try {
+            return String.format(Locale.ROOT, "%.1f GiB", Long.parseLong(kilobytes) / (double) (1 << 20));
+        } catch (NumberFormatException e) {
+            return "?";
+        }
     }
 
     /** The value of the first "name: value" line of a /proc file, or "?" off Linux. */

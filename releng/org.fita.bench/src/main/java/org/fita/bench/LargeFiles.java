@@ -1,6 +1,7 @@
 package org.fita.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,15 @@ final class LargeFiles {
     private static final double LINEARITY_TOLERANCE = 1.25;
     private static final long HEAP_LIMIT = 256 * Units.MIB;
 
-    /** Repeated runs of one direction: total times, and times until the last byte was counted. */
-    private record Runs(Samples total, Samples lastByte, HeapMeter.Snapshot client, HeapMeter.Snapshot server) {
+    /**
+     * Repeated runs of one direction: total times, times until the last byte was counted, CPU time
+     * of each side, and the largest heap use.
+     */
+    private record Runs(Samples total, Samples lastByte, Samples clientCpu, Samples serverCpu, HeapMeter.Snapshot client,
+            HeapMeter.Snapshot server) {
+        static Runs none() {
+            return new Runs(new Samples(), new Samples(), new Samples(), new Samples(), null, null);
+        }
     }
 
     private record Measured(long size, Md5sum.Result md5sum, Samples copy, Samples disk, Runs upload, Runs download) {
@@ -75,8 +83,8 @@ final class LargeFiles {
             copy.add(LoopbackCopy.once(file));
             disk.add(FileCopy.once(file, out.resolve(label + "-copy.bin")));
         }
-        Runs upload = new Runs(new Samples(), new Samples(), null, null);
-        Runs download = new Runs(new Samples(), new Samples(), null, null);
+        Runs upload = Runs.none();
+        Runs download = Runs.none();
         StepSession session = ctx.session();
         for (int run = 0; run < runs; run++) {
             ctx.report().progress(label + ": upload and download, run " + (run + 1) + " of " + runs);
@@ -105,11 +113,20 @@ final class LargeFiles {
     private Runs timed(Runs so, TransferRun transfer) throws Exception {
         ctx.clientHeap().reset();
         ctx.server().resetHeap();
+        long clientCpu = clientCpuNanos();
+        long serverCpu = ctx.server().cpuNanos();
         BenchContext.Timing t = transfer.run();
+        so.clientCpu().add(clientCpuNanos() - clientCpu);
+        so.serverCpu().add(ctx.server().cpuNanos() - serverCpu);
         so.total().add(t.total());
         so.lastByte().add(t.lastByte());
-        return new Runs(so.total(), so.lastByte(), ctx.clientHeap().snapshot().max(so.client()),
-                ctx.server().heap().max(so.server()));
+        return new Runs(so.total(), so.lastByte(), so.clientCpu(), so.serverCpu(),
+                ctx.clientHeap().snapshot().max(so.client()), ctx.server().heap().max(so.server()));
+    }
+
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private void roundTrip(Path file, String key) throws StepException, IOException {
@@ -125,8 +142,8 @@ final class LargeFiles {
                 "file copy + fsync", "MB/s");
         Table times = new Table("file", "direction", "best", "median", "worst", "MB/s (best)", "÷ md5sum (best)",
                 "÷ md5sum (median)", "last byte at (median)", "after last byte (median)");
-        Table heaps = new Table("file", "direction", "client heap peak", "client live after GC", "server heap peak",
-                "server live after GC");
+        Table heaps = new Table("file", "direction", "client CPU", "server CPU", "client heap peak",
+                "client live after GC", "server heap peak", "server live after GC");
         for (Measured m : all) {
             String file = Units.size(m.size());
             long md5Best = m.md5sum().nanos().best();
@@ -141,7 +158,7 @@ final class LargeFiles {
                         Units.rate(m.size(), s.best()), Units.ratio(s.best() / (double) md5Best),
                         Units.ratio(s.median() / (double) md5Best), Units.seconds(lastByte),
                         Units.seconds(s.median() - lastByte));
-                heaps.row(file, direction, Units.mib(r.client().peakUsed()), Units.mib(r.client().liveAfterGc()),
+                heaps.row(file, direction, cpu(r.clientCpu(), s), cpu(r.serverCpu(), s), Units.mib(r.client().peakUsed()), Units.mib(r.client().liveAfterGc()),
                         Units.mib(r.server().peakUsed()), Units.mib(r.server().liveAfterGc()));
             }
         }
@@ -153,11 +170,19 @@ final class LargeFiles {
                         + "are FiTA time ÷ md5sum best time (lower is better). \"Last byte at\" is when the engine "
                         + "counted the last block as moved; the time after it goes to verifying and syncing:\n\n"
                         + times.markdown()
-                        + "\nHeap, the largest over the runs of each direction. \"Peak\" adds up the heap pools' "
+                        + "\nCPU time of each process (median, and the cores it kept busy over the median wall "
+                        + "time; the client's includes the bench's own idle waiting threads), and heap, the largest "
+                        + "over the runs of each direction. \"Peak\" adds up the heap pools' "
                         + "peaks (an upper bound, mostly how far the collector let the young generation grow); "
                         + "\"live after GC\" is the most the heap held right after a collection (– if none ran). "
                         + "Client -Xmx " + Units.mib(first.upload().client().max()) + ", server -Xmx "
                         + Units.mib(first.upload().server().max()) + ":\n\n" + heaps.markdown());
+    }
+
+    /** Median CPU time, and how many cores it kept busy over the median wall time. */
+    private static String cpu(Samples cpu, Samples wall) {
+        return Units.seconds(cpu.median()) + String.format(Locale.ROOT, " (%.1f cores)",
+                cpu.median() / (double) wall.median());
     }
 
     private void judge(List<Measured> all) {

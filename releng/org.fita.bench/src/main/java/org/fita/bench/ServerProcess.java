@@ -54,6 +54,11 @@ final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** CPU time the server process used so far (user and system), from /proc. */
+    long cpuNanos() {
+        return process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+    }
+
     void resetHeap() throws IOException {
         ask("reset");
     }

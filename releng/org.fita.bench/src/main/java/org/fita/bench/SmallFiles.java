@@ -45,7 +45,7 @@ final class SmallFiles {
         long md5Best = md5sum.nanos().best();
         table.row("md5sum of all files (one process, best of 3)", Units.seconds(md5Best), Units.perSecond(count, md5Best),
                 Units.rate(count * size, md5Best), "1.00x");
-        for (int parallel : new int[] {1, concurrency}) {
+        for (int parallel : java.util.stream.IntStream.of(1, concurrency).distinct().toArray()) {
             String mode = parallel == 1 ? "one at a time" : parallel + " at once";
             String prefix = "small/" + parallel + "/";
             Path out = ctx.folder("small-out-" + parallel);
