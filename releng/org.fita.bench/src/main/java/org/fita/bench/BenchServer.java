@@ -1,0 +1,59 @@
+package org.fita.bench;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.fita.server.ServerConfig;
+import org.fita.server.StepServer;
+
+/**
+ * The server side of the bench, in a JVM of its own so that its heap is capped and measured apart
+ * from the client's. It prints {@code ready PORT}, then answers one command per line on stdin:
+ * {@code reset} (start a heap measurement), {@code heap} (print it), {@code quit}. End of input also
+ * stops it, so it never outlives the bench.
+ */
+public final class BenchServer {
+    static final String READY = "ready ";
+
+    private BenchServer() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = null;
+        boolean classicOnly = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(args[++i]);
+                case "--classic-only" -> classicOnly = true;
+                default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
+            }
+        }
+        if (root == null) {
+            throw new IllegalArgumentException("--root DIR is required");
+        }
+        HeapMeter heap = new HeapMeter();
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
+                .classicOnly(classicOnly).build();
+        try (StepServer server = StepServer.start(config)) {
+            System.out.println(READY + server.port());
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                switch (line.trim()) {
+                    case "reset" -> {
+                        heap.reset();
+                        System.out.println("ok");
+                    }
+                    case "heap" -> System.out.println(heap.snapshot().toLine());
+                    case "quit" -> {
+                        return;
+                    }
+                    default -> System.out.println("error unknown command " + line);
+                }
+                System.out.flush();
+            }
+        }
+    }
+}
