@@ -7,9 +7,12 @@ import org.eclipse.ui.application.IWorkbenchConfigurer;
 import org.eclipse.ui.application.IWorkbenchWindowConfigurer;
 import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
+import org.eclipse.ui.PlatformUI;
 import org.fita.server.runner.ServerRunner;
+import org.fita.transfer.TransferService;
 import org.fita.ui.Startup;
 import org.fita.ui.StartupArguments;
+import org.fita.ui.transfers.TransferRestorer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.ServiceReference;
@@ -32,9 +35,10 @@ final class FitaWorkbenchAdvisor extends WorkbenchAdvisor {
         return new FitaWindowAdvisor(configurer);
     }
 
-    /** Carries out -startServer, -connect and -upload from the command line. */
+    /** Continues the transfers the last run left unfinished; carries out -startServer, -connect and -upload. */
     @Override
     public void postStartup() {
+        TransferRestorer.start(PlatformUI.getWorkbench().getService(TransferService.class));
         StartupArguments arguments;
         try {
             arguments = StartupArguments.parse(Platform.getApplicationArgs());
@@ -51,6 +55,19 @@ final class FitaWorkbenchAdvisor extends WorkbenchAdvisor {
         } catch (PartInitException e) {
             Platform.getLog(FitaWorkbenchAdvisor.class).error("The FiTA startup steps failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Saves the Transfers list with unfinished transfers still unfinished, before the job manager
+     * cancels their jobs at shutdown (which would record them as cancelled).
+     */
+    @Override
+    public boolean preShutdown() {
+        TransferService transfers = PlatformUI.getWorkbench().getService(TransferService.class);
+        if (transfers != null) {
+            transfers.stop();
+        }
+        return true;
     }
 
     /** The local server outlives its view, not the workbench. */

@@ -1,5 +1,6 @@
 package org.fita.transfer;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,25 +8,90 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
-/** The {@link TransferService} component; outside OSGi, create it with {@code new}. */
+/**
+ * The {@link TransferService} component; outside OSGi, create it with {@code new}. With a
+ * {@link TransferHistory}, the task list is saved (shortly after each change, and on stop) and
+ * restored by the next instance.
+ */
 @Component(service = TransferService.class)
 public final class DefaultTransferService implements TransferService {
+    private static final System.Logger LOG = System.getLogger(DefaultTransferService.class.getName());
+    /** Progress changes the list many times a second: saves are gathered into one per this delay. */
+    private static final long SAVE_DELAY_MILLIS = 500;
+
     private final TransferJournal journal;
+    private final TransferHistory history;
+    private final ScheduledExecutorService saver;
+    private final AtomicBoolean saveScheduled = new AtomicBoolean();
+    private volatile boolean stopped;
+    private volatile Reconnector reconnector;
     private final List<TransferTask> tasks = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<StepSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, RemoteFile>> uploaded = new ConcurrentHashMap<>();
 
-    /** Journals under {@link TransferJournal#defaultDirectory()}, shared with the command-line client. */
+    /**
+     * Journals under {@link TransferJournal#defaultDirectory()}, shared with the command-line client;
+     * the task list in {@link TransferHistory#defaultFile()}.
+     */
     public DefaultTransferService() {
-        this(new TransferJournal(TransferJournal.defaultDirectory()));
+        this(new TransferJournal(TransferJournal.defaultDirectory()), new TransferHistory(TransferHistory.defaultFile()));
     }
 
+    /** A service that keeps its task list in memory only. */
     public DefaultTransferService(TransferJournal journal) {
+        this(journal, null);
+    }
+
+    /** A service that restores the tasks of {@code history} (null for none) and saves its own there. */
+    public DefaultTransferService(TransferJournal journal, TransferHistory history) {
         this.journal = journal;
+        this.history = history;
+        if (history == null) {
+            saver = null;
+            return;
+        }
+        saver = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "fita-transfer-history");
+            t.setDaemon(true);
+            return t;
+        });
+        for (TransferHistory.Entry entry : loadHistory(history)) {
+            TransferTask task = TransferTask.restored(entry, this::changed, () -> reconnector);
+            tasks.add(task);
+            if (task.status().state() == TransferTask.State.VERIFIED && task.direction() == TransferInfo.Direction.UPLOAD) {
+                remember(task, entry.updated());
+            }
+        }
+    }
+
+    private static List<TransferHistory.Entry> loadHistory(TransferHistory history) {
+        try {
+            return history.load();
+        } catch (IOException e) {
+            try {
+                Path aside = history.setAside();
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + " It was moved to " + aside
+                        + "; the Transfers list starts empty.");
+            } catch (IOException moveFailed) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage() + " It could not be moved aside either ("
+                        + moveFailed.getMessage() + "); the Transfers list starts empty.");
+            }
+            return List.of();
+        }
+    }
+
+    @Override
+    public void setReconnector(Reconnector reconnector) {
+        this.reconnector = reconnector;
     }
 
     @Override
@@ -53,17 +119,48 @@ public final class DefaultTransferService implements TransferService {
     private TransferTask add(TransferTask task) {
         tasks.add(task);
         listeners.forEach(l -> l.taskAdded(task));
+        scheduleSave();
         return task;
     }
 
     private void changed(TransferTask task) {
-        TransferResult result = task.result();
-        if (task.direction() == TransferInfo.Direction.UPLOAD && result != null
+        if (task.direction() == TransferInfo.Direction.UPLOAD && task.result() != null
                 && task.status().state() == TransferTask.State.VERIFIED) {
-            uploaded.computeIfAbsent(owner(task.server(), task.username()), k -> new ConcurrentHashMap<>())
-                    .put(task.key(), new RemoteFile(task.key(), result.size(), result.md5(), System.currentTimeMillis()));
+            remember(task, System.currentTimeMillis());
         }
         listeners.forEach(l -> l.taskChanged(task));
+        scheduleSave();
+    }
+
+    private void remember(TransferTask task, long modified) {
+        TransferResult result = task.result();
+        uploaded.computeIfAbsent(owner(task.server(), task.username()), k -> new ConcurrentHashMap<>())
+                .put(task.key(), new RemoteFile(task.key(), result.size(), result.md5(), modified));
+    }
+
+    /** Saves the list soon, once for any number of changes until then. */
+    private void scheduleSave() {
+        if (saver != null && !stopped && saveScheduled.compareAndSet(false, true)) {
+            try {
+                saver.schedule(() -> {
+                    if (!stopped) {
+                        save();
+                    }
+                }, SAVE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                saveScheduled.set(false); // stopping: stop() saves
+            }
+        }
+    }
+
+    private void save() {
+        saveScheduled.set(false);
+        try {
+            history.save(tasks.stream().map(TransferHistory.Entry::of).toList());
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "The Transfers list could not be saved to " + history.file() + ": "
+                    + e.getMessage() + ". It is still shown, but a restart would not bring it back.");
+        }
     }
 
     @Override
@@ -76,6 +173,7 @@ public final class DefaultTransferService implements TransferService {
         if (tasks.remove(task)) {
             task.cancel();
             listeners.forEach(l -> l.taskRemoved(task));
+            scheduleSave();
         }
     }
 
@@ -98,9 +196,21 @@ public final class DefaultTransferService implements TransferService {
         listeners.remove(listener);
     }
 
-    /** Cancels what still runs and closes every session. */
+    @Override
     @Deactivate
     public void stop() {
+        if (saver != null && !stopped) {
+            stopped = true;
+            saver.shutdownNow();
+            try {
+                // A save under way took its snapshot already; it must not land after this one.
+                saver.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            save();
+        }
+        stopped = true;
         tasks.forEach(TransferTask::cancel);
         sessions.forEach(StepSession::close);
         sessions.clear();

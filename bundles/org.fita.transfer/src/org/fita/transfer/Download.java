@@ -188,15 +188,18 @@ final class Download {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, new CancelledException("Interrupted."));
+            Lanes.stop(lanes);
             throw failure.get();
         } catch (java.util.concurrent.ExecutionException e) {
             throw new StepException("A download lane failed: " + e.getCause(), -1, e.getCause());
         } catch (StepException e) {
             failure.compareAndSet(null, e);
+            Lanes.stop(lanes);
             throw e;
         } catch (IOException e) {
             LocalFileException error = new LocalFileException("Reading back " + part + " failed: " + e.getMessage(), e);
             failure.compareAndSet(null, error);
+            Lanes.stop(lanes);
             throw error;
         }
         String localMd5 = HexFormat.of().formatHex(md5.digest());
@@ -288,6 +291,7 @@ final class Download {
         byte[] buffer = new byte[blockSize];
         int maxWindow = Math.max(1, MAX_IN_FLIGHT_BYTES / blockSize / Math.max(1, parallelism.lanes()));
         try (StepConnection connection = session.openConnection()) {
+            transfer.closeOnCancel(connection);
             while (failure.get() == null) {
                 int window = Math.min(maxWindow, parallelism.window());
                 while (inFlight.size() < window) {

@@ -1,6 +1,8 @@
 package org.fita.transfer;
 
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import org.fita.transfer.StepException.CancelledException;
 
@@ -18,6 +20,8 @@ public final class Transfer {
     private final Object gate = new Object();
     private volatile State state = State.RUNNING;
     private volatile boolean cancelled;
+    /** Connections a cancel closes, so that a worker waiting for a reply stops at once. */
+    private final Set<AutoCloseable> closedOnCancel = ConcurrentHashMap.newKeySet();
 
     Transfer(TransferInfo info, TransferListener listener) {
         this.info = info;
@@ -58,6 +62,23 @@ public final class Transfer {
         synchronized (gate) {
             cancelled = true;
             gate.notifyAll();
+        }
+        closedOnCancel.forEach(Transfer::closeQuietly);
+    }
+
+    /** Closes {@code connection} when the transfer is cancelled (at once if it is already). */
+    void closeOnCancel(AutoCloseable connection) {
+        closedOnCancel.add(connection);
+        if (cancelled) {
+            closeQuietly(connection);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            // Closing is all that is wanted; the worker reports the cancellation.
         }
     }
 
@@ -117,6 +138,10 @@ public final class Transfer {
     }
 
     void fail(StepException error) {
+        // After a cancel, a worker whose connection was closed under it reports a network error.
+        if (cancelled && !(error instanceof CancelledException)) {
+            error = new CancelledException("The transfer of \"" + info.key() + "\" was cancelled.");
+        }
         if (error instanceof CancelledException) {
             state = State.CANCELLED;
             emit(new TransferEvent.Cancelled(info));

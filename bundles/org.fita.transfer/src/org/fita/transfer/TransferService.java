@@ -22,6 +22,12 @@ public interface TransferService {
         }
     }
 
+    /** Logs in again for a task restored after a restart; see {@link #setReconnector}. */
+    @FunctionalInterface
+    interface Reconnector {
+        StepSession connect(ServerAddress server, String username) throws StepException;
+    }
+
     /** Logs in; the session records unfinished transfers in the journal, so that they resume. */
     StepSession connect(ServerAddress address, String username, String password) throws StepException;
 
@@ -31,7 +37,13 @@ public interface TransferService {
     /** A queued download of {@code key} to {@code target}: {@link TransferTask#run} starts it. */
     TransferTask download(StepSession session, String key, Path target, TransferOptions options, WhenExists whenExists);
 
-    /** Every task kept, oldest first. */
+    /**
+     * How tasks restored from an earlier run log in again when they run: the workbench looks up the
+     * stored password. Without one, such a task fails with a message that says to connect first.
+     */
+    void setReconnector(Reconnector reconnector);
+
+    /** Every task kept, oldest first (with those restored from an earlier run). */
     List<TransferTask> tasks();
 
     /** Forgets a task, cancelling it if it still runs. */
@@ -43,4 +55,11 @@ public interface TransferService {
     void addListener(Listener listener);
 
     void removeListener(Listener listener);
+
+    /**
+     * Ends the service: saves the task list as it is, unfinished transfers as unfinished so that the
+     * next run resumes them, then cancels what still runs and closes every session. A program calls
+     * it before anything else cancels its transfers (a workbench before its jobs are cancelled).
+     */
+    void stop();
 }

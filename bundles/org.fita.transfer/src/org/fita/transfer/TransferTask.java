@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.fita.transfer.StepException.CancelledException;
 import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.LocalFileException;
@@ -16,6 +17,10 @@ import org.fita.transfer.StepException.NotFoundException;
  * One transfer as a workbench keeps it: what it moves, its latest {@link Status}, and the means to
  * run it (again): {@link #run} blocks until the end, {@link #start} does not. Pause, resume and
  * cancel may come from any thread. A retried task resumes through the session's journal.
+ * <p>
+ * A task restored from {@link TransferHistory} after a restart has no session: its next run logs
+ * in again through the service's {@link TransferService.Reconnector}, or uses the session given to
+ * {@link #attach}.
  */
 public final class TransferTask {
     private static final AtomicInteger IDS = new AtomicInteger();
@@ -43,8 +48,14 @@ public final class TransferTask {
 
         static final Status QUEUED = new Status(State.QUEUED, 0, -1, 0, -1, "Waiting to start");
 
-        /** The status after {@code event}. */
+        /**
+         * The status after {@code event}. A run's final status stays: a worker's last progress report
+         * may come after the run has ended (a retry starts again from {@link State#QUEUED}).
+         */
         public Status next(TransferEvent event) {
+            if (state.isFinal()) {
+                return this;
+            }
             if (event instanceof TransferEvent.Started s) {
                 return new Status(State.RUNNING, s.alreadyDone(), s.size(), 0, -1,
                         s.alreadyDone() > 0 ? "Resumed: " + s.alreadyDone() + " bytes were already there" : "Started");
@@ -75,12 +86,17 @@ public final class TransferTask {
 
     private final String id = "task-" + IDS.incrementAndGet();
     private final TransferInfo.Direction direction;
-    private final StepSession session;
+    private final ServerAddress server;
+    private final String username;
     private final String key;
     private final Path localPath;
-    private final TransferOptions options;
     private final WhenExists whenExists;
     private final Consumer<TransferTask> changed;
+    private final Supplier<TransferService.Reconnector> reconnector;
+    private volatile StepSession session;
+    private volatile TransferOptions options;
+    /** Unfinished when the program that ran it stopped; cleared once it runs again. */
+    private volatile boolean interrupted;
     private final Object lock = new Object();
     private final Object statusLock = new Object();
     private volatile Status status = Status.QUEUED;
@@ -93,13 +109,46 @@ public final class TransferTask {
 
     TransferTask(TransferInfo.Direction direction, StepSession session, String key, Path localPath,
             TransferOptions options, WhenExists whenExists, Consumer<TransferTask> changed) {
-        this.direction = direction;
+        this(direction, session.address(), session.username(), key, localPath, options, whenExists, changed, () -> null);
         this.session = session;
+    }
+
+    private TransferTask(TransferInfo.Direction direction, ServerAddress server, String username, String key,
+            Path localPath, TransferOptions options, WhenExists whenExists, Consumer<TransferTask> changed,
+            Supplier<TransferService.Reconnector> reconnector) {
+        this.direction = direction;
+        this.server = server;
+        this.username = username;
         this.key = key;
         this.localPath = localPath;
         this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
         this.whenExists = whenExists;
         this.changed = changed;
+        this.reconnector = reconnector;
+    }
+
+    /**
+     * A task as an earlier run left it, without a session. One that was unfinished then comes back
+     * {@link State#FAILED} and {@link #wasInterrupted() interrupted}, so that a retry resumes it.
+     */
+    static TransferTask restored(TransferHistory.Entry entry, Consumer<TransferTask> changed,
+            Supplier<TransferService.Reconnector> reconnector) {
+        TransferTask task = new TransferTask(entry.direction(), entry.server(), entry.username(), entry.key(),
+                entry.localPath(), TransferOptions.DEFAULTS, entry.whenExists(), changed, reconnector);
+        State state = entry.state();
+        if (state.isFinal()) {
+            task.status = new Status(state, entry.bytesDone(), entry.size(), 0, -1, entry.message());
+            if (state == State.VERIFIED) {
+                task.result = new TransferResult(entry.key(), entry.localPath(), entry.size(), entry.md5(), 0,
+                        Duration.ZERO);
+            }
+        } else {
+            task.interrupted = true;
+            task.status = new Status(State.FAILED, entry.bytesDone(), entry.size(), 0, -1,
+                    "Interrupted when FiTA stopped; it resumes once FiTA is connected to " + entry.server() + " as \""
+                            + entry.username() + "\" again (or press Retry).");
+        }
+        return task;
     }
 
     public String id() {
@@ -119,11 +168,39 @@ public final class TransferTask {
     }
 
     public ServerAddress server() {
-        return session.address();
+        return server;
     }
 
     public String username() {
-        return session.username();
+        return username;
+    }
+
+    WhenExists whenExists() {
+        return whenExists;
+    }
+
+    /** Whether it was unfinished when the program that ran it stopped, and has not run since. */
+    public boolean wasInterrupted() {
+        return interrupted;
+    }
+
+    /** Whether it has a session to run on; one without logs in through the service when it runs. */
+    public boolean hasSession() {
+        return session != null;
+    }
+
+    /**
+     * Gives a restored task the session (of the same server and user) and options to run on next.
+     *
+     * @throws IllegalArgumentException if the session is another server's or user's
+     */
+    public void attach(StepSession session, TransferOptions options) {
+        if (!session.address().equals(server) || !session.username().equals(username)) {
+            throw new IllegalArgumentException("The transfer of \"" + key + "\" belongs to " + username + "@" + server
+                    + ", not to " + session.username() + "@" + session.address() + ".");
+        }
+        this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
+        this.session = session;
     }
 
     public Status status() {
@@ -176,7 +253,9 @@ public final class TransferTask {
             if (cancelRequested) {
                 throw new CancelledException("The transfer of \"" + key + "\" was cancelled before it started.");
             }
-            if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(listener)) {
+            StepSession session = session();
+            interrupted = false;
+            if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(session, listener)) {
                 return end;
             }
             synchronized (lock) {
@@ -199,7 +278,7 @@ public final class TransferTask {
     }
 
     /** With {@link WhenExists#KEEP_IDENTICAL}: true if the destination is already this content. */
-    private boolean keptIdentical(TransferListener listener) throws StepException {
+    private boolean keptIdentical(StepSession session, TransferListener listener) throws StepException {
         long started = System.nanoTime();
         RemoteFile remote;
         try {
@@ -234,8 +313,30 @@ public final class TransferTask {
         return true;
     }
 
+    /** The session to run on: the task's own, or a new login for a restored task. */
+    private StepSession session() throws StepException {
+        StepSession current = session;
+        if (current != null) {
+            return current;
+        }
+        TransferService.Reconnector r = reconnector.get();
+        if (r == null) {
+            throw new StepException.ConnectionException("Not connected to " + server + " as \"" + username
+                    + "\": connect to that server first, then retry.", null);
+        }
+        try {
+            current = r.connect(server, username);
+        } catch (StepException e) {
+            throw new StepException.ConnectionException("Could not log in to " + server + " as \"" + username
+                    + "\" to continue: " + e.getMessage() + " It continues when the Client Explorer connects there,"
+                    + " or press Retry.", e);
+        }
+        session = current;
+        return current;
+    }
+
     private TransferInfo info() {
-        return new TransferInfo(id, direction, key, localPath, session.address());
+        return new TransferInfo(id, direction, key, localPath, server);
     }
 
     private void update(TransferEvent event, TransferListener observer) {

@@ -147,12 +147,19 @@ final class Upload {
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
         Parallelism parallelism = new Parallelism(options, caps);
 
-        int buffers = Math.max(4, Math.min(32, MAX_BUFFERED_BYTES / blockSize));
-        BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(buffers);
+        int buffers = (int) Math.max(1, Math.min(Math.min(total - held.cardinality(), 32),
+                Math.max(4, MAX_BUFFERED_BYTES / blockSize)));
         BlockingQueue<Block> queue = new ArrayBlockingQueue<>(buffers);
-        for (int i = 0; i < buffers; i++) {
-            pool.add(new byte[blockSize]);
+        try (UploadBuffers pool = new UploadBuffers((int) Math.min(blockSize, size), buffers)) {
+            return sendAll(queue, pool, total, held, heldBytes, size, blockSize, journalId, meter, parallelism,
+                    started);
         }
+    }
+
+    /** Reads the file once (hashing it), hands the blocks the server lacks to the lanes, and verifies. */
+    private TransferResult sendAll(BlockingQueue<Block> queue, UploadBuffers pool, long total, BitSet held,
+            long heldBytes, long size, int blockSize, String journalId, ProgressMeter meter, Parallelism parallelism,
+            long started) throws StepException {
         AtomicReference<String> remoteMd5 = new AtomicReference<>();
         AtomicReference<StepException> failure = new AtomicReference<>();
         List<Future<?>> lanes = new ArrayList<>();
@@ -170,12 +177,12 @@ final class Upload {
             for (long i = 0; i < total; i++) {
                 transfer.checkpoint();
                 rethrow(failure);
-                byte[] buffer = take(pool, failure);
+                byte[] buffer = pool.take(transfer, failure);
                 int length = Blocks.length(size, blockSize, i);
                 readFully(channel, buffer, length, i * blockSize);
                 md5.update(buffer, 0, length);
                 if (held.get((int) i)) {
-                    pool.add(buffer);
+                    pool.give(buffer);
                 } else {
                     put(queue, new Block(i, buffer, length), failure);
                 }
@@ -197,10 +204,12 @@ final class Upload {
         } catch (IOException e) {
             LocalFileException error = new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
             failure.compareAndSet(null, error);
+            Lanes.stop(lanes);
             throw error;
         } catch (StepException e) {
             // Cancelled, or a lane failed: make every lane stop, then report the first cause.
             failure.compareAndSet(null, e);
+            Lanes.stop(lanes);
             throw failure.get();
         }
         rethrow(failure);
@@ -209,7 +218,7 @@ final class Upload {
             // The completing reply carries the md5; if this run did not send that block, ask.
             serverMd5 = session.stat(key).md5();
         }
-        forget(journal, journalId);
+        forget(session.journal(), journalId);
         return verified(size, serverMd5, localMd5, moved, started);
     }
 
@@ -269,13 +278,14 @@ final class Upload {
     }
 
     /** One connection: sends queued blocks, keeping up to the window in flight, and checks each reply. */
-    private void runLane(BlockingQueue<Block> queue, BlockingQueue<byte[]> pool, int blockSize, long size,
+    private void runLane(BlockingQueue<Block> queue, UploadBuffers pool, int blockSize, long size,
             Parallelism parallelism, ProgressMeter meter, AtomicReference<String> remoteMd5,
             AtomicReference<StepException> failure) {
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         ArrayDeque<long[]> inFlight = new ArrayDeque<>();
         int[] retries = new int[1];
         try (StepConnection connection = session.openConnection()) {
+            transfer.closeOnCancel(connection);
             while (true) {
                 if (failure.get() != null) {
                     return;
@@ -297,7 +307,7 @@ final class Upload {
                 transfer.checkpoint();
                 throttle.pass(block.length());
                 send(connection, block.index(), block.buffer(), block.length(), crc);
-                pool.add(block.buffer());
+                pool.give(block.buffer());
                 inFlight.add(new long[] {block.index(), block.length()});
                 while (inFlight.size() >= parallelism.window()) {
                     receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
@@ -372,21 +382,6 @@ final class Upload {
         StepException e = failure.get();
         if (e != null) {
             throw e;
-        }
-    }
-
-    private static byte[] take(BlockingQueue<byte[]> pool, AtomicReference<StepException> failure) throws StepException {
-        try {
-            while (true) {
-                byte[] b = pool.poll(100, TimeUnit.MILLISECONDS);
-                if (b != null) {
-                    return b;
-                }
-                rethrow(failure);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException("Interrupted.");
         }
     }
 

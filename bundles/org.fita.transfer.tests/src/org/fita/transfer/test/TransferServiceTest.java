@@ -204,6 +204,33 @@ class TransferServiceTest {
     }
 
     @Test
+    void cancelEndsATransferAtOnceEvenWhenTheNetworkWentSilent() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b); StallingProxy proxy = new StallingProxy(f.address())) {
+            DefaultTransferService service = new DefaultTransferService(f.journal);
+            StepSession s = service.connect(proxy.address(), "u1", StepSession.classicPassword("u1"));
+            for (TransferTask task : List.of(
+                    service.upload(s, f.file("up", 12 << 20, 7), "up", SLOW, WhenExists.FAIL))) {
+                CountDownLatch someDone = new CountDownLatch(1);
+                CompletableFuture<?> running = task.start(e -> {
+                    if (e instanceof TransferEvent.Progress p && p.bytesDone() > (1 << 20)) {
+                        someDone.countDown();
+                    }
+                });
+                assertTrue(someDone.await(20, TimeUnit.SECONDS));
+                proxy.stall();
+                long cancelled = System.nanoTime();
+                task.cancel();
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> running.get(10, TimeUnit.SECONDS),
+                        "the run ends although no reply can come");
+                long millis = (System.nanoTime() - cancelled) / 1_000_000;
+                assertTrue(millis < 5_000, "cancelled after " + millis + " ms");
+                assertEquals(State.CANCELLED, task.status().state(), task.status().message());
+            }
+            service.stop();
+        }
+    }
+
+    @Test
     void cancellingAQueuedTaskStopsItsRunBeforeItStarts() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b)) {
             DefaultTransferService service = new DefaultTransferService(new TransferJournal(f.local.resolve("j")));

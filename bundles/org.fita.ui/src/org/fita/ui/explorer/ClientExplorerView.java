@@ -50,6 +50,7 @@ import org.fita.ui.UiBatcher;
 import org.fita.ui.UiThread;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
+import org.fita.ui.transfers.TransferRestorer;
 import org.fita.ui.preferences.RecentConnection;
 import org.fita.ui.transfers.TransferJob;
 
@@ -311,11 +312,16 @@ public final class ClientExplorerView extends ViewPart {
         }
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
-                + ")." + note, false);
+                + ")." + note + continued(TransferRestorer.resumeWith(service, connected)), false);
         refresh();
     }
 
-    /** Lists the server's files again, in a job. */
+    private static String continued(int resumed) {
+        return resumed == 0 ? "" : " " + resumed + (resumed == 1 ? " transfer" : " transfers")
+                + " left unfinished by the last run continue: see the Transfers view.";
+    }
+
+        /** Lists the server's files again, in a job. */
     void refresh() {
         StepSession current = session;
         if (current == null) {

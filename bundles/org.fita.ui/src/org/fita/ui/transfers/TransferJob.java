@@ -6,6 +6,7 @@ import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.core.runtime.jobs.JobGroup;
 import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferInfo;
 import org.fita.transfer.TransferTask;
@@ -21,6 +22,12 @@ public final class TransferJob extends Job {
     /** The family of every transfer job, for {@link Job#belongsTo}. */
     public static final Object FAMILY = TransferJob.class;
     private static final int TICKS = 1000;
+    /**
+     * Transfers that run at once; the rest wait as queued. Each may use several connections: a
+     * dropped folder of a thousand files must not open thousands against one server.
+     */
+    public static final int MAX_AT_ONCE = 4;
+    private static final JobGroup RUNNING = new JobGroup("FiTA transfers", MAX_AT_ONCE, 0);
 
     private final TransferTask task;
 
@@ -28,6 +35,7 @@ public final class TransferJob extends Job {
         super((task.direction() == TransferInfo.Direction.UPLOAD ? "Uploading " : "Downloading ") + task.key());
         this.task = task;
         setUser(false);
+        setJobGroup(RUNNING);
     }
 
     /** Schedules a job that runs {@code task} (queued, or requeued for a retry). */

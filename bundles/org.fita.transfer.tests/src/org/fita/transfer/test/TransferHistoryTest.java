@@ -1,0 +1,134 @@
+package org.fita.transfer.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.fita.transfer.DefaultTransferService;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferEvent;
+import org.fita.transfer.TransferHistory;
+import org.fita.transfer.TransferListener;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.TransferTask;
+import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.WhenExists;
+import org.junit.jupiter.api.Test;
+
+/** The task list across restarts: what was finished comes back as it was, what was not continues. */
+class TransferHistoryTest {
+    /** One connection, two requests in flight, 64 KiB blocks, 4 MiB/s: slow enough to stop half-way. */
+    private static final TransferOptions SLOW = new TransferOptions(1, 2, 64 * 1024, false, 4L << 20);
+
+    @Test
+    void afterAStopTheListComesBackAndTheInterruptedUploadContinuesWhereItStopped() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b)) {
+            TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));
+            DefaultTransferService first = new DefaultTransferService(f.journal, history);
+            StepSession s = first.connect(f.address(), "u1", StepSession.classicPassword("u1"));
+            Path small = f.file("small", 1000, 1);
+            first.upload(s, small, "small", TransferOptions.DEFAULTS, WhenExists.FAIL).run(TransferListener.NONE);
+            Path big = f.file("big", 12 << 20, 3);
+            CompletableFuture<TransferResult> running = startAndWaitForTwoMiB(
+                    first.upload(s, big, "big", SLOW, WhenExists.FAIL));
+            first.stop(); // as the workbench does on exit, before its jobs are cancelled
+            assertThrows(Exception.class, () -> running.get(20, TimeUnit.SECONDS), "the stop ends the upload");
+
+            DefaultTransferService second = new DefaultTransferService(f.journal, history);
+            List<TransferTask> restored = second.tasks();
+            assertEquals(List.of("small", "big"), restored.stream().map(TransferTask::key).toList());
+            TransferTask done = restored.get(0);
+            assertEquals(State.VERIFIED, done.status().state());
+            assertEquals(EngineFixture.md5(small), done.result().md5());
+            assertEquals(List.of("small"), second.uploadedFiles(f.address(), "u1").stream().map(RemoteFile::key).toList(),
+                    "a classic server's listing still knows what was uploaded before the restart");
+
+            TransferTask resumed = restored.get(1);
+            assertTrue(resumed.wasInterrupted());
+            assertFalse(resumed.hasSession());
+            assertEquals(State.FAILED, resumed.status().state());
+            assertTrue(resumed.status().message().contains("Interrupted when FiTA stopped"), resumed.status().message());
+            assertTrue(resumed.status().bytesDone() >= (2 << 20), "the last progress is shown: " + resumed.status());
+
+            resumed.requeue();
+            StepException notConnected = assertThrows(StepException.ConnectionException.class,
+                    () -> resumed.run(TransferListener.NONE));
+            assertTrue(notConnected.getMessage().contains("connect to that server first"), notConnected.getMessage());
+            assertTrue(resumed.wasInterrupted(), "it still waits for a connection");
+
+            second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
+            resumed.requeue();
+            long[] already = new long[1];
+            TransferResult result = resumed.run(e -> {
+                if (e instanceof TransferEvent.Started st) {
+                    already[0] = st.alreadyDone();
+                }
+            });
+            assertEquals(EngineFixture.md5(big), result.md5());
+            assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
+            assertFalse(resumed.wasInterrupted());
+            second.stop();
+
+            DefaultTransferService third = new DefaultTransferService(f.journal, history);
+            assertEquals(List.of(State.VERIFIED, State.VERIFIED),
+                    third.tasks().stream().map(t -> t.status().state()).toList());
+            third.stop();
+        }
+    }
+
+    @Test
+    void aCrashLeavesTheRunningUploadRecordedAsUnfinished() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b)) {
+            TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));
+            DefaultTransferService crashing = new DefaultTransferService(f.journal, history);
+            StepSession s = crashing.connect(f.address(), "u1", StepSession.classicPassword("u1"));
+            startAndWaitForTwoMiB(crashing.upload(s, f.file("big", 12 << 20, 5), "big", SLOW, WhenExists.FAIL));
+            // No stop: the list on disk is the one saved shortly after the last change.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!(Files.exists(history.file()) && Files.readString(history.file()).contains("\"running\""))) {
+                assertTrue(System.nanoTime() < deadline, "the running upload is saved within seconds");
+                Thread.sleep(50);
+            }
+            DefaultTransferService after = new DefaultTransferService(f.journal, history);
+            assertTrue(after.tasks().get(0).wasInterrupted());
+            crashing.stop();
+            after.stop();
+        }
+    }
+
+    @Test
+    void anUnreadableListIsSetAsideAndTheServiceStartsEmpty() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b)) {
+            TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));
+            Files.writeString(history.file(), "{\"transfers\": [{\"direction\": \"sideways\"}]}", StandardCharsets.UTF_8);
+            DefaultTransferService service = new DefaultTransferService(f.journal, history);
+            assertEquals(List.of(), service.tasks());
+            assertTrue(Files.readString(f.local.resolve("transfers.json.bad")).contains("sideways"),
+                    "the unreadable list is kept for a person to look at");
+            service.stop();
+            assertTrue(Files.readString(history.file()).contains("\"transfers\":[]"));
+        }
+    }
+
+    private static CompletableFuture<TransferResult> startAndWaitForTwoMiB(TransferTask task) throws Exception {
+        CountDownLatch someDone = new CountDownLatch(1);
+        CompletableFuture<TransferResult> running = task.start(e -> {
+            if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
+                someDone.countDown();
+            }
+        });
+        assertTrue(someDone.await(20, TimeUnit.SECONDS), "2 MiB were sent");
+        return running;
+    }
+}

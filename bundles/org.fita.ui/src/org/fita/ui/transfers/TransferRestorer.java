@@ -1,0 +1,51 @@
+package org.fita.ui.transfers;
+
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferService;
+import org.fita.transfer.TransferTask;
+import org.fita.ui.preferences.FitaPreferences;
+import org.fita.ui.preferences.PasswordStore;
+import org.fita.ui.preferences.RecentConnection;
+
+/**
+ * Continues the transfers a previous run of the workbench left unfinished: at startup, logging in
+ * with the password kept in secure storage (or the classic one when none was kept), and again
+ * whenever the Client Explorer connects to the server and user of one still waiting. The journal
+ * and the server's held blocks make each continue where it stopped.
+ */
+public final class TransferRestorer {
+    private TransferRestorer() {
+    }
+
+    /** Lets restored tasks log in again by themselves, then starts those left unfinished. */
+    public static void start(TransferService service) {
+        service.setReconnector((server, username) -> service.connect(server, username, storedPassword(server, username)));
+        for (TransferTask task : service.tasks()) {
+            if (task.wasInterrupted()) {
+                task.requeue();
+                TransferJob.schedule(task);
+            }
+        }
+    }
+
+    /** Starts the unfinished transfers of a previous run that belong to {@code session}'s server and user. */
+    public static int resumeWith(TransferService service, StepSession session) {
+        int resumed = 0;
+        for (TransferTask task : service.tasks()) {
+            if (task.wasInterrupted() && task.canRetry() && task.server().equals(session.address())
+                    && task.username().equals(session.username())) {
+                task.attach(session, FitaPreferences.transferOptions());
+                task.requeue();
+                TransferJob.schedule(task);
+                resumed++;
+            }
+        }
+        return resumed;
+    }
+
+    private static String storedPassword(ServerAddress server, String username) {
+        return PasswordStore.load(new RecentConnection(username, server))
+                .orElseGet(() -> StepSession.classicPassword(username));
+    }
+}
