@@ -55,6 +55,8 @@ public class MakeIcons {
         write(ui + "file_text.png", 16, MakeIcons::textPage);
         write(ui + "file_image.png", 16, MakeIcons::imagePage);
         write(ui + "file_archive.png", 16, MakeIcons::archivePage);
+        write(ui + "folder.png", 16, MakeIcons::folder);
+        write(ui + "up.png", 16, MakeIcons::up);
     }
 
     private static void write(String path, int size, Consumer<Graphics2D> draw) throws IOException {
@@ -122,12 +124,28 @@ public class MakeIcons {
     }
 
     private static void explorer(Graphics2D g) {
+        folder(g);
+        g.setColor(BLUE);
+        g.fill(arrow(8, 6.5, 12.5, false, 1.6, 4.2));
+    }
+
+    /** A yellow folder with its tab: a folder of keys in the explorer. */
+    private static void folder(Graphics2D g) {
         g.setColor(new Color(0xbf8700));
         g.fill(new RoundRectangle2D.Double(1, 3, 6, 3, 1.5, 1.5));
         g.setColor(YELLOW);
         g.fill(new RoundRectangle2D.Double(1, 4.5, 14, 9.5, 1.5, 1.5));
-        g.setColor(BLUE);
-        g.fill(arrow(8, 6.5, 12.5, false, 1.6, 4.2));
+    }
+
+    /** An elbow arrow climbing to the parent folder. */
+    private static void up(Graphics2D g) {
+        stroke(g, GREEN, 2.2);
+        Path2D elbow = new Path2D.Double();
+        elbow.moveTo(14, 13.5);
+        elbow.lineTo(6, 13.5);
+        elbow.lineTo(6, 6);
+        g.draw(elbow);
+        g.fill(new Polygon(new int[] {6, 11, 1}, new int[] {1, 7, 7}, 3));
     }
 
     private static void transfers(Graphics2D g) {

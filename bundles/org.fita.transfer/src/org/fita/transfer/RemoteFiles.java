@@ -18,17 +18,19 @@ public final class RemoteFiles {
     private RemoteFiles() {
     }
 
-    /** What a listing can be sorted by. */
+    /** What a listing can be sorted by; folders ({@link RemoteFolders}) sort by file count in the MD5 column. */
     public enum Column {
-        NAME(Comparator.comparing(RemoteFile::key)),
-        SIZE(Comparator.comparingLong(RemoteFile::size)),
-        MODIFIED(Comparator.comparingLong(RemoteFile::modified)),
-        MD5(Comparator.comparing(RemoteFile::md5));
+        NAME(Comparator.comparing(RemoteFile::key), Comparator.comparing(RemoteEntry.Folder::key)),
+        SIZE(Comparator.comparingLong(RemoteFile::size), Comparator.comparingLong(RemoteEntry.Folder::size)),
+        MODIFIED(Comparator.comparingLong(RemoteFile::modified), Comparator.comparingLong(RemoteEntry.Folder::modified)),
+        MD5(Comparator.comparing(RemoteFile::md5), Comparator.comparingInt(folder -> folder.files().size()));
 
         private final Comparator<RemoteFile> order;
+        final Comparator<RemoteEntry.Folder> folderOrder;
 
-        Column(Comparator<RemoteFile> order) {
+        Column(Comparator<RemoteFile> order, Comparator<RemoteEntry.Folder> folderOrder) {
             this.order = order;
+            this.folderOrder = folderOrder;
         }
     }
 

@@ -1,6 +1,7 @@
 package org.fita.ui.explorer;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.eclipse.swt.dnd.DragSourceListener;
 import org.eclipse.swt.dnd.DropTargetListener;
@@ -11,6 +12,9 @@ import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.swt.widgets.ToolBar;
+import org.eclipse.swt.widgets.ToolItem;
+import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
 
 /** The Client Explorer's widgets and operations, for the tests in other packages. */
@@ -51,6 +55,31 @@ public record ExplorerProbe(ClientExplorerView view) {
         return view.statusLabel;
     }
 
+    public ToolBar pathBar() {
+        return view.pathBar;
+    }
+
+    /** The breadcrumb as shown: "/", then one part per folder, such as "photos/", "2024/". */
+    public List<String> path() {
+        return Arrays.stream(pathBar().getItems()).map(i -> i.getText().replace("&&", "&")).toList();
+    }
+
+    /** Clicks the breadcrumb's part {@code text}. */
+    public void clickPath(String text) {
+        for (ToolItem item : pathBar().getItems()) {
+            if (item.getText().replace("&&", "&").equals(text)) {
+                item.notifyListeners(SWT.Selection, new Event());
+                return;
+            }
+        }
+        throw new AssertionError("No part \"" + text + "\" in the path " + path());
+    }
+
+    /** The folder shown: "" at the root, else a prefix such as "photos/2024/". */
+    public String folder() {
+        return view.folder();
+    }
+
     public Table table() {
         return view.table.viewer.getTable();
     }
@@ -67,8 +96,29 @@ public record ExplorerProbe(ClientExplorerView view) {
         return view.shownKeys();
     }
 
-    public List<RemoteFile> shown() {
+    /** The rows' names as the Name column shows them. */
+    public List<String> shownNames() {
+        return view.table.shown().stream().map(RemoteEntry::name).toList();
+    }
+
+    public List<RemoteEntry> shown() {
         return view.table.shown();
+    }
+
+    /** The row of {@code key} (a folder's prefix for a folder row). */
+    public RemoteEntry row(String key) {
+        return view.table.shown().stream().filter(r -> r.key().equals(key)).findFirst()
+                .orElseThrow(() -> new AssertionError("No row " + key + " in " + shownKeys()));
+    }
+
+    /** The file of the file row {@code key}. */
+    public RemoteFile file(String key) {
+        return ((RemoteEntry.File) row(key)).file();
+    }
+
+    /** The text of the row {@code key} in column {@code column}, as the (lazily filled) table shows it. */
+    public String cellText(String key, int column) {
+        return table().getItem(shownKeys().indexOf(key)).getText(column);
     }
 
     public void setFiles(List<RemoteFile> files) {
@@ -77,20 +127,40 @@ public record ExplorerProbe(ClientExplorerView view) {
 
     /** Selects the row of {@code key} as a click would, so that the selection service hears of it. */
     public void select(String key) {
-        table().setSelection(shownKeys().indexOf(key));
+        int index = shownKeys().indexOf(key);
+        if (index < 0) {
+            throw new AssertionError("No row " + key + " in " + shownKeys());
+        }
+        table().setSelection(index);
         table().notifyListeners(SWT.Selection, new Event());
     }
 
+    /** Selects the row of {@code key} and double-clicks it (or presses Enter): SWT's DefaultSelection. */
+    public void open(String key) {
+        select(key);
+        table().notifyListeners(SWT.DefaultSelection, new Event());
+    }
+
+    /** Backspace in the table, as SWT delivers it. */
+    public void pressBackspace() {
+        Event key = new Event();
+        key.keyCode = SWT.BS;
+        key.character = SWT.BS;
+        table().notifyListeners(SWT.KeyDown, key);
+    }
+
     public List<String> selectedKeys() {
-        return view.selectedFiles().stream().map(RemoteFile::key).toList();
+        return view.selectedRows().stream().map(RemoteEntry::key).toList();
     }
 
-    public void download(List<RemoteFile> files, Path folder) {
-        view.download(files, folder);
+    /** What the Download command does once its folder is chosen (the native folder dialog cannot be driven). */
+    public void downloadSelection(Path folder) {
+        view.download(view.selectedFiles(), folder);
     }
 
-    public void delete(List<RemoteFile> files) {
-        view.delete(files);
+    /** What the Delete command does: asks, then deletes every file of the selected rows. */
+    public void deleteSelection() {
+        view.delete(view.selectedRows());
     }
 
     public boolean connected() {

@@ -137,8 +137,11 @@ class TransfersAndCommandsTest {
     void theExplorerCommandsAreBoundAndWork() throws Exception {
         Fita.startLocalServer(scratch.resolve("commands"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
-        Fita.drop(explorer, Fita.randomFile(scratch, "keyed.bin", 1000));
+        Path folder = Files.createDirectories(scratch.resolve("commands-local/kept"));
+        Fita.randomFile(folder, "inside.txt", 100);
+        Fita.drop(explorer, Fita.randomFile(scratch, "keyed.bin", 1000), folder);
         Fita.waitListed(explorer, "keyed.bin");
+        Fita.waitListed(explorer, "kept/");
         Fita.page().activate(Fita.page().findView(ViewIds.CLIENT_EXPLORER));
         explorer.select("keyed.bin");
         Ui.settle();
@@ -147,17 +150,31 @@ class TransfersAndCommandsTest {
         assertEquals("F5", bindings.getBestActiveBindingFormattedFor("org.fita.ui.refresh"));
         assertNotNull(bindings.getBestActiveBindingFormattedFor("org.fita.ui.copyKey"));
         assertNotNull(bindings.getBestActiveBindingFormattedFor("org.fita.ui.upload"));
+        assertNotNull(bindings.getBestActiveBindingFormattedFor("org.fita.ui.up"));
 
         IHandlerService handlers = Fita.page().findView(ViewIds.CLIENT_EXPLORER).getSite().getService(IHandlerService.class);
         handlers.executeCommand("org.fita.ui.copyKey", null);
         assertEquals("keyed.bin", clipboardText());
         handlers.executeCommand("org.fita.ui.copyMd5", null);
-        assertEquals(explorer.shown().get(0).md5(), clipboardText());
+        assertEquals(explorer.file("keyed.bin").md5(), clipboardText());
         handlers.executeCommand("org.fita.ui.refresh", null);
+        Ui.waitUntil("the refresh keeps the selection", () -> explorer.selectedKeys().equals(List.of("keyed.bin")),
+                () -> explorer.selectedKeys());
 
         Ui.answerNextDialog("Delete", "OK");
         handlers.executeCommand("org.fita.ui.delete", null);
-        Ui.waitUntil("the delete command removed the file", () -> explorer.shownKeys().isEmpty(),
+        Ui.waitUntil("the delete command removed the file", () -> explorer.shownKeys().equals(List.of("kept/")),
+                () -> explorer.shownKeys());
+
+        explorer.select("kept/");
+        handlers.executeCommand("org.fita.ui.copyKey", null);
+        assertEquals("kept/", clipboardText(), "a folder's key is its prefix");
+        handlers.executeCommand("org.fita.ui.copyMd5", null);
+        assertEquals(explorer.row("kept/").files().get(0).md5() + "  kept/inside.txt", clipboardText(),
+                "a folder's MD5s as md5sum lines");
+        Ui.answerNextDialog("Delete", "OK");
+        handlers.executeCommand("org.fita.ui.delete", null);
+        Ui.waitUntil("the delete command removed the folder", () -> explorer.shownKeys().isEmpty(),
                 () -> explorer.shownKeys());
     }
 
@@ -175,8 +192,11 @@ class TransfersAndCommandsTest {
         Fita.startLocalServer(scratch.resolve("drag"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Path file = Fita.randomFile(scratch, "dragged.bin", 200_000);
-        Fita.drop(explorer, file);
+        Path album = Files.createDirectories(scratch.resolve("drag-local/album"));
+        Path song = Fita.randomFile(album.resolve("disc 1"), "song.ogg", 30_000);
+        Fita.drop(explorer, file, album);
         Fita.waitListed(explorer, "dragged.bin");
+        Fita.waitListed(explorer, "album/");
         explorer.select("dragged.bin");
 
         DragSourceEvent event = Ui.fileDrag(explorer.table());
@@ -191,6 +211,18 @@ class TransfersAndCommandsTest {
         explorer.dropListener().dragEnter(back);
         assertEquals(org.eclipse.swt.dnd.DND.DROP_NONE, back.detail, "rows dragged out are not dropped back in");
         explorer.dragListener().dragFinished(event);
+
+        explorer.select("album/");
+        DragSourceEvent folderDrag = Ui.fileDrag(explorer.table());
+        explorer.dragListener().dragStart(folderDrag);
+        assertTrue(folderDrag.doit, "a folder row is dragged");
+        explorer.dragListener().dragSetData(folderDrag);
+        String[] folderPaths = assertInstanceOf(String[].class, folderDrag.data);
+        assertEquals(1, folderPaths.length, "a folder row is handed over as one folder");
+        Path handed = Path.of(folderPaths[0]);
+        assertEquals("album", handed.getFileName().toString());
+        assertArrayEquals(Files.readAllBytes(song), Files.readAllBytes(handed.resolve("disc 1/song.ogg")));
+        explorer.dragListener().dragFinished(folderDrag);
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.lang.reflect.Constructor;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.eclipse.swt.SWT;
@@ -18,6 +20,7 @@ import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
+import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Widget;
 
@@ -116,6 +119,11 @@ public final class Ui {
 
     /** Presses {@code buttonText} in the next dialog titled {@code title}, from inside its modal loop. */
     public static void answerNextDialog(String title, String buttonText) {
+        answerNextDialog(title, buttonText, new ArrayList<>());
+    }
+
+    /** As {@link #answerNextDialog(String, String)}, first adding the texts of the dialog's labels to {@code seen}. */
+    public static void answerNextDialog(String title, String buttonText, List<String> seen) {
         Display display = Display.getCurrent();
         long deadline = System.currentTimeMillis() + TIMEOUT.toMillis();
         Runnable[] poll = new Runnable[1];
@@ -124,6 +132,7 @@ public final class Ui {
                 if (title.equals(shell.getText()) && shell.isVisible()) {
                     Button button = find(shell, buttonText);
                     if (button != null) {
+                        collectLabels(shell, seen);
                         button.notifyListeners(SWT.Selection, new Event());
                         return;
                     }
@@ -134,6 +143,16 @@ public final class Ui {
             }
         };
         display.timerExec(50, poll[0]);
+    }
+
+    private static void collectLabels(Composite parent, List<String> texts) {
+        for (Control c : parent.getChildren()) {
+            if (c instanceof Label label) {
+                texts.add(label.getText());
+            } else if (c instanceof Composite child) {
+                collectLabels(child, texts);
+            }
+        }
     }
 
     private static Button find(Composite parent, String text) {

@@ -31,12 +31,16 @@ import org.eclipse.swt.widgets.Control;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
+import org.eclipse.swt.widgets.ToolBar;
+import org.eclipse.swt.widgets.ToolItem;
 import org.eclipse.ui.IWorkbenchActionConstants;
 import org.eclipse.ui.contexts.IContextService;
 import org.eclipse.ui.part.ViewPart;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
+import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
+import org.fita.transfer.RemoteFolders;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.UnsupportedException;
@@ -56,8 +60,10 @@ import org.fita.ui.transfers.TransferJob;
 
 /**
  * A STEP server's files: connect, list (filter, sort), upload, download, delete, copy keys and
- * MD5s, drag and drop. A classic server cannot list; the view then shows what this workbench
- * uploaded and says why. Network work runs in jobs; results come back on the UI thread.
+ * MD5s, drag and drop. Keys' '/' separate folders: the table shows one folder at a time, and an
+ * operation on a folder row acts on every file under it. A classic server cannot list; the view
+ * then shows what this workbench uploaded and says why. Network work runs in jobs; results come
+ * back on the UI thread.
  */
 public final class ClientExplorerView extends ViewPart {
     /** The context that activates the explorer's key bindings while it is the active part. */
@@ -82,6 +88,8 @@ public final class ClientExplorerView extends ViewPart {
     Button localServerButton;
     Text filterText;
     Label countLabel;
+    ToolBar pathBar;
+    private String pathBarFolder;
     RemoteFileTable table;
     Label statusLabel;
     ExplorerDropListener dropListener;
@@ -98,15 +106,21 @@ public final class ClientExplorerView extends ViewPart {
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(filterRow);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(filterRow);
         filterText = new Text(filterRow, SWT.SEARCH | SWT.ICON_SEARCH | SWT.ICON_CANCEL);
-        filterText.setMessage("Filter keys: text, or a glob such as photos/*.jpg");
+        filterText.setMessage("Search every folder: text, or a glob such as photos/*.jpg");
         GridDataFactory.fillDefaults().grab(true, false).applyTo(filterText);
         filterText.addListener(SWT.Modify, e -> table.setFilter(filterText.getText()));
         countLabel = new Label(filterRow, SWT.NONE);
         GridDataFactory.fillDefaults().hint(160, SWT.DEFAULT).align(SWT.END, SWT.CENTER).applyTo(countLabel);
 
+        pathBar = new ToolBar(parent, SWT.FLAT | SWT.WRAP | SWT.RIGHT);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(pathBar);
+
         table = new RemoteFileTable(parent, resources);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(table.viewer.getControl());
-        table.onChange(this::updateCount);
+        table.onChange(() -> {
+            updateCount();
+            updatePathBar();
+        });
         statusLabel = new Label(parent, SWT.WRAP);
         GridDataFactory.fillDefaults().grab(true, false).hint(200, SWT.DEFAULT).applyTo(statusLabel);
 
@@ -115,7 +129,14 @@ public final class ClientExplorerView extends ViewPart {
         menu.add(new Separator(IWorkbenchActionConstants.MB_ADDITIONS));
         table.viewer.getControl().setMenu(menu.createContextMenu(table.viewer.getControl()));
         getSite().registerContextMenu(menu, table.viewer);
-        table.viewer.addDoubleClickListener(e -> copyKeys());
+        // Double-click or Enter: a folder opens, a file's key is copied.
+        table.viewer.getTable().addListener(SWT.DefaultSelection, e -> openSelected());
+        // Backspace here only: bound as a command it would also fire while typing in the fields.
+        table.viewer.getTable().addListener(SWT.KeyDown, e -> {
+            if (e.keyCode == SWT.BS && (e.stateMask & SWT.MODIFIER_MASK) == 0) {
+                up();
+            }
+        });
         getSite().getService(IContextService.class).activateContext(CONTEXT_ID);
         createDragAndDrop();
 
@@ -136,6 +157,7 @@ public final class ClientExplorerView extends ViewPart {
         service.addListener(uploadsListener);
         fillDefaults();
         updateCount();
+        updatePathBar();
         status("Not connected. Enter a server and press Connect, or use the local server.", false);
     }
 
@@ -295,6 +317,7 @@ public final class ClientExplorerView extends ViewPart {
     private void connected(StepSession connected, String passwordToRemember, boolean forget) {
         connectButton.setEnabled(true);
         session = connected;
+        table.setFolder(RemoteFolders.ROOT, null);
         RecentConnection recent = new RecentConnection(connected.username(), connected.address());
         FitaPreferences.remember(recent);
         if (hostCombo.indexOf(recent.id()) < 0) {
@@ -321,7 +344,7 @@ public final class ClientExplorerView extends ViewPart {
                 + " left unfinished by the last run continue: see the Transfers view.";
     }
 
-        /** Lists the server's files again, in a job. */
+    /** Lists the server's files again, in a job; the folder shown stays while it holds files. */
     void refresh() {
         StepSession current = session;
         if (current == null) {
@@ -368,9 +391,73 @@ public final class ClientExplorerView extends ViewPart {
     }
 
     private void updateCount() {
-        int shown = table.shown().size();
         int all = table.all().size();
-        countLabel.setText(shown == all ? all + (all == 1 ? " file" : " files") : shown + " of " + all + " files");
+        if (table.isFiltering()) {
+            int found = table.shown().size();
+            countLabel.setText(found == all ? all + (all == 1 ? " file" : " files") : found + " of " + all + " files");
+            return;
+        }
+        long folders = table.shown().stream().filter(RemoteEntry.Folder.class::isInstance).count();
+        long files = table.shown().size() - folders;
+        String text = folders == 0 ? "" : folders + (folders == 1 ? " folder" : " folders");
+        if (files > 0 || folders == 0) {
+            text += (text.isEmpty() ? "" : ", ") + files + (files == 1 ? " file" : " files");
+        }
+        countLabel.setText(text);
+    }
+
+    /** The breadcrumb: "/" then one button per folder down to the one shown; each opens its folder. */
+    private void updatePathBar() {
+        String folder = table.folder();
+        if (folder.equals(pathBarFolder)) {
+            return;
+        }
+        pathBarFolder = folder;
+        for (ToolItem item : pathBar.getItems()) {
+            item.dispose();
+        }
+        pathItem("/", RemoteFolders.ROOT, "The top folder");
+        for (String prefix : RemoteFolders.pathTo(folder)) {
+            String name = prefix.substring(RemoteFolders.parent(prefix).length());
+            pathItem(name.replace("&", "&&"), prefix, prefix);
+        }
+        pathBar.getParent().layout();
+    }
+
+    private void pathItem(String text, String prefix, String toolTip) {
+        ToolItem item = new ToolItem(pathBar, SWT.PUSH);
+        item.setText(text);
+        item.setToolTipText(toolTip);
+        item.setData(prefix);
+        item.addListener(SWT.Selection, e -> openFolder(prefix));
+    }
+
+    /** Shows the rows of {@code prefix} ("" for the root, else ending in '/'). */
+    void openFolder(String prefix) {
+        table.setFolder(prefix, null);
+    }
+
+    /** Shows the parent folder, with the folder just left selected. */
+    void up() {
+        String folder = table.folder();
+        if (!folder.isEmpty()) {
+            table.setFolder(RemoteFolders.parent(folder), folder);
+        }
+    }
+
+    /** Double-click or Enter: opens a single selected folder; otherwise copies the selected keys. */
+    private void openSelected() {
+        List<RemoteEntry> selected = selectedRows();
+        if (selected.size() == 1 && selected.get(0) instanceof RemoteEntry.Folder folder) {
+            openFolder(folder.key());
+        } else {
+            copyKeys();
+        }
+    }
+
+    /** The folder shown: uploads go under it. */
+    String folder() {
+        return table.folder();
     }
 
     private boolean isOurs(TransferTask task) {
@@ -378,13 +465,13 @@ public final class ClientExplorerView extends ViewPart {
         return current != null && task.server().equals(current.address()) && task.username().equals(current.username());
     }
 
-    /** Uploads files and folders; asks about keys that exist. */
+    /** Uploads files and folders under the folder shown; asks about keys that exist. */
     public void upload(List<Path> paths) {
         if (session == null) {
             status("Connect to a server first.", true);
             return;
         }
-        starter.upload(session, paths);
+        starter.upload(session, paths, table.folder());
     }
 
     /** Downloads {@code files} into {@code folder}; asks about files that exist. */
@@ -410,13 +497,14 @@ public final class ClientExplorerView extends ViewPart {
         return draggingOut;
     }
 
-    /** Deletes {@code files} from the server after a confirmation. */
-    void delete(List<RemoteFile> files) {
+    /** Deletes the files of {@code rows} (every file under a folder row) from the server after a confirmation. */
+    void delete(List<RemoteEntry> rows) {
         StepSession current = session;
+        List<RemoteFile> files = RemoteFolders.filesOf(rows);
         if (current == null || files.isEmpty()) {
             return;
         }
-        String what = files.size() == 1 ? "\"" + files.get(0).key() + "\"" : files.size() + " files";
+        String what = describe(rows, files);
         if (!MessageDialog.openConfirm(shell(), "Delete", "Delete " + what + " from " + current.address()
                 + "? This cannot be undone.")) {
             return;
@@ -445,16 +533,40 @@ public final class ClientExplorerView extends ViewPart {
         }).schedule();
     }
 
+    /** What a delete of {@code rows} removes, in words: a folder is named with the number of files under it. */
+    private static String describe(List<RemoteEntry> rows, List<RemoteFile> files) {
+        long folders = rows.stream().filter(RemoteEntry.Folder.class::isInstance).count();
+        if (folders == 0) {
+            return files.size() == 1 ? "\"" + files.get(0).key() + "\"" : files.size() + " files";
+        }
+        String count = files.size() + (files.size() == 1 ? " file" : " files");
+        if (rows.size() == 1) {
+            return "the folder \"" + rows.get(0).key() + "\" and the " + count + " in it";
+        }
+        long others = rows.size() - folders;
+        return folders + (folders == 1 ? " folder" : " folders") + (others == 0 ? "" : " and " + others
+                + (others == 1 ? " file" : " files")) + ", " + count + " in all";
+    }
+
+    /** Copies the selected rows' keys; a folder's is its prefix, such as "photos/2024/". */
     void copyKeys() {
-        copy(RemoteFile::key, "key");
+        copy(RemoteEntry::key, "key");
     }
 
+    /** Copies the selected files' MD5s; a folder row gives an md5sum line ("MD5  key") per file under it. */
     void copyMd5s() {
-        copy(RemoteFile::md5, "MD5");
+        copy(ClientExplorerView::md5Text, "MD5");
     }
 
-    private void copy(Function<RemoteFile, String> part, String what) {
-        List<RemoteFile> selected = selectedFiles();
+    private static String md5Text(RemoteEntry row) {
+        if (row instanceof RemoteEntry.File file) {
+            return file.file().md5();
+        }
+        return row.files().stream().map(f -> f.md5() + "  " + f.key()).collect(Collectors.joining(System.lineSeparator()));
+    }
+
+    private void copy(Function<RemoteEntry, String> part, String what) {
+        List<RemoteEntry> selected = selectedRows();
         if (selected.isEmpty()) {
             return;
         }
@@ -468,8 +580,13 @@ public final class ClientExplorerView extends ViewPart {
         status("Copied " + selected.size() + " " + what + (selected.size() == 1 ? "" : "s") + ".", false);
     }
 
-    List<RemoteFile> selectedFiles() {
+    List<RemoteEntry> selectedRows() {
         return table.selection();
+    }
+
+    /** The files of the selected rows, every file under a selected folder included. */
+    List<RemoteFile> selectedFiles() {
+        return RemoteFolders.filesOf(table.selection());
     }
 
     boolean isConnected() {
@@ -499,9 +616,9 @@ public final class ClientExplorerView extends ViewPart {
         return statusLabel;
     }
 
-    /** A listing's keys, for tests and handlers. */
+    /** The rows' keys (a folder's prefix for a folder row), for tests and handlers. */
     List<String> shownKeys() {
-        return table.shown().stream().map(RemoteFile::key).toList();
+        return table.shownKeys();
     }
 
     @Override

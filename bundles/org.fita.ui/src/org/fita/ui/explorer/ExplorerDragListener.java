@@ -10,13 +10,17 @@ import org.eclipse.swt.custom.BusyIndicator;
 import org.eclipse.swt.dnd.DragSourceAdapter;
 import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.FileTransfer;
-import org.fita.transfer.RemoteFile;
+import org.fita.transfer.LocalTree;
+import org.fita.transfer.RemoteEntry;
+import org.fita.transfer.RemoteFolders;
+import org.fita.transfer.StepException;
 import org.fita.transfer.TransferTask;
 import org.fita.ui.transfers.TransferJob;
 
 /**
  * Rows dragged to the desktop or a file manager are downloaded into a temporary folder, and the
- * paths of the finished files are handed over. Limitations: the drop target receives paths, not a
+ * paths of the finished files are handed over; a folder row is handed over as the local folder
+ * holding the files under it. Limitations: the drop target receives paths, not a
  * stream, so the downloads start when the drag starts and the drop waits (busy cursor, window not
  * repainted) until they are verified, at most {@value #WAIT_MINUTES} minutes; files still missing
  * then are left out. The temporary folders are removed when the view closes. For large files,
@@ -28,6 +32,8 @@ final class ExplorerDragListener extends DragSourceAdapter {
     private final ClientExplorerView view;
     private final List<Path> tempFolders = new ArrayList<>();
     private List<TransferJob> downloads = List.of();
+    /** Where each dragged row lands in the temporary folder: a file, or the folder of a folder row. */
+    private List<Path> rowPaths = List.of();
 
     ExplorerDragListener(ClientExplorerView view) {
         this.view = view;
@@ -35,7 +41,7 @@ final class ExplorerDragListener extends DragSourceAdapter {
 
     @Override
     public void dragStart(DragSourceEvent event) {
-        List<RemoteFile> selected = view.selectedFiles();
+        List<RemoteEntry> selected = view.selectedRows();
         if (selected.isEmpty() || !view.isConnected()) {
             event.doit = false;
             return;
@@ -43,10 +49,19 @@ final class ExplorerDragListener extends DragSourceAdapter {
         try {
             Path folder = Files.createTempDirectory("fita-drag-");
             tempFolders.add(folder);
-            downloads = view.downloadForDrag(selected, folder);
+            List<Path> paths = new ArrayList<>();
+            for (RemoteEntry row : selected) {
+                String key = row.key();
+                paths.add(LocalTree.target(folder, key.endsWith("/") ? key.substring(0, key.length() - 1) : key));
+            }
+            rowPaths = paths;
+            downloads = view.downloadForDrag(RemoteFolders.filesOf(selected), folder);
             event.doit = !downloads.isEmpty();
         } catch (IOException e) {
             view.status("Cannot make a temporary folder for the dragged files: " + e.getMessage(), true);
+            event.doit = false;
+        } catch (StepException e) {
+            view.status(e.getMessage(), true);
             event.doit = false;
         }
     }
@@ -56,7 +71,7 @@ final class ExplorerDragListener extends DragSourceAdapter {
         if (!FileTransfer.getInstance().isSupportedType(event.dataType)) {
             return;
         }
-        List<String> paths = new ArrayList<>();
+        List<Path> verified = new ArrayList<>();
         BusyIndicator.showWhile(event.display, () -> {
             long deadline = System.currentTimeMillis() + WAIT_MINUTES * 60_000L;
             for (TransferJob job : downloads) {
@@ -67,10 +82,17 @@ final class ExplorerDragListener extends DragSourceAdapter {
                     return;
                 }
                 if (job.task().status().state() == TransferTask.State.VERIFIED) {
-                    paths.add(job.task().localPath().toString());
+                    verified.add(job.task().localPath());
                 }
             }
         });
+        List<String> paths = new ArrayList<>();
+        for (Path row : rowPaths) {
+            // A folder goes over once one of its files arrived; a file once it is itself verified.
+            if (verified.stream().anyMatch(file -> file.startsWith(row))) {
+                paths.add(row.toString());
+            }
+        }
         event.data = paths.toArray(String[]::new);
         event.doit = !paths.isEmpty();
     }
@@ -78,6 +100,7 @@ final class ExplorerDragListener extends DragSourceAdapter {
     @Override
     public void dragFinished(DragSourceEvent event) {
         downloads = List.of();
+        rowPaths = List.of();
         view.dragEnded();
     }
 

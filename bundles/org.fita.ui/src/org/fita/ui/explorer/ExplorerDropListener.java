@@ -7,7 +7,7 @@ import org.eclipse.swt.dnd.DropTargetAdapter;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.swt.dnd.FileTransfer;
 
-/** Files and folders dropped on the explorer's table are uploaded (folders recursively). */
+/** Files and folders dropped on the explorer's table are uploaded (folders recursively) into the folder shown. */
 final class ExplorerDropListener extends DropTargetAdapter {
     private final ClientExplorerView view;
 

@@ -33,7 +33,7 @@ public final class ExplorerHandlers {
         @Override
         void run(ClientExplorerView view) {
             FileDialog dialog = new FileDialog(view.shell(), SWT.OPEN | SWT.MULTI);
-            dialog.setText("Upload files");
+            dialog.setText(view.folder().isEmpty() ? "Upload files" : "Upload files to " + view.folder());
             if (dialog.open() == null) {
                 return;
             }
@@ -50,7 +50,7 @@ public final class ExplorerHandlers {
             }
             DirectoryDialog dialog = new DirectoryDialog(view.shell());
             dialog.setText("Download to folder");
-            dialog.setMessage("Keys with '/' become subfolders of the folder chosen.");
+            dialog.setMessage("Keys with '/' become subfolders of the folder chosen; a folder row brings every file under it.");
             String folder = dialog.open();
             if (folder != null) {
                 view.download(view.selectedFiles(), Path.of(folder));
@@ -61,7 +61,14 @@ public final class ExplorerHandlers {
     public static final class Delete extends OnExplorer {
         @Override
         void run(ClientExplorerView view) {
-            view.delete(view.selectedFiles());
+            view.delete(view.selectedRows());
+        }
+    }
+
+    public static final class Up extends OnExplorer {
+        @Override
+        void run(ClientExplorerView view) {
+            view.up();
         }
     }
 

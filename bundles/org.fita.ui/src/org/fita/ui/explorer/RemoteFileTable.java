@@ -14,19 +14,22 @@ import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.jface.viewers.Viewer;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Image;
+import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.TableColumn;
+import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.RemoteFiles;
 import org.fita.transfer.RemoteFiles.Column;
+import org.fita.transfer.RemoteFolders;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
 
 /**
- * The remote files as a virtual table: rows are created only when they become visible, so tens of
- * thousands of entries stay smooth. Filtering and sorting happen on the list
- * ({@link RemoteFiles#view}) because a lazy viewer cannot sort or filter itself.
+ * The remote files as a virtual table of the current folder's rows ({@link RemoteFolders#view}):
+ * sub-folders, then files; a filter searches the whole listing instead. Rows are created only
+ * when they become visible, so tens of thousands of entries stay smooth. Grouping, filtering and
+ * sorting happen on the list because a lazy viewer cannot sort or filter itself.
  */
 final class RemoteFileTable {
     private static final Set<String> TEXT = Set.of("txt", "md", "csv", "json", "xml", "html", "log", "java", "py",
@@ -41,8 +44,10 @@ final class RemoteFileTable {
     private final Image textImage;
     private final Image imageImage;
     private final Image archiveImage;
+    private final Image folderImage;
     private List<RemoteFile> all = List.of();
-    private List<RemoteFile> shown = List.of();
+    private String folder = RemoteFolders.ROOT;
+    private List<RemoteEntry> shown = List.of();
     private String filter = "";
     private Column sortColumn = Column.NAME;
     private boolean ascending = true;
@@ -53,6 +58,7 @@ final class RemoteFileTable {
         textImage = resources.create(Images.descriptor("file_text.png"));
         imageImage = resources.create(Images.descriptor("file_image.png"));
         archiveImage = resources.create(Images.descriptor("file_archive.png"));
+        folderImage = resources.create(Images.descriptor("folder.png"));
         viewer = new TableViewer(parent, SWT.VIRTUAL | SWT.MULTI | SWT.FULL_SELECTION | SWT.BORDER);
         viewer.setUseHashlookup(true);
         Table table = viewer.getTable();
@@ -71,25 +77,33 @@ final class RemoteFileTable {
                 // The input is the shown list itself; updateElement reads it.
             }
         });
-        TableViewerColumn name = column("Name", 260, SWT.LEFT, Column.NAME, RemoteFile::key);
+        TableViewerColumn name = column("Name", 260, SWT.LEFT, Column.NAME, RemoteEntry::name);
         name.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return ((RemoteFile) element).key();
+                return ((RemoteEntry) element).name();
             }
 
             @Override
             public Image getImage(Object element) {
-                return iconFor(((RemoteFile) element).key());
+                return element instanceof RemoteEntry.Folder ? folderImage : iconFor(((RemoteEntry) element).key());
             }
         });
-        column("Size", 90, SWT.RIGHT, Column.SIZE, f -> Formats.bytes(f.size()));
-        column("Modified", 140, SWT.LEFT, Column.MODIFIED, f -> Formats.dateTime(f.modified()));
-        column("MD5", 250, SWT.LEFT, Column.MD5, RemoteFile::md5);
+        column("Size", 90, SWT.RIGHT, Column.SIZE, row -> Formats.bytes(row.size()));
+        column("Modified", 140, SWT.LEFT, Column.MODIFIED, row -> Formats.dateTime(row.modified()));
+        column("MD5", 250, SWT.LEFT, Column.MD5, RemoteFileTable::md5Text);
         show();
     }
 
-    private TableViewerColumn column(String title, int width, int style, Column sortBy, Function<RemoteFile, String> text) {
+    /** A file's MD5; for a folder, how many files it holds. */
+    private static String md5Text(RemoteEntry row) {
+        if (row instanceof RemoteEntry.Folder folder) {
+            return folder.files().size() + (folder.files().size() == 1 ? " file" : " files");
+        }
+        return ((RemoteEntry.File) row).file().md5();
+    }
+
+    private TableViewerColumn column(String title, int width, int style, Column sortBy, Function<RemoteEntry, String> text) {
         TableViewerColumn column = new TableViewerColumn(viewer, style);
         TableColumn c = column.getColumn();
         c.setText(title);
@@ -99,7 +113,7 @@ final class RemoteFileTable {
         column.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return text.apply((RemoteFile) element);
+                return text.apply((RemoteEntry) element);
             }
         });
         return column;
@@ -117,14 +131,41 @@ final class RemoteFileTable {
         return ARCHIVES.contains(extension) ? archiveImage : fileImage;
     }
 
-    /** Called after the shown rows change (new listing, filter, sort). */
+    /** Called after the shown rows change (new listing, folder, filter, sort). */
     void onChange(Runnable listener) {
         this.onChange = listener;
     }
 
+    /** A new listing; the folder shown stays while a file lies under it, else its nearest ancestor that holds one. */
     void setFiles(List<RemoteFile> files) {
         all = List.copyOf(files);
+        folder = RemoteFolders.nearestExisting(all, folder);
         show();
+    }
+
+    /** Shows {@code prefix} ("" for the root, else ending in '/'), with the row {@code selectKey} selected if shown. */
+    void setFolder(String prefix, String selectKey) {
+        folder = prefix;
+        viewer.getTable().deselectAll();
+        show();
+        int index = selectKey == null ? -1 : shownKeys().indexOf(selectKey);
+        if (index >= 0) {
+            viewer.getTable().setSelection(index);
+            selectionChanged();
+        }
+    }
+
+    /** Tells the viewer, and through it the commands' enablement, that the selection was changed by code. */
+    private void selectionChanged() {
+        viewer.getTable().notifyListeners(SWT.Selection, new Event());
+    }
+
+    String folder() {
+        return folder;
+    }
+
+    boolean isFiltering() {
+        return !filter.isBlank();
     }
 
     void setFilter(String text) {
@@ -139,11 +180,11 @@ final class RemoteFileTable {
         show();
     }
 
-    /** Shows {@link #all} filtered and sorted; the rows selected before stay selected where still shown. */
+    /** Shows the folder's rows (or the search's), sorted; the rows selected before stay selected where still shown. */
     private void show() {
         Set<String> selectedKeys = new HashSet<>();
-        selection().forEach(f -> selectedKeys.add(f.key()));
-        shown = RemoteFiles.view(all, filter, sortColumn, ascending);
+        selection().forEach(row -> selectedKeys.add(row.key()));
+        shown = RemoteFolders.view(all, folder, filter, sortColumn, ascending);
         Table table = viewer.getTable();
         for (TableColumn c : table.getColumns()) {
             if (c.getData() == sortColumn) {
@@ -165,6 +206,7 @@ final class RemoteFileTable {
             }
             table.select(indices.stream().mapToInt(Integer::intValue).toArray());
         }
+        selectionChanged();
         onChange.run();
     }
 
@@ -172,13 +214,17 @@ final class RemoteFileTable {
         return all;
     }
 
-    List<RemoteFile> shown() {
+    List<RemoteEntry> shown() {
         return shown;
     }
 
+    List<String> shownKeys() {
+        return shown.stream().map(RemoteEntry::key).toList();
+    }
+
     /** The selected rows; read by index, so that rows never scrolled into view count too. */
-    List<RemoteFile> selection() {
-        List<RemoteFile> selected = new ArrayList<>();
+    List<RemoteEntry> selection() {
+        List<RemoteEntry> selected = new ArrayList<>();
         for (int index : viewer.getTable().getSelectionIndices()) {
             if (index < shown.size()) {
                 selected.add(shown.get(index));

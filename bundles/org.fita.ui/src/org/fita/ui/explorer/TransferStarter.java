@@ -36,14 +36,17 @@ final class TransferStarter {
         this.service = service;
     }
 
-    /** Uploads files and folders (recursively) to keys named after them. */
-    void upload(StepSession session, List<Path> paths) {
-        view.status("Preparing to upload " + describe(paths) + "...", false);
+    /**
+     * Uploads files and folders (recursively) to keys named after them under {@code prefix} (the
+     * folder shown: "" or ending in '/').
+     */
+    void upload(StepSession session, List<Path> paths, String prefix) {
+        view.status("Preparing to upload " + describe(paths) + (prefix.isEmpty() ? "" : " to " + prefix) + "...", false);
         Job.create("Preparing the upload", (IProgressMonitor monitor) -> {
             List<LocalTree.Entry> entries;
             Set<String> existing;
             try {
-                entries = LocalTree.planAll(paths, "");
+                entries = LocalTree.planAll(paths, prefix);
                 existing = RemoteFiles.existing(session, entries.stream().map(LocalTree.Entry::key).toList());
             } catch (StepException e) {
                 UiThread.async(view.control(), () -> view.status(e.getMessage(), true));
