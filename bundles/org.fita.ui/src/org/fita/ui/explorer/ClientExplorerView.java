@@ -333,10 +333,11 @@ public final class ClientExplorerView extends ViewPart {
         } else if (forget) {
             PasswordStore.forget(recent);
         }
+        String resumed = continued(TransferRestorer.resumeWith(service, connected));
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
-                + ")." + note + continued(TransferRestorer.resumeWith(service, connected)), false);
-        refresh();
+                + ")." + note + resumed, false);
+        refresh(resumed);
     }
 
     private static String continued(int resumed) {
@@ -346,6 +347,11 @@ public final class ClientExplorerView extends ViewPart {
 
     /** Lists the server's files again, in a job; the folder shown stays while it holds files. */
     void refresh() {
+        refresh("");
+    }
+
+    /** Lists the files; {@code more} is added to the status line that reports the listing. */
+    private void refresh(String more) {
         StepSession current = session;
         if (current == null) {
             status("Not connected.", true);
@@ -354,13 +360,13 @@ public final class ClientExplorerView extends ViewPart {
         Job.create("Listing files on " + current.address(), (IProgressMonitor monitor) -> {
             try {
                 List<RemoteFile> files = current.list(null);
-                UiThread.async(statusLabel, () -> listed(current, files, null));
+                UiThread.async(statusLabel, () -> listed(current, files, null, more));
             } catch (UnsupportedException e) {
                 List<RemoteFile> uploaded = stillThere(current,
                         service.uploadedFiles(current.address(), current.username()));
                 String note = e.getMessage() + " Showing the " + uploaded.size()
-                        + " files uploaded from this workbench since it started.";
-                UiThread.async(statusLabel, () -> listed(current, uploaded, note));
+                        + " files uploaded from this workbench.";
+                UiThread.async(statusLabel, () -> listed(current, uploaded, note, more));
             } catch (StepException e) {
                 UiThread.async(statusLabel, () -> status(e.getMessage(), true));
             }
@@ -381,13 +387,13 @@ public final class ClientExplorerView extends ViewPart {
         return present;
     }
 
-    private void listed(StepSession from, List<RemoteFile> files, String note) {
+    private void listed(StepSession from, List<RemoteFile> files, String note, String more) {
         if (from != session) {
             return; // connected elsewhere since
         }
         table.setFiles(files);
-        status(note != null ? note : files.size() + (files.size() == 1 ? " file" : " files") + " on " + from.address()
-                + ".", false);
+        status((note != null ? note : files.size() + (files.size() == 1 ? " file" : " files") + " on "
+                + from.address() + ".") + more, false);
     }
 
     private void updateCount() {
