@@ -15,10 +15,13 @@ import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferOptions;
 
 /** A real server on 127.0.0.1 over a temporary root, a scratch folder for local files, and a journal. */
 final class EngineFixture implements AutoCloseable {
     final Path root;
+    /** One connection, two requests in flight, 64 KiB blocks, 4 MiB/s: slow enough to stop a transfer half-way. */
+    static final TransferOptions SLOW = new TransferOptions(1, 2, 64 * 1024, false, 4L << 20);
     final Path local;
     final TransferJournal journal;
     StepServer server;

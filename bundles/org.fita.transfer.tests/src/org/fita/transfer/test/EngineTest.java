@@ -33,9 +33,6 @@ import org.junit.jupiter.api.Test;
 
 /** The engine against a real server: every operation, control of running transfers, resume, typed errors. */
 class EngineTest {
-    /** Slow enough to act on a transfer while it runs: 4 MiB/s. */
-    private static final TransferOptions SLOW = new TransferOptions(1, 2, 64 * 1024, false, 4L << 20);
-
     @Test
     void everyOperationWorks() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
@@ -101,7 +98,7 @@ class EngineTest {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("big", 16 << 20, 7);
             CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.upload(file, "big", SLOW, e -> {
+            Transfer first = s.upload(file, "big", EngineFixture.SLOW, e -> {
                 if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
                     someDone.countDown();
                 }
@@ -130,7 +127,7 @@ class EngineTest {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("changing", 8 << 20, 8);
             CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.upload(file, "changing", SLOW, e -> {
+            Transfer first = s.upload(file, "changing", EngineFixture.SLOW, e -> {
                 if (e instanceof TransferEvent.Progress p && p.bytesDone() > (1 << 20)) {
                     someDone.countDown();
                 }
@@ -152,7 +149,7 @@ class EngineTest {
             Path file = f.file("pausable", 8 << 20, 10);
             List<TransferEvent> events = new CopyOnWriteArrayList<>();
             CountDownLatch started = new CountDownLatch(1);
-            Transfer t = s.upload(file, "pausable", SLOW, e -> {
+            Transfer t = s.upload(file, "pausable", EngineFixture.SLOW, e -> {
                 events.add(e);
                 if (e instanceof TransferEvent.Progress) {
                     started.countDown();
@@ -189,7 +186,7 @@ class EngineTest {
             s.upload(file, "dl", TransferOptions.DEFAULTS, TransferListener.NONE).await();
             Path target = f.local.resolve("copy/dl.bin");
             CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.download("dl", target, SLOW, e -> {
+            Transfer first = s.download("dl", target, EngineFixture.SLOW, e -> {
                 if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
                     someDone.countDown();
                 }

@@ -28,9 +28,6 @@ import org.junit.jupiter.api.Test;
 
 /** The task list across restarts: what was finished comes back as it was, what was not continues. */
 class TransferHistoryTest {
-    /** One connection, two requests in flight, 64 KiB blocks, 4 MiB/s: slow enough to stop half-way. */
-    private static final TransferOptions SLOW = new TransferOptions(1, 2, 64 * 1024, false, 4L << 20);
-
     @Test
     void afterAStopTheListComesBackAndTheInterruptedUploadContinuesWhereItStopped() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b)) {
@@ -41,7 +38,7 @@ class TransferHistoryTest {
             first.upload(s, small, "small", TransferOptions.DEFAULTS, WhenExists.FAIL).run(TransferListener.NONE);
             Path big = f.file("big", 12 << 20, 3);
             CompletableFuture<TransferResult> running = startAndWaitForTwoMiB(
-                    first.upload(s, big, "big", SLOW, WhenExists.FAIL));
+                    first.upload(s, big, "big", EngineFixture.SLOW, WhenExists.FAIL));
             first.stop(); // as the workbench does on exit, before its jobs are cancelled
             assertThrows(Exception.class, () -> running.get(20, TimeUnit.SECONDS), "the stop ends the upload");
 
@@ -93,7 +90,7 @@ class TransferHistoryTest {
             TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));
             DefaultTransferService crashing = new DefaultTransferService(f.journal, history);
             StepSession s = crashing.connect(f.address(), "u1", StepSession.classicPassword("u1"));
-            startAndWaitForTwoMiB(crashing.upload(s, f.file("big", 12 << 20, 5), "big", SLOW, WhenExists.FAIL));
+            startAndWaitForTwoMiB(crashing.upload(s, f.file("big", 12 << 20, 5), "big", EngineFixture.SLOW, WhenExists.FAIL));
             // No stop: the list on disk is the one saved shortly after the last change.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (!(Files.exists(history.file()) && Files.readString(history.file()).contains("\"running\""))) {

@@ -36,8 +36,6 @@ import org.osgi.util.tracker.ServiceTracker;
 
 /** The service the workbench uses: tasks, their status, retry, the existing-destination policies. */
 class TransferServiceTest {
-    private static final TransferOptions SLOW = new TransferOptions(1, 2, 64 * 1024, false, 4L << 20);
-
     @Test
     void theServiceIsADeclarativeServicesComponent() throws Exception {
         BundleContext context = FrameworkUtil.getBundle(TransferService.class).getBundleContext();
@@ -168,7 +166,7 @@ class TransferServiceTest {
             DefaultTransferService service = new DefaultTransferService(f.journal);
             StepSession s = service.connect(f.address(), "u1", StepSession.classicPassword("u1"));
             Path file = f.file("big", 12 << 20, 3);
-            TransferTask task = service.upload(s, file, "big", SLOW, WhenExists.FAIL);
+            TransferTask task = service.upload(s, file, "big", EngineFixture.SLOW, WhenExists.FAIL);
             CountDownLatch someDone = new CountDownLatch(1);
             CompletableFuture<Void> running = CompletableFuture.runAsync(() -> {
                 try {
@@ -208,24 +206,22 @@ class TransferServiceTest {
         try (EngineFixture f = new EngineFixture(b -> b); StallingProxy proxy = new StallingProxy(f.address())) {
             DefaultTransferService service = new DefaultTransferService(f.journal);
             StepSession s = service.connect(proxy.address(), "u1", StepSession.classicPassword("u1"));
-            for (TransferTask task : List.of(
-                    service.upload(s, f.file("up", 12 << 20, 7), "up", SLOW, WhenExists.FAIL))) {
-                CountDownLatch someDone = new CountDownLatch(1);
-                CompletableFuture<?> running = task.start(e -> {
-                    if (e instanceof TransferEvent.Progress p && p.bytesDone() > (1 << 20)) {
-                        someDone.countDown();
-                    }
-                });
-                assertTrue(someDone.await(20, TimeUnit.SECONDS));
-                proxy.stall();
-                long cancelled = System.nanoTime();
-                task.cancel();
-                assertThrows(java.util.concurrent.ExecutionException.class, () -> running.get(10, TimeUnit.SECONDS),
-                        "the run ends although no reply can come");
-                long millis = (System.nanoTime() - cancelled) / 1_000_000;
-                assertTrue(millis < 5_000, "cancelled after " + millis + " ms");
-                assertEquals(State.CANCELLED, task.status().state(), task.status().message());
-            }
+            TransferTask task = service.upload(s, f.file("up", 12 << 20, 7), "up", EngineFixture.SLOW, WhenExists.FAIL);
+            CountDownLatch someDone = new CountDownLatch(1);
+            CompletableFuture<?> running = task.start(e -> {
+                if (e instanceof TransferEvent.Progress p && p.bytesDone() > (1 << 20)) {
+                    someDone.countDown();
+                }
+            });
+            assertTrue(someDone.await(20, TimeUnit.SECONDS));
+            proxy.stall();
+            long cancelled = System.nanoTime();
+            task.cancel();
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> running.get(10, TimeUnit.SECONDS),
+                    "the run ends although no reply can come");
+            long millis = (System.nanoTime() - cancelled) / 1_000_000;
+            assertTrue(millis < 5_000, "cancelled after " + millis + " ms");
+            assertEquals(State.CANCELLED, task.status().state(), task.status().message());
             service.stop();
         }
     }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.IStatus;
 import org.eclipse.core.runtime.Status;
@@ -15,9 +14,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.layout.GridDataFactory;
 import org.eclipse.jface.layout.GridLayoutFactory;
 import org.eclipse.jface.viewers.ArrayContentProvider;
-import org.eclipse.jface.viewers.ColumnLabelProvider;
 import org.eclipse.jface.viewers.TableViewer;
-import org.eclipse.jface.viewers.TableViewerColumn;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.SashForm;
 import org.eclipse.swt.widgets.Button;
@@ -36,6 +33,7 @@ import org.fita.server.StepServer;
 import org.fita.server.auth.AuthMode;
 import org.fita.server.runner.ServerRunner;
 import org.fita.ui.Formats;
+import org.fita.ui.TextColumns;
 import org.fita.ui.Services;
 import org.fita.ui.UiBatcher;
 import org.fita.ui.preferences.AuthModes;
@@ -111,18 +109,18 @@ public final class LocalServerView extends ViewPart {
         SashForm sash = new SashForm(parent, SWT.VERTICAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
         connectionsViewer = table(sash, "Connections");
-        column(connectionsViewer, "#", 40, c -> String.valueOf(((ConnectionInfo) c).id()));
-        column(connectionsViewer, "Peer", 150, c -> ((ConnectionInfo) c).remote());
-        column(connectionsViewer, "Opened", 100, c -> Formats.time(((ConnectionInfo) c).opened()));
+        TextColumns.add(connectionsViewer, "#", 40, ConnectionInfo.class, c -> String.valueOf(c.id()));
+        TextColumns.add(connectionsViewer, "Peer", 150, ConnectionInfo.class, c -> c.remote());
+        TextColumns.add(connectionsViewer, "Opened", 100, ConnectionInfo.class, c -> Formats.time(c.opened()));
         requestsViewer = table(sash, "Recent requests");
-        column(requestsViewer, "Time", 95, r -> Formats.time(((RequestEvent) r).at()));
-        column(requestsViewer, "#", 35, r -> String.valueOf(((RequestEvent) r).connectionId()));
-        column(requestsViewer, "User", 70, r -> nonNull(((RequestEvent) r).user()));
-        column(requestsViewer, "Request", 110, r -> ((RequestEvent) r).type() + " " + ((RequestEvent) r).operation());
-        column(requestsViewer, "Key", 120, r -> nonNull(((RequestEvent) r).key()));
-        column(requestsViewer, "Status", 50, r -> String.valueOf(((RequestEvent) r).status()));
-        column(requestsViewer, "Bytes", 70, r -> Formats.bytes(((RequestEvent) r).bytesIn() + ((RequestEvent) r).bytesOut()));
-        column(requestsViewer, "ms", 50, r -> String.format("%.1f", ((RequestEvent) r).nanos() / 1e6));
+        TextColumns.add(requestsViewer, "Time", 95, RequestEvent.class, r -> Formats.time(r.at()));
+        TextColumns.add(requestsViewer, "#", 35, RequestEvent.class, r -> String.valueOf(r.connectionId()));
+        TextColumns.add(requestsViewer, "User", 70, RequestEvent.class, r -> nonNull(r.user()));
+        TextColumns.add(requestsViewer, "Request", 110, RequestEvent.class, r -> r.type() + " " + r.operation());
+        TextColumns.add(requestsViewer, "Key", 120, RequestEvent.class, r -> nonNull(r.key()));
+        TextColumns.add(requestsViewer, "Status", 50, RequestEvent.class, r -> String.valueOf(r.status()));
+        TextColumns.add(requestsViewer, "Bytes", 70, RequestEvent.class, r -> Formats.bytes(r.bytesIn() + r.bytesOut()));
+        TextColumns.add(requestsViewer, "ms", 50, RequestEvent.class, r -> String.format("%.1f", r.nanos() / 1e6));
         Group log = new Group(sash, SWT.NONE);
         log.setText("Log");
         GridLayoutFactory.fillDefaults().margins(2, 2).applyTo(log);
@@ -149,18 +147,6 @@ public final class LocalServerView extends ViewPart {
         viewer.setContentProvider(ArrayContentProvider.getInstance());
         GridDataFactory.fillDefaults().grab(true, true).applyTo(viewer.getControl());
         return viewer;
-    }
-
-    private static void column(TableViewer viewer, String title, int width, Function<Object, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, SWT.NONE);
-        column.getColumn().setText(title);
-        column.getColumn().setWidth(width);
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply(element);
-            }
-        });
     }
 
     private static String nonNull(String s) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IAction;
@@ -33,6 +32,7 @@ import org.fita.transfer.TransferTask.State;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
 import org.fita.ui.Services;
+import org.fita.ui.TextColumns;
 import org.fita.ui.UiBatcher;
 
 /** One row per transfer of this workbench: progress, bytes, speed, ETA, state; pause, resume, cancel, retry, remove. */
@@ -91,12 +91,12 @@ public final class TransfersView extends ViewPart {
         progress.getColumn().setText("Progress");
         progress.getColumn().setWidth(140);
         progress.setLabelProvider(new ProgressCell());
-        column("Transferred", 175, t -> Formats.bytes(t.status().bytesDone())
+        TextColumns.add(viewer, "Transferred", 175, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
                 + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
-        column("Speed", 90, t -> Formats.speed(t.status().bytesPerSecond()));
-        column("ETA", 90, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
-        column("State", 80, t -> stateText(t.status().state()));
-        column("Details", 400, t -> t.status().message());
+        TextColumns.add(viewer, "Speed", 90, TransferTask.class, t -> Formats.speed(t.status().bytesPerSecond()));
+        TextColumns.add(viewer, "ETA", 90, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
+        TextColumns.add(viewer, "State", 80, TransferTask.class, t -> stateText(t.status().state()));
+        TextColumns.add(viewer, "Details", 400, TransferTask.class, t -> t.status().message());
         ColumnViewerToolTipSupport.enableFor(viewer);
         viewer.setInput(service);
 
@@ -140,19 +140,6 @@ public final class TransfersView extends ViewPart {
             case FAILED -> "Failed";
             case CANCELLED -> "Cancelled";
         };
-    }
-
-    private TableViewerColumn column(String title, int width, Function<TransferTask, String> text) {
-        TableViewerColumn column = new TableViewerColumn(viewer, SWT.NONE);
-        column.getColumn().setText(title);
-        column.getColumn().setWidth(width);
-        column.setLabelProvider(new ColumnLabelProvider() {
-            @Override
-            public String getText(Object element) {
-                return text.apply((TransferTask) element);
-            }
-        });
-        return column;
     }
 
     private void apply(List<Change> batch) {
