@@ -41,7 +41,7 @@ import org.fita.transfer.StepException.VerificationException;
  * server reports on the completing block must equal the local one.
  */
 final class Upload {
-    private static final int MAX_BUFFERED_BYTES = 64 << 20;
+    private static final int READ_AHEAD_BYTES = 32 << 20;
     private static final int MAX_CRC_RETRIES = 3;
     private static final long ADAPT_EVERY_MILLIS = 300;
 
@@ -50,14 +50,18 @@ final class Upload {
     private final TransferOptions options;
     private final ExecutorService workers;
     private final Throttle throttle;
+    private long modifiedAtStart;
     private final Capabilities caps;
     private final String key;
     private final Path file;
 
-    private record Block(long index, byte[] buffer, int length) {
+    /** A block for the lanes to send from the file; {@code crc} is its CRC-32C as read, or null when not sent. */
+    private record Block(long index, int length, Integer crc) {
     }
 
-    private static final Block END = new Block(-1, null, 0);
+    private static final Block END = new Block(-1, 0, null);
+    /** In an in-flight entry: the block was sent without a CRC-32C. */
+    private static final long NO_CRC = Long.MIN_VALUE;
 
     Upload(StepSession session, Transfer transfer, TransferOptions options, ExecutorService workers) {
         this.session = session;
@@ -87,6 +91,7 @@ final class Upload {
         try {
             size = Files.size(file);
             modified = Files.getLastModifiedTime(file).toMillis();
+            modifiedAtStart = modified;
         } catch (NoSuchFileException e) {
             throw new LocalFileException("The file " + file + " does not exist.", e);
         } catch (IOException e) {
@@ -147,23 +152,13 @@ final class Upload {
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
         Parallelism parallelism = new Parallelism(options, caps);
 
-        int buffers = (int) Math.max(1, Math.min(Math.min(total - held.cardinality(), 32),
-                Math.max(4, MAX_BUFFERED_BYTES / blockSize)));
-        BlockingQueue<Block> queue = new ArrayBlockingQueue<>(buffers);
-        try (UploadBuffers pool = new UploadBuffers((int) Math.min(blockSize, size), buffers)) {
-            return sendAll(queue, pool, total, held, heldBytes, size, blockSize, journalId, meter, parallelism,
-                    started);
-        }
-    }
-
-    /** Reads the file once (hashing it), hands the blocks the server lacks to the lanes, and verifies. */
-    private TransferResult sendAll(BlockingQueue<Block> queue, UploadBuffers pool, long total, BitSet held,
-            long heldBytes, long size, int blockSize, String journalId, ProgressMeter meter, Parallelism parallelism,
-            long started) throws StepException {
+        // The reader stays at most this far ahead of the lanes, so that the blocks they send from the
+        // file are still in the page cache.
+        BlockingQueue<Block> queue = new ArrayBlockingQueue<>(Math.max(4, Math.min(32, READ_AHEAD_BYTES / blockSize)));
         AtomicReference<String> remoteMd5 = new AtomicReference<>();
         AtomicReference<StepException> failure = new AtomicReference<>();
         List<Future<?>> lanes = new ArrayList<>();
-        Runnable lane = () -> runLane(queue, pool, blockSize, size, parallelism, meter, remoteMd5, failure);
+        Runnable lane = () -> runLane(queue, blockSize, size, parallelism, meter, remoteMd5, failure);
         for (int i = 0; i < parallelism.lanes(); i++) {
             lanes.add(workers.submit(lane));
         }
@@ -171,20 +166,20 @@ final class Upload {
 
         String localMd5;
         long moved = size - heldBytes;
+        boolean crc = caps.has(Extensions.BLOCK_CRC32C);
+        // The one buffer the file is read through for its MD5; the lanes send from the file itself.
+        byte[] buffer = new byte[(int) Math.min(blockSize, Math.max(1, size))];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest md5 = newMd5();
             long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
             for (long i = 0; i < total; i++) {
                 transfer.checkpoint();
                 rethrow(failure);
-                byte[] buffer = pool.take(transfer, failure);
                 int length = Blocks.length(size, blockSize, i);
                 readFully(channel, buffer, length, i * blockSize);
                 md5.update(buffer, 0, length);
-                if (held.get((int) i)) {
-                    pool.give(buffer);
-                } else {
-                    put(queue, new Block(i, buffer, length), failure);
+                if (!held.get((int) i)) {
+                    put(queue, new Block(i, length, crc ? crc32c(buffer, length) : null), failure);
                 }
                 if (System.currentTimeMillis() >= nextAdapt) {
                     nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
@@ -224,12 +219,26 @@ final class Upload {
 
     private TransferResult verified(long size, String serverMd5, String localMd5, long moved, long started)
             throws VerificationException {
+        if (!localMd5.equalsIgnoreCase(serverMd5) && changedSinceStart(size)) {
+            // The lanes send from the file: bytes written to it meanwhile reach the server unhashed.
+            throw new VerificationException("The upload of " + file + " as \"" + key + "\" does not verify: the file "
+                    + "changed while it was being uploaded (local MD5 " + localMd5 + ", the server's " + serverMd5
+                    + "). Upload it again once nothing writes to it.");
+        }
         if (!localMd5.equalsIgnoreCase(serverMd5)) {
             throw new VerificationException("The upload of " + file + " as \"" + key + "\" does not verify: the local MD5 is "
                     + localMd5 + " but the server's is " + serverMd5 + ". The server's copy is wrong: delete it and "
                     + "upload again.");
         }
         return new TransferResult(key, file, size, localMd5, moved, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private boolean changedSinceStart(long size) {
+        try {
+            return Files.size(file) != size || Files.getLastModifiedTime(file).toMillis() != modifiedAtStart;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static void forget(TransferJournal journal, String id) {
@@ -278,13 +287,12 @@ final class Upload {
     }
 
     /** One connection: sends queued blocks, keeping up to the window in flight, and checks each reply. */
-    private void runLane(BlockingQueue<Block> queue, UploadBuffers pool, int blockSize, long size,
-            Parallelism parallelism, ProgressMeter meter, AtomicReference<String> remoteMd5,
-            AtomicReference<StepException> failure) {
-        boolean crc = caps.has(Extensions.BLOCK_CRC32C);
+    private void runLane(BlockingQueue<Block> queue, int blockSize, long size, Parallelism parallelism,
+            ProgressMeter meter, AtomicReference<String> remoteMd5, AtomicReference<StepException> failure) {
         ArrayDeque<long[]> inFlight = new ArrayDeque<>();
         int[] retries = new int[1];
-        try (StepConnection connection = session.openConnection()) {
+        try (StepConnection connection = session.openConnection();
+                FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
             transfer.closeOnCancel(connection);
             while (true) {
                 if (failure.get() != null) {
@@ -306,9 +314,9 @@ final class Upload {
                 }
                 transfer.checkpoint();
                 throttle.pass(block.length());
-                send(connection, block.index(), block.buffer(), block.length(), crc);
-                pool.give(block.buffer());
-                inFlight.add(new long[] {block.index(), block.length()});
+                connection.sendFromFile(request(block.index(), block.crc()), source, block.index() * blockSize,
+                        block.length());
+                inFlight.add(new long[] {block.index(), block.length(), block.crc() == null ? NO_CRC : block.crc()});
                 while (inFlight.size() >= parallelism.window()) {
                     receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
                 }
@@ -318,6 +326,8 @@ final class Upload {
             }
         } catch (StepException e) {
             failure.compareAndSet(null, e);
+        } catch (IOException e) {
+            failure.compareAndSet(null, new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, new CancelledException("The upload of \"" + key + "\" was interrupted."));
@@ -326,15 +336,19 @@ final class Upload {
         }
     }
 
-    private void send(StepConnection connection, long index, byte[] buffer, int length, boolean crc)
-            throws StepException {
+    /** The UPLOAD request of a block, with its CRC-32C when the server checks them. */
+    private JsonObject request(long index, Integer crc) {
         JsonObject request = Requests.upload(session.token(), key, index);
-        if (crc) {
-            CRC32C sum = new CRC32C();
-            sum.update(buffer, 0, length);
-            Requests.fita(request).addProperty(Fields.BLOCK_CRC32C, String.format("%08x", sum.getValue()));
+        if (crc != null) {
+            Requests.fita(request).addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc));
         }
-        connection.send(request, buffer, 0, length);
+        return request;
+    }
+
+    private static int crc32c(byte[] buffer, int length) {
+        CRC32C sum = new CRC32C();
+        sum.update(buffer, 0, length);
+        return (int) sum.getValue();
     }
 
     private void receive(StepConnection connection, ArrayDeque<long[]> inFlight, int blockSize, long size,
@@ -347,14 +361,20 @@ final class Upload {
             return;
         }
         if (reply.status() == Status.CHECKSUM_MISMATCH.code() && retries[0]++ < MAX_CRC_RETRIES) {
-            // Damaged on the way: read the block again and resend it.
+            // Damaged on the way, or the file changed since it was hashed: read the block again to tell.
             byte[] buffer = new byte[(int) sent[1]];
             try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
                 readFully(channel, buffer, buffer.length, sent[0] * blockSize);
             } catch (IOException e) {
                 throw new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
             }
-            send(connection, sent[0], buffer, buffer.length, true);
+            int crcNow = crc32c(buffer, buffer.length);
+            if (sent[2] != NO_CRC && crcNow != (int) sent[2]) {
+                throw new VerificationException("The upload of " + file + " as \"" + key + "\" stopped: the file "
+                        + "changed while it was being uploaded (block " + sent[0] + " differs from what was hashed)."
+                        + " Upload it again once nothing writes to it.");
+            }
+            connection.send(request(sent[0], crcNow), buffer, 0, buffer.length);
             inFlight.add(sent);
             return;
         }

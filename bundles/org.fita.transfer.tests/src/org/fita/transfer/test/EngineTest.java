@@ -144,6 +144,30 @@ class EngineTest {
     }
 
     @Test
+    void aFileWrittenToDuringItsUploadFailsVerificationAndSaysSo() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b)) {
+            StepSession s = f.session("u1");
+            Path file = f.file("growing.log", 8 << 20, 11);
+            CountDownLatch oneMiB = new CountDownLatch(1);
+            Transfer t = s.upload(file, "growing.log", EngineFixture.SLOW, e -> {
+                if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
+                    oneMiB.countDown();
+                }
+            });
+            assertTrue(oneMiB.await(20, TimeUnit.SECONDS));
+            // Bytes the reader has hashed already and the connections have not sent yet.
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[256 * 1024]), (1 << 20) + (512 << 10));
+            }
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 5_000));
+            StepException e = assertThrows(StepException.VerificationException.class, t::await);
+            assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("changed while it was being"
+                    + " uploaded"), e.getMessage());
+        }
+    }
+
+    @Test
     void pauseHoldsATransferAndResumeFinishesIt() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("pausable", 8 << 20, 10);
