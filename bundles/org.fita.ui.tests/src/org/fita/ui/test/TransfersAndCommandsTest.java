@@ -12,8 +12,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.jface.preference.PreferenceDialog;
 import org.eclipse.swt.dnd.Clipboard;
@@ -23,8 +27,16 @@ import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.dialogs.PreferencesUtil;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.eclipse.ui.keys.IBindingService;
+import org.fita.transfer.DefaultTransferService;
 import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferEvent;
+import org.fita.transfer.TransferHistory;
+import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferTask;
+import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.WhenExists;
 import org.fita.ui.StartupArguments;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
@@ -34,6 +46,7 @@ import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
 import org.fita.ui.preferences.TransferPreferencePage;
 import org.fita.ui.server.LocalServerProbe;
+import org.fita.ui.transfers.TransferRestorer;
 import org.fita.ui.transfers.TransfersProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +118,52 @@ class TransfersAndCommandsTest {
         view.remove().run();
         Ui.waitUntil("the row is gone", () -> view.stateOf(task) == null, view::rows);
         assertFalse(Fita.transfers().tasks().contains(task));
+    }
+
+    @Test
+    void anUploadLeftUnfinishedByAnEarlierRunContinuesWhenItCanLogIn() throws Exception {
+        int port = Fita.startLocalServer(scratch.resolve("restart"), false);
+        ServerAddress server = new ServerAddress("127.0.0.1", port);
+        Path state = Files.createDirectories(scratch.resolve("earlier-run"));
+        TransferJournal journal = new TransferJournal(state.resolve("journal"));
+        TransferHistory history = new TransferHistory(state.resolve("transfers.json"));
+        Path file = Fita.randomFile(scratch, "continued.bin", 6 << 20);
+
+        // The earlier run: an upload at 2 MiB/s, stopped as the workbench stops it on exit.
+        DefaultTransferService earlier = new DefaultTransferService(journal, history);
+        StepSession session = earlier.connect(server, "restarter", StepSession.classicPassword("restarter"));
+        CountDownLatch oneMiB = new CountDownLatch(1);
+        earlier.upload(session, file, "continued.bin", new TransferOptions(1, 2, 64 * 1024, false, 2L << 20),
+                WhenExists.FAIL).start(e -> {
+                    if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
+                        oneMiB.countDown();
+                    }
+                });
+        assertTrue(oneMiB.await(30, TimeUnit.SECONDS));
+        earlier.stop();
+
+        RecentConnection recent = new RecentConnection("restarter", server);
+        PasswordStore.save(recent, "not the classic password");
+        DefaultTransferService later = new DefaultTransferService(journal, history);
+        try {
+            TransferRestorer.start(later);
+            TransferTask task = later.tasks().get(0);
+            Ui.waitUntil("the login with the stored password is refused", () -> task.status().state() == State.FAILED
+                    && task.status().message().contains("Could not log in"), task::status);
+            assertTrue(task.status().message().contains("restarter"), task.status().message());
+            assertTrue(task.wasInterrupted(), "it still waits for a login that works");
+
+            PasswordStore.forget(recent);
+            StepSession explorers = later.connect(server, "restarter", StepSession.classicPassword("restarter"));
+            assertEquals(1, TransferRestorer.resumeWith(later, explorers), "connecting there continues it");
+            Ui.waitUntil("the upload continues and verifies", () -> task.status().state() == State.VERIFIED,
+                    task::status);
+            assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),
+                    task.result().md5());
+        } finally {
+            later.stop();
+        }
     }
 
     @Test
