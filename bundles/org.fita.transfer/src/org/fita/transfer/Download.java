@@ -135,7 +135,7 @@ final class Download {
         transfer.emit(new TransferEvent.Started(transfer.info(), size, heldBytes));
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
         Parallelism parallelism = new Parallelism(options, caps);
-        MessageDigest md5 = newMd5();
+        MessageDigest md5 = Md5.create();
         AtomicReference<StepException> failure = new AtomicReference<>();
         List<Future<?>> lanes = new ArrayList<>();
         Runnable lane = () -> runLane(size, blockSize, total, parallelism, meter, failure);
@@ -383,14 +383,6 @@ final class Download {
             }
             md5.update(buffer.array(), 0, n);
             position += n;
-        }
-    }
-
-    private static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
     }
 

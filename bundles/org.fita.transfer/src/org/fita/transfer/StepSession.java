@@ -5,8 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -58,12 +56,7 @@ public final class StepSession implements AutoCloseable {
 
     /** The classic password of a user: the lowercase hex MD5 of the username, as coursework servers expect. */
     public static String classicPassword(String username) {
-        try {
-            byte[] md5 = MessageDigest.getInstance("MD5").digest(username.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(md5);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is part of every Java runtime", e);
-        }
+        return HexFormat.of().formatHex(Md5.create().digest(username.getBytes(StandardCharsets.UTF_8)));
     }
 
     /**

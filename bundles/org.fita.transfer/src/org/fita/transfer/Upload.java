@@ -170,7 +170,7 @@ final class Upload {
         // The one buffer the file is read through for its MD5; the lanes send from the file itself.
         byte[] buffer = new byte[(int) Math.min(blockSize, Math.max(1, size))];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            MessageDigest md5 = newMd5();
+            MessageDigest md5 = Md5.create();
             long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
             for (long i = 0; i < total; i++) {
                 transfer.checkpoint();
@@ -252,7 +252,7 @@ final class Upload {
     }
 
     static String md5Of(Path file) throws LocalFileException {
-        MessageDigest md5 = newMd5();
+        MessageDigest md5 = Md5.create();
         byte[] buffer = new byte[1 << 20];
         try (java.io.InputStream in = Files.newInputStream(file)) {
             for (int n; (n = in.read(buffer)) > 0;) {
@@ -265,7 +265,7 @@ final class Upload {
     }
 
     private static String md5ofEmpty() {
-        return HexFormat.of().formatHex(newMd5().digest());
+        return HexFormat.of().formatHex(Md5.create().digest());
     }
 
     private StepMessage requestPlan(long size, int blockSize, boolean resume) throws StepException {
@@ -387,14 +387,6 @@ final class Upload {
             if (channel.read(target, position + target.position()) < 0) {
                 throw new IOException("the file became shorter while it was being uploaded");
             }
-        }
-    }
-
-    private static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
     }
 
