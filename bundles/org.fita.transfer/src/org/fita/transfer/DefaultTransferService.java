@@ -68,7 +68,7 @@ public final class DefaultTransferService implements TransferService {
             TransferTask task = TransferTask.restored(entry, this::changed, () -> reconnector);
             tasks.add(task);
             if (task.status().state() == TransferTask.State.VERIFIED && task.direction() == TransferInfo.Direction.UPLOAD) {
-                remember(task, entry.updated());
+                remember(task);
             }
         }
     }
@@ -126,16 +126,17 @@ public final class DefaultTransferService implements TransferService {
     private void changed(TransferTask task) {
         if (task.direction() == TransferInfo.Direction.UPLOAD && task.result() != null
                 && task.status().state() == TransferTask.State.VERIFIED) {
-            remember(task, System.currentTimeMillis());
+            remember(task);
         }
         listeners.forEach(l -> l.taskChanged(task));
         scheduleSave();
     }
 
-    private void remember(TransferTask task, long modified) {
+    /** Remembers a verified upload, dated when it was verified. */
+    private void remember(TransferTask task) {
         TransferResult result = task.result();
         uploaded.computeIfAbsent(owner(task.server(), task.username()), k -> new ConcurrentHashMap<>())
-                .put(task.key(), new RemoteFile(task.key(), result.size(), result.md5(), modified));
+                .put(task.key(), new RemoteFile(task.key(), result.size(), result.md5(), task.changedAt()));
     }
 
     /** Saves the list soon, once for any number of changes until then. */

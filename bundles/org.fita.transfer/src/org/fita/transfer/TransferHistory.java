@@ -7,7 +7,6 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,10 +15,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The transfers a workbench showed, in one JSON file ({@code ~/.fita/transfers.json}), so that its
- * Transfers list survives a restart. Written whole to a temporary file and moved over the old one,
- * so that a crash leaves either version, never half of one. What resumes an unfinished transfer
- * is the {@link TransferJournal} and the server's blocks; this file only says what was running.
+ * The transfers a workbench showed, in one JSON file ({@code ~/.fita/transfers.json}) written whole
+ * with {@link AtomicFiles}, so that its Transfers list survives a restart. What resumes an
+ * unfinished transfer is the {@link TransferJournal} and the server's blocks; this file only says
+ * what was running.
  */
 public final class TransferHistory {
     /** Finished transfers kept beyond this many are dropped, oldest first; unfinished ones always stay. */
@@ -45,7 +44,7 @@ public final class TransferHistory {
      *
      * @param size    bytes in all, or -1 if never known
      * @param md5     the verified MD5, or "" before verification
-     * @param updated when it was written, ms since the epoch
+     * @param updated when its status last changed, ms since the epoch
      */
     public record Entry(TransferInfo.Direction direction, ServerAddress server, String username, String key,
             Path localPath, WhenExists whenExists, TransferTask.State state, long bytesDone, long size, String message,
@@ -56,7 +55,7 @@ public final class TransferHistory {
             TransferResult result = task.result();
             return new Entry(task.direction(), task.server(), task.username(), task.key(), task.localPath(),
                     task.whenExists(), status.state(), status.bytesDone(), status.size(), status.message(),
-                    result == null ? "" : result.md5(), System.currentTimeMillis());
+                    result == null ? "" : result.md5(), task.changedAt());
         }
     }
 
@@ -97,13 +96,7 @@ public final class TransferHistory {
         root.addProperty("format", FORMAT);
         root.add("transfers", array);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, root.toString(), StandardCharsets.UTF_8);
-        try {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.replace(file, root.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Moves an unreadable file aside (to {@code transfers.json.bad}) so that the next save does not destroy it. */

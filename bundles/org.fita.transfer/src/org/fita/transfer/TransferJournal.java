@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -67,9 +66,7 @@ public final class TransferJournal {
         o.addProperty("modified", entry.modified());
         o.addProperty("block_size", entry.blockSize());
         o.addProperty("created", entry.created());
-        Path tmp = dir.resolve(entry.id() + ".tmp");
-        Files.write(tmp, StepJson.encode(o));
-        Files.move(tmp, dir.resolve(entry.id() + ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        AtomicFiles.replace(dir.resolve(entry.id() + ".json"), StepJson.encode(o));
     }
 
     public synchronized void remove(String id) throws IOException {

@@ -97,6 +97,8 @@ public final class TransferTask {
     private volatile TransferOptions options;
     /** Unfinished when the program that ran it stopped; cleared once it runs again. */
     private volatile boolean interrupted;
+    /** When the status last changed, ms since the epoch. */
+    private volatile long changedAt = System.currentTimeMillis();
     private final Object lock = new Object();
     private final Object statusLock = new Object();
     private volatile Status status = Status.QUEUED;
@@ -135,6 +137,7 @@ public final class TransferTask {
             Supplier<TransferService.Reconnector> reconnector) {
         TransferTask task = new TransferTask(entry.direction(), entry.server(), entry.username(), entry.key(),
                 entry.localPath(), TransferOptions.DEFAULTS, entry.whenExists(), changed, reconnector);
+        task.changedAt = entry.updated();
         State state = entry.state();
         if (state.isFinal()) {
             task.status = new Status(state, entry.bytesDone(), entry.size(), 0, -1, entry.message());
@@ -177,6 +180,11 @@ public final class TransferTask {
 
     WhenExists whenExists() {
         return whenExists;
+    }
+
+    /** When its status last changed, ms since the epoch (for a restored task: as the earlier run saw it). */
+    public long changedAt() {
+        return changedAt;
     }
 
     /** Whether it was unfinished when the program that ran it stopped, and has not run since. */
@@ -349,6 +357,7 @@ public final class TransferTask {
                 result = new TransferResult(key, localPath, v.size(), v.md5(), v.size() - alreadyDone, v.elapsed());
             }
             status = status.next(event);
+            changedAt = System.currentTimeMillis();
         }
         changed.accept(this);
         observer.onEvent(event);
@@ -415,6 +424,7 @@ public final class TransferTask {
             cancelRequested = false;
             synchronized (statusLock) {
                 status = Status.QUEUED;
+                changedAt = System.currentTimeMillis();
             }
         }
         changed.accept(this);

@@ -35,7 +35,9 @@ class TransferHistoryTest {
             DefaultTransferService first = new DefaultTransferService(f.journal, history);
             StepSession s = first.connect(f.address(), "u1", StepSession.classicPassword("u1"));
             Path small = f.file("small", 1000, 1);
-            first.upload(s, small, "small", TransferOptions.DEFAULTS, WhenExists.FAIL).run(TransferListener.NONE);
+            TransferTask smallTask = first.upload(s, small, "small", TransferOptions.DEFAULTS, WhenExists.FAIL);
+            smallTask.run(TransferListener.NONE);
+            long verifiedAt = smallTask.changedAt();
             Path big = f.file("big", 12 << 20, 3);
             CompletableFuture<TransferResult> running = startAndWaitForTwoMiB(
                     first.upload(s, big, "big", EngineFixture.SLOW, WhenExists.FAIL));
@@ -48,6 +50,8 @@ class TransferHistoryTest {
             TransferTask done = restored.get(0);
             assertEquals(State.VERIFIED, done.status().state());
             assertEquals(EngineFixture.md5(small), done.result().md5());
+            assertEquals(verifiedAt, done.changedAt(), "dated when it was verified, not when the list was saved");
+            assertEquals(verifiedAt, second.uploadedFiles(f.address(), "u1").get(0).modified());
             assertEquals(List.of("small"), second.uploadedFiles(f.address(), "u1").stream().map(RemoteFile::key).toList(),
                     "a classic server's listing still knows what was uploaded before the restart");
 
