@@ -42,6 +42,12 @@ import org.fita.transfer.StepException.VerificationException;
  */
 final class Upload {
     private static final int READ_AHEAD_BYTES = 32 << 20;
+    /**
+     * The reader's buffer: small enough to stay in the CPU's cache between the copy from the page
+     * cache and the hashing, which a block-sized buffer does not (measured: a 1 MiB buffer made the
+     * copy cost a fifth of the MD5's time).
+     */
+    private static final int READ_CHUNK = 128 << 10;
     private static final int MAX_CRC_RETRIES = 3;
     private static final long ADAPT_EVERY_MILLIS = 300;
 
@@ -168,7 +174,7 @@ final class Upload {
         long moved = size - heldBytes;
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         // The one buffer the file is read through for its MD5; the lanes send from the file itself.
-        byte[] buffer = new byte[(int) Math.min(blockSize, Math.max(1, size))];
+        byte[] buffer = new byte[(int) Math.min(Math.min(blockSize, READ_CHUNK), Math.max(1, size))];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest md5 = Md5.create();
             long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
@@ -176,10 +182,18 @@ final class Upload {
                 transfer.checkpoint();
                 rethrow(failure);
                 int length = Blocks.length(size, blockSize, i);
-                readFully(channel, buffer, length, i * blockSize);
-                md5.update(buffer, 0, length);
+                CRC32C blockCrc = crc && !held.get((int) i) ? new CRC32C() : null;
+                for (int done = 0; done < length;) {
+                    int n = Math.min(buffer.length, length - done);
+                    readFully(channel, buffer, n, i * blockSize + done);
+                    md5.update(buffer, 0, n);
+                    if (blockCrc != null) {
+                        blockCrc.update(buffer, 0, n);
+                    }
+                    done += n;
+                }
                 if (!held.get((int) i)) {
-                    put(queue, new Block(i, length, crc ? crc32c(buffer, length) : null), failure);
+                    put(queue, new Block(i, length, blockCrc == null ? null : (int) blockCrc.getValue()), failure);
                 }
                 if (System.currentTimeMillis() >= nextAdapt) {
                     nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;

@@ -57,6 +57,7 @@ public final class LocalBlobStore implements BlobStore {
     private final Consumer<String> warnings;
     private final Map<String, UserSpace> users = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService hashers;
+    private final BlockBuffers buffers;
     private volatile boolean closed;
 
     /**
@@ -64,6 +65,11 @@ public final class LocalBlobStore implements BlobStore {
      * @param warnings where to report damaged state found on disk (it is set aside, not fatal)
      */
     public LocalBlobStore(Path root, Consumer<String> warnings) throws IOException {
+        this(root, warnings, BlockBuffers.forThisHeap());
+    }
+
+    LocalBlobStore(Path root, Consumer<String> warnings, BlockBuffers buffers) throws IOException {
+        this.buffers = buffers;
         this.usersDir = Files.createDirectories(root.resolve("users"));
         this.warnings = warnings;
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -218,7 +224,7 @@ public final class LocalBlobStore implements BlobStore {
                 Files.deleteIfExists(journal);
                 throw DiskErrors.classify(e, "creating the upload of \"" + key + "\"");
             }
-            LocalUpload upload = new LocalUpload(space, hashers, key, name, size, blockSize, new BitSet(), part, journal);
+            LocalUpload upload = new LocalUpload(space, hashers, buffers, key, name, size, blockSize, new BitSet(), part, journal);
             space.uploads.put(key, upload);
             return upload;
         }
@@ -285,7 +291,7 @@ public final class LocalBlobStore implements BlobStore {
                     received.set((int) index);
                 }
             }
-            return new LocalUpload(space, hashers, key, name, size, blockSize, received, part, journal);
+            return new LocalUpload(space, hashers, buffers, key, name, size, blockSize, received, part, journal);
         } catch (IOException | RuntimeException e) {
             warnings.accept("The unfinished upload of \"" + key + "\" could not be restored (" + e.getMessage()
                     + "); it was removed and must be uploaded again.");
@@ -308,7 +314,7 @@ public final class LocalBlobStore implements BlobStore {
             Path part = space.part(name);
             Files.deleteIfExists(part);
             Files.createFile(part);
-            LocalUpload empty = new LocalUpload(space, hashers, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
+            LocalUpload empty = new LocalUpload(space, hashers, buffers, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
                     space.journal(name));
             return space.publish(empty, MD5_OF_NOTHING);
         }
@@ -351,13 +357,14 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    /** Closes the files of uploads idle for a minute; the server calls this now and then. */
+    /** Closes the files of uploads idle for a minute, and frees their buffers; the server calls this now and then. */
     public void closeIdleFiles() {
         for (UserSpace space : users.values()) {
             for (LocalUpload upload : space.uploads.values()) {
                 upload.closeIfIdle(IDLE_CLOSE_NANOS);
             }
         }
+        buffers.dropFreeIfIdle(IDLE_CLOSE_NANOS);
     }
 
     @Override

@@ -6,12 +6,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -26,16 +30,50 @@ import org.fita.protocol.Blocks;
  * A torn last line (a crash mid-append) is ignored on restore.
  *
  * <p>Blocks of distinct indices are written concurrently with positional writes. The MD5 is
- * computed on a hasher thread as the held prefix grows (reading back from the page cache), so
- * completing an upload received in order costs only its last block's hashing, and the bytes are
- * synced to disk as they are hashed.
+ * computed on a hasher thread as the held prefix grows, so completing an upload received in order
+ * costs only its last block's hashing, and the bytes are synced to disk as they are hashed.
+ *
+ * <p>A block is received whole into a buffer from the store's {@link BlockBuffers}, written, and
+ * left to the hasher, which feeds the MD5 from that memory; a writer that gets too far ahead of
+ * the hasher waits for it briefly. Large uploads write their blocks with direct I/O, past the page
+ * cache: storing a file through fresh page-cache pages cost more CPU than hashing it on the machine
+ * measured (docs/BENCHMARKS.md), and the bytes of an upload are not read again soon. When no
+ * buffer is free, or a block was not kept, the block streams through a small chunk and the hasher
+ * reads it back from the file, as it did before.
  */
 final class LocalUpload implements UploadSession {
     private static final int CHUNK = 64 * 1024;
     private static final long SYNC_EVERY = 64L << 20;
+    /** How far, in bytes of blocks kept in memory, the hasher may trail the writers. */
+    private static final long HASH_LAG_BYTES = 32L << 20;
+    /** The longest a writer waits for the hasher before leaving its block to be read back instead. */
+    private static final long HASH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+    /** Direct I/O pays for large sequential uploads; small writes are cheaper through the page cache. */
+    private static final long DIRECT_MIN_SIZE = 16L << 20;
+    private static final int DIRECT_MIN_BLOCK = 256 << 10;
     private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
     enum State { OPEN, COMPLETED, ABANDONED }
+
+    /**
+     * {@code ExtendedOpenOption.DIRECT}, looked up at run time: it lives in the JDK's unsupported
+     * module, which an OSGi bundle cannot import; null where the runtime lacks it.
+     */
+    private static final OpenOption DIRECT_OPTION = directOption();
+
+    private static OpenOption directOption() {
+        try {
+            Class<?> options = Class.forName("com.sun.nio.file.ExtendedOpenOption", false, ClassLoader.getSystemClassLoader());
+            for (Object option : options.getEnumConstants()) {
+                if (((Enum<?>) option).name().equals("DIRECT")) {
+                    return (OpenOption) option;
+                }
+            }
+        } catch (ReflectiveOperationException | LinkageError | SecurityException e) {
+            // No direct I/O on this runtime: every upload writes through the page cache.
+        }
+        return null;
+    }
 
     private final LocalBlobStore.UserSpace space;
     private final String key;
@@ -52,7 +90,14 @@ final class LocalUpload implements UploadSession {
     private int receivedCount;
     private State state = State.OPEN;
     private FileChannel data;
+    /** The part file opened for direct I/O, or null when this upload writes through the page cache. */
+    private FileChannel direct;
+    private boolean directWanted;
     private FileChannel journal;
+    /** Written blocks whose bytes wait in memory for the hasher, by index. */
+    private final Map<Long, ByteBuffer> keptForHashing = new HashMap<>();
+    private final BlockBuffers buffers;
+    private final long lagBlocks;
     private StoredFile completed;
     private volatile long lastUsedNanos = System.nanoTime();
 
@@ -65,10 +110,14 @@ final class LocalUpload implements UploadSession {
     /** Block lines in the journal; a sync checkpoint names how many of them are durable. */
     private long journalEntries;
 
-    LocalUpload(LocalBlobStore.UserSpace space, Executor hashers, String key, String name, long size, int blockSize,
-            BitSet received, Path part, Path journalPath) {
+    LocalUpload(LocalBlobStore.UserSpace space, Executor hashers, BlockBuffers buffers, String key, String name, long size,
+            int blockSize, BitSet received, Path part, Path journalPath) {
         this.space = space;
         this.hashers = hashers;
+        this.buffers = buffers;
+        this.lagBlocks = Math.max(2, HASH_LAG_BYTES / Math.max(1, blockSize));
+        this.directWanted = size >= DIRECT_MIN_SIZE && blockSize >= DIRECT_MIN_BLOCK
+                && blockSize % BlockBuffers.ALIGNMENT == 0 && DIRECT_OPTION != null;
         this.key = key;
         this.name = name;
         this.size = size;
@@ -128,6 +177,13 @@ final class LocalUpload implements UploadSession {
         }
     }
 
+    /** Whether this upload writes its blocks past the page cache (as far as it has found out). */
+    boolean usesDirectIo() {
+        synchronized (lock) {
+            return directWanted;
+        }
+    }
+
     long lastUsedNanos() {
         return lastUsedNanos;
     }
@@ -136,6 +192,7 @@ final class LocalUpload implements UploadSession {
     public BlockResult writeBlock(long index, InputStream in, int length, Integer expectedCrc32c) throws IOException {
         int bit = Math.toIntExact(index);
         FileChannel channel;
+        FileChannel directChannel;
         synchronized (lock) {
             lastUsedNanos = System.nanoTime();
             while (writing.get(bit) && state == State.OPEN) {
@@ -155,16 +212,27 @@ final class LocalUpload implements UploadSession {
                 throw new UploadRestartedException(key);
             }
             channel = openChannels();
+            directChannel = direct;
             writing.set(bit);
         }
+        ByteBuffer whole = buffers.take(blockSize);
         boolean crcMatches;
         try {
-            crcMatches = copyToDisk(channel, index * blockSize, in, length, expectedCrc32c);
+            crcMatches = whole == null ? copyToDisk(channel, index * blockSize, in, length, expectedCrc32c)
+                    : receiveWhole(channel, directChannel, index * blockSize, in, length, expectedCrc32c, whole);
+        } catch (IOException | RuntimeException e) {
+            if (whole != null) {
+                buffers.give(whole);
+            }
+            throw e;
         } finally {
             synchronized (lock) {
                 writing.clear(bit);
                 lock.notifyAll();
             }
+        }
+        if (whole != null && !(crcMatches && keepForHashing(index, whole))) {
+            buffers.give(whole);
         }
         if (!crcMatches) {
             return new BlockResult(BlockResult.Outcome.CHECKSUM_MISMATCH, null);
@@ -193,13 +261,122 @@ final class LocalUpload implements UploadSession {
         return new BlockResult(BlockResult.Outcome.STORED, null);
     }
 
-    /** Opens the part and journal files if they are closed (after a restart or an idle close). */
+    /** Opens the part and journal files if they are closed (after a restart or an idle close). Caller holds lock. */
     private FileChannel openChannels() throws IOException {
         if (data == null) {
             data = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
             journal = FileChannel.open(journalPath, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            if (directWanted) {
+                try {
+                    direct = FileChannel.open(part, StandardOpenOption.WRITE, DIRECT_OPTION);
+                } catch (IOException | UnsupportedOperationException notHere) {
+                    // A file system without direct I/O (tmpfs, some network mounts): the page cache it is.
+                    directWanted = false;
+                }
+            }
         }
         return data;
+    }
+
+    /**
+     * Reads a whole block into {@code bytes}, checks its CRC, and writes it: the aligned part with
+     * direct I/O when this upload uses it, the rest through the page cache.
+     */
+    private boolean receiveWhole(FileChannel channel, FileChannel directChannel, long position, InputStream in,
+            int length, Integer expectedCrc, ByteBuffer bytes) throws IOException {
+        byte[] chunk = CHUNKS.get();
+        bytes.clear().limit(length);
+        while (bytes.hasRemaining()) {
+            int n = in.read(chunk, 0, Math.min(chunk.length, bytes.remaining()));
+            if (n < 0) {
+                throw new IOException("The connection ended inside block data.");
+            }
+            bytes.put(chunk, 0, n);
+        }
+        bytes.flip();
+        if (expectedCrc != null) {
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.duplicate());
+            if ((int) crc.getValue() != expectedCrc) {
+                return false;
+            }
+        }
+        try {
+            int direct = 0;
+            if (directChannel != null && position % BlockBuffers.ALIGNMENT == 0) {
+                direct = length - length % BlockBuffers.ALIGNMENT;
+                try {
+                    writeFully(directChannel, bytes.duplicate().limit(direct), position);
+                } catch (ClosedChannelException e) {
+                    throw e;
+                } catch (IOException e) {
+                    IOException classified = DiskErrors.classify(e, "writing block data of \"" + key + "\"");
+                    if (classified != e) {
+                        throw classified;
+                    }
+                    // The file system refused this direct write (alignment, or no support after all):
+                    // this block and the rest of the upload go through the page cache.
+                    synchronized (lock) {
+                        directWanted = false;
+                        closeDirect();
+                    }
+                    direct = 0;
+                }
+            }
+            writeFully(channel, bytes.duplicate().position(direct), position + direct);
+        } catch (ClosedChannelException e) {
+            throw new UploadRestartedException(key);
+        } catch (IOException e) {
+            throw DiskErrors.classify(e, "writing block data of \"" + key + "\"");
+        }
+        return true;
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            at += channel.write(buffer, at);
+        }
+    }
+
+    /**
+     * Leaves a written block's bytes to the hasher, first waiting (briefly) while the hasher is
+     * too far behind but has held blocks to work on; false if the block is left to be read back
+     * from the file instead. A writer never waits for a block that has not arrived, which might
+     * come after this one on the same connection.
+     */
+    private boolean keepForHashing(long index, ByteBuffer bytes) {
+        synchronized (lock) {
+            long deadline = System.nanoTime() + HASH_WAIT_NANOS;
+            while (state == State.OPEN && index >= hashedBlocks + lagBlocks && hashedBlocks < totalBlocks
+                    && received.get((int) hashedBlocks)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            if (state != State.OPEN || index < hashedBlocks || index >= hashedBlocks + lagBlocks) {
+                return false;
+            }
+            ByteBuffer twin = keptForHashing.put(index, bytes);
+            if (twin != null) {
+                // The same block arrived twice (a retry crossed the first copy): keep one.
+                buffers.give(twin);
+            }
+            return true;
+        }
+    }
+
+    /** Gives back the memory of blocks not hashed yet; the hasher reads them from the file. Caller holds lock. */
+    private void releaseKept() {
+        keptForHashing.values().forEach(buffers::give);
+        keptForHashing.clear();
     }
 
     private boolean copyToDisk(FileChannel channel, long position, InputStream in, int length, Integer expectedCrc)
@@ -299,27 +476,29 @@ final class LocalUpload implements UploadSession {
     }
 
     private void feedHeldPrefix() throws IOException {
-        byte[] chunk = CHUNKS.get();
         while (true) {
             FileChannel channel;
             long block;
+            ByteBuffer kept;
             synchronized (lock) {
+                // Writers waiting for the hasher to come closer look again.
+                lock.notifyAll();
                 if (hashedBlocks >= totalBlocks || !received.get((int) hashedBlocks) || state == State.ABANDONED) {
                     return;
                 }
                 block = hashedBlocks;
                 channel = openChannels();
+                kept = keptForHashing.remove(block);
             }
-            long position = block * blockSize;
             int length = Blocks.length(size, blockSize, block);
-            int done = 0;
-            while (done < length) {
-                int n = channel.read(ByteBuffer.wrap(chunk, 0, Math.min(chunk.length, length - done)), position + done);
-                if (n < 0) {
-                    throw new IOException("The part file of \"" + key + "\" is shorter than its plan.");
+            if (kept != null) {
+                try {
+                    md5.update(kept.duplicate());
+                } finally {
+                    buffers.give(kept);
                 }
-                md5.update(chunk, 0, n);
-                done += n;
+            } else {
+                readBack(channel, block, length);
             }
             hashedBlocks = block + 1;
             unsyncedBytes += length;
@@ -327,6 +506,20 @@ final class LocalUpload implements UploadSession {
                 checkpoint(channel);
                 unsyncedBytes = 0;
             }
+        }
+    }
+
+    private void readBack(FileChannel channel, long block, int length) throws IOException {
+        byte[] chunk = CHUNKS.get();
+        long position = block * blockSize;
+        int done = 0;
+        while (done < length) {
+            int n = channel.read(ByteBuffer.wrap(chunk, 0, Math.min(chunk.length, length - done)), position + done);
+            if (n < 0) {
+                throw new IOException("The part file of \"" + key + "\" is shorter than its plan.");
+            }
+            md5.update(chunk, 0, n);
+            done += n;
         }
     }
 
@@ -366,6 +559,7 @@ final class LocalUpload implements UploadSession {
                     throw new UploadRestartedException(key);
                 }
                 data.force(true);
+                releaseKept();
                 closeChannels();
                 completed = space.publish(this, hex);
                 state = State.COMPLETED;
@@ -390,6 +584,7 @@ final class LocalUpload implements UploadSession {
             if (state == State.OPEN) {
                 state = State.ABANDONED;
             }
+            releaseKept();
             closeQuietly();
             lock.notifyAll();
         }
@@ -400,6 +595,7 @@ final class LocalUpload implements UploadSession {
         synchronized (lock) {
             if (data != null && writing.isEmpty() && !hashLock.isLocked()
                     && System.nanoTime() - lastUsedNanos > idleNanos) {
+                releaseKept();
                 closeQuietly();
                 return true;
             }
@@ -409,6 +605,7 @@ final class LocalUpload implements UploadSession {
 
     private void closeChannels() throws IOException {
         try {
+            closeDirect();
             if (data != null) {
                 data.close();
             }
@@ -418,6 +615,17 @@ final class LocalUpload implements UploadSession {
             }
             data = null;
             journal = null;
+        }
+    }
+
+    private void closeDirect() {
+        if (direct != null) {
+            try {
+                direct.close();
+            } catch (IOException ignored) {
+                // Only writes that already returned went through it; the data channel's sync covers them.
+            }
+            direct = null;
         }
     }
 

@@ -1,0 +1,95 @@
+package org.fita.server.storage;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Whole-block buffers shared by the uploads of one store, within a fixed byte budget. An upload
+ * receives a block into one of them, writes it, and its hasher feeds the MD5 from the same memory
+ * instead of reading the block back from disk. When the budget is spent, {@link #take} returns
+ * null and the upload streams the block through a small chunk as before, so the budget bounds
+ * memory, never progress.
+ *
+ * <p>The buffers are direct and aligned to {@link #ALIGNMENT}, so that a channel opened for direct
+ * I/O writes from them as they are. (Given a heap buffer, the JDK 17 stages it through a cached
+ * aligned buffer that later fails with a NullPointerException when the cache frees it.)
+ */
+final class BlockBuffers {
+    static final int ALIGNMENT = 4096;
+
+    private final long budget;
+    private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
+    /** Bytes of every array this pool made that is still alive, lent out or free. */
+    private long allocated;
+    /** Bytes of the arrays lent out and not given back yet. */
+    private long lent;
+    private long lastTakenNanos = System.nanoTime();
+
+    BlockBuffers(long budget) {
+        this.budget = budget;
+    }
+
+    /** A budget that leaves most of the heap to everything else: a quarter of it, at most 64 MiB. */
+    static BlockBuffers forThisHeap() {
+        return new BlockBuffers(Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+    }
+
+    /**
+     * A cleared buffer of exactly {@code length} bytes' capacity, or null if the budget does not
+     * allow one now.
+     */
+    synchronized ByteBuffer take(int length) {
+        lastTakenNanos = System.nanoTime();
+        ArrayDeque<ByteBuffer> same = free.get(length);
+        if (same != null && !same.isEmpty()) {
+            lent += length;
+            return same.pop().clear();
+        }
+        // Buffers of other block sizes that nobody uses give their room to this one.
+        for (Iterator<ArrayDeque<ByteBuffer>> it = free.values().iterator(); it.hasNext()
+                && allocated + length > budget;) {
+            ArrayDeque<ByteBuffer> other = it.next();
+            while (!other.isEmpty() && allocated + length > budget) {
+                allocated -= other.pop().capacity();
+            }
+        }
+        if (allocated + length > budget) {
+            return null;
+        }
+        allocated += length;
+        lent += length;
+        return ByteBuffer.allocateDirect(length + ALIGNMENT - 1).alignedSlice(ALIGNMENT).limit(length).slice();
+    }
+
+    /** Returns a buffer from {@link #take}; it must not be used afterwards. */
+    synchronized void give(ByteBuffer buffer) {
+        lent -= buffer.capacity();
+        free.computeIfAbsent(buffer.capacity(), n -> new ArrayDeque<>()).push(buffer);
+    }
+
+    /** Lets the collector have the free buffers once no block has been received for a while. */
+    synchronized void dropFreeIfIdle(long idleNanos) {
+        if (System.nanoTime() - lastTakenNanos < idleNanos) {
+            return;
+        }
+        for (ArrayDeque<ByteBuffer> buffers : free.values()) {
+            while (!buffers.isEmpty()) {
+                allocated -= buffers.pop().capacity();
+            }
+        }
+        free.clear();
+    }
+
+    /** Bytes lent out or kept free. */
+    synchronized long allocated() {
+        return allocated;
+    }
+
+    /** Bytes lent out and not given back. */
+    synchronized long lent() {
+        return lent;
+    }
+}
