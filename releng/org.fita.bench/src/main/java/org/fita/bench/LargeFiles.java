@@ -143,7 +143,7 @@ final class LargeFiles {
         Table times = new Table("file", "direction", "best", "median", "worst", "MB/s (best)", "÷ md5sum (best)",
                 "÷ md5sum (median)", "last byte at (median)", "after last byte (median)");
         Table heaps = new Table("file", "direction", "client CPU", "server CPU", "client heap peak",
-                "client live after GC", "server heap peak", "server live after GC");
+                "client live after GC", "server heap peak", "server live after GC", "client direct", "server direct");
         for (Measured m : all) {
             String file = Units.size(m.size());
             long md5Best = m.md5sum().nanos().best();
@@ -159,7 +159,8 @@ final class LargeFiles {
                         Units.ratio(s.median() / (double) md5Best), Units.seconds(lastByte),
                         Units.seconds(s.median() - lastByte));
                 heaps.row(file, direction, cpu(r.clientCpu(), s), cpu(r.serverCpu(), s), Units.mib(r.client().peakUsed()), Units.mib(r.client().liveAfterGc()),
-                        Units.mib(r.server().peakUsed()), Units.mib(r.server().liveAfterGc()));
+                        Units.mib(r.server().peakUsed()), Units.mib(r.server().liveAfterGc()),
+                        Units.mib(r.client().direct()), Units.mib(r.server().direct()));
             }
         }
         Measured first = all.get(0);
@@ -175,6 +176,8 @@ final class LargeFiles {
                         + "over the runs of each direction. \"Peak\" adds up the heap pools' "
                         + "peaks (an upper bound, mostly how far the collector let the young generation grow); "
                         + "\"live after GC\" is the most the heap held right after a collection (– if none ran). "
+                        + "\"Direct\" is memory in direct buffers, outside the heap (the server's block buffers, "
+                        + "the JDK's I/O buffers), the most seen at a collection or after the runs. "
                         + "Client -Xmx " + Units.mib(first.upload().client().max()) + ", server -Xmx "
                         + Units.mib(first.upload().server().max()) + ":\n\n" + heaps.markdown());
     }
@@ -224,6 +227,7 @@ final class LargeFiles {
     private void heapTarget(String side, String bigName, HeapMeter.Snapshot heap) {
         ctx.report().target(side + " heap, " + bigName + " transfers", "completed with -Xmx ≤ 256 MiB",
                 "-Xmx " + Units.mib(heap.max()) + ", peak " + Units.mib(heap.peakUsed()) + ", live after GC "
-                        + Units.mib(heap.liveAfterGc()), heap.max() <= HEAP_LIMIT);
+                        + Units.mib(heap.liveAfterGc()) + "; direct buffers " + Units.mib(heap.direct()),
+                heap.max() <= HEAP_LIMIT);
     }
 }
