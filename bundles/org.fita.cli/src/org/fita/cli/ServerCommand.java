@@ -61,6 +61,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--classic-only", description = "Turn every FiTA extension off: clients see a classic STEP server (the security fixes stay on).")
     private boolean classicOnly;
 
+    @Option(names = "--no-direct-io", description = "Write every upload through the page cache. By default uploads of"
+            + " 16 MiB and more are written past it (direct I/O), which costs less CPU and keeps them from pushing"
+            + " other files out of the cache; a download right after the upload then reads from the disk.")
+    private boolean noDirectIo;
+
     @Option(names = "--max-connections", paramLabel = "N", description = "Connections served at once (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
 
@@ -115,6 +120,7 @@ public final class ServerCommand implements Callable<Integer> {
                     .root(root)
                     .authMode(authMode)
                     .classicOnly(classicOnly)
+                    .directIo(!noDirectIo)
                     .maxConnections(maxConnections)
                     .idleTimeout(idleTimeout)
                     .maxJsonBytes(maxJsonBytes)

@@ -25,6 +25,7 @@ public final class ServerConfig {
     private final Duration tokenTtl;
     private final boolean logToConsole;
     private final int passwordIterations;
+    private final boolean directIo;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -40,6 +41,7 @@ public final class ServerConfig {
         this.tokenTtl = b.tokenTtl;
         this.logToConsole = b.logToConsole;
         this.passwordIterations = b.passwordIterations;
+        this.directIo = b.directIo;
     }
 
     public static Builder builder() {
@@ -53,6 +55,7 @@ public final class ServerConfig {
         b.root = root;
         b.authMode = authMode;
         b.classicOnly = classicOnly;
+        b.directIo = directIo;
         b.maxConnections = maxConnections;
         b.idleTimeout = idleTimeout;
         b.maxJsonBytes = maxJsonBytes;
@@ -89,6 +92,14 @@ public final class ServerConfig {
      */
     public boolean classicOnly() {
         return classicOnly;
+    }
+
+    /**
+     * Whether large uploads (16 MiB and more, in blocks of 256 KiB and more) are written with direct
+     * I/O, past the page cache, where the file system allows it.
+     */
+    public boolean directIo() {
+        return directIo;
     }
 
     public int maxConnections() {
@@ -132,6 +143,7 @@ public final class ServerConfig {
         private Path root = defaultRoot();
         private AuthMode authMode = AuthMode.CLASSIC;
         private boolean classicOnly;
+        private boolean directIo = true;
         private int maxConnections = 256;
         private Duration idleTimeout = Duration.ofMinutes(5);
         private int maxJsonBytes = 1 << 20;
@@ -171,6 +183,11 @@ public final class ServerConfig {
 
         public Builder classicOnly(boolean classicOnly) {
             this.classicOnly = classicOnly;
+            return this;
+        }
+
+        public Builder directIo(boolean directIo) {
+            this.directIo = directIo;
             return this;
         }
 

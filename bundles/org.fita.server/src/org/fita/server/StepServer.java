@@ -104,7 +104,7 @@ public final class StepServer implements AutoCloseable {
         Files.createDirectories(config.root());
         lockRoot();
         log = new ServerLog(config.root(), config.logToConsole(), System.out, fanOut());
-        store = new LocalBlobStore(config.root(), log::warn);
+        store = new LocalBlobStore(config.root(), log::warn, config.directIo());
         TokenService tokens = TokenService.forRoot(config.root(), config.tokenTtl());
         AccountStore accounts = new AccountStore(config.root(), new PasswordHasher(config.passwordIterations()));
         Authenticator authenticator = new Authenticator(config.authMode(), accounts);

@@ -66,7 +66,7 @@ class BlockMemoryTest {
     @Test
     void aLargeUploadInOrderIsStoredAndHashedRightAndGivesEveryBufferBack() throws IOException {
         BlockBuffers buffers = new BlockBuffers(16 * MIB);
-        store = new LocalBlobStore(root, w -> { }, buffers);
+        store = new LocalBlobStore(root, w -> { }, buffers, true);
         byte[] file = TestFiles.random(24 * MIB + 1234, 1);
         UploadSession upload = store.beginUpload("u1", "big", file.length, MIB, false);
         StoredFile done = null;
@@ -100,9 +100,23 @@ class BlockMemoryTest {
     }
 
     @Test
+    void aStoreToldNotToUsesThePageCacheForLargeUploadsToo() throws IOException {
+        store = new LocalBlobStore(root, w -> { }, false);
+        byte[] file = TestFiles.random(20 * MIB + 7, 7);
+        LocalUpload upload = (LocalUpload) store.beginUpload("u1", "cached", file.length, MIB, false);
+        assertTrue(!upload.usesDirectIo());
+        StoredFile done = null;
+        for (long i = 0; i < upload.totalBlocks(); i++) {
+            done = write(upload, file, i).completed();
+        }
+        assertEquals(TestFiles.md5(file), done.md5());
+        assertArrayEquals(file, read(done));
+    }
+
+    @Test
     void withNoBufferFreeBlocksStreamToDiskAndTheHasherReadsThemBack() throws IOException {
         BlockBuffers none = new BlockBuffers(0);
-        store = new LocalBlobStore(root, w -> { }, none);
+        store = new LocalBlobStore(root, w -> { }, none, true);
         byte[] file = TestFiles.random(18 * MIB + 5, 3);
         UploadSession upload = store.beginUpload("u1", "streamed", file.length, MIB, false);
         StoredFile done = null;
@@ -121,7 +135,7 @@ class BlockMemoryTest {
     @Test
     void blocksInReverseOrderBeyondTheHashersReachDoNotWait() throws IOException {
         BlockBuffers buffers = new BlockBuffers(64 * MIB);
-        store = new LocalBlobStore(root, w -> { }, buffers);
+        store = new LocalBlobStore(root, w -> { }, buffers, true);
         int blockSize = 256 << 10;
         byte[] file = TestFiles.random(48 * MIB + 99, 4);
         UploadSession upload = store.beginUpload("u1", "reverse", file.length, blockSize, false);
@@ -140,7 +154,7 @@ class BlockMemoryTest {
     @Test
     void blocksFromManyWritersAtOnceAndRepeatedOnesMakeTheRightFile() throws Exception {
         BlockBuffers buffers = new BlockBuffers(8 * MIB);
-        store = new LocalBlobStore(root, w -> { }, buffers);
+        store = new LocalBlobStore(root, w -> { }, buffers, true);
         byte[] file = TestFiles.random(40 * MIB + 3, 5);
         UploadSession upload = store.beginUpload("u1", "parallel", file.length, MIB, false);
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -169,7 +183,7 @@ class BlockMemoryTest {
     @Test
     void anAbandonedUploadGivesItsBuffersBack() throws IOException {
         BlockBuffers buffers = new BlockBuffers(16 * MIB);
-        store = new LocalBlobStore(root, w -> { }, buffers);
+        store = new LocalBlobStore(root, w -> { }, buffers, true);
         byte[] file = TestFiles.random(20 * MIB, 6);
         UploadSession upload = store.beginUpload("u1", "dropped", file.length, MIB, false);
         // Block 0 never comes: the hasher cannot start, so the written blocks wait in memory.

@@ -58,6 +58,7 @@ public final class LocalBlobStore implements BlobStore {
     private final Map<String, UserSpace> users = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService hashers;
     private final BlockBuffers buffers;
+    private final boolean directIo;
     private volatile boolean closed;
 
     /**
@@ -65,11 +66,17 @@ public final class LocalBlobStore implements BlobStore {
      * @param warnings where to report damaged state found on disk (it is set aside, not fatal)
      */
     public LocalBlobStore(Path root, Consumer<String> warnings) throws IOException {
-        this(root, warnings, BlockBuffers.forThisHeap());
+        this(root, warnings, true);
     }
 
-    LocalBlobStore(Path root, Consumer<String> warnings, BlockBuffers buffers) throws IOException {
+    /** @param directIo whether large uploads may be written past the page cache (see {@link LocalUpload}) */
+    public LocalBlobStore(Path root, Consumer<String> warnings, boolean directIo) throws IOException {
+        this(root, warnings, BlockBuffers.forThisHeap(), directIo);
+    }
+
+    LocalBlobStore(Path root, Consumer<String> warnings, BlockBuffers buffers, boolean directIo) throws IOException {
         this.buffers = buffers;
+        this.directIo = directIo;
         this.usersDir = Files.createDirectories(root.resolve("users"));
         this.warnings = warnings;
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
@@ -78,6 +85,10 @@ public final class LocalBlobStore implements BlobStore {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private LocalUpload.Services uploadServices() {
+        return new LocalUpload.Services(hashers, buffers, directIo);
     }
 
     static MessageDigest newMd5() {
@@ -224,7 +235,7 @@ public final class LocalBlobStore implements BlobStore {
                 Files.deleteIfExists(journal);
                 throw DiskErrors.classify(e, "creating the upload of \"" + key + "\"");
             }
-            LocalUpload upload = new LocalUpload(space, hashers, buffers, key, name, size, blockSize, new BitSet(), part, journal);
+            LocalUpload upload = new LocalUpload(space, uploadServices(), key, name, size, blockSize, new BitSet(), part, journal);
             space.uploads.put(key, upload);
             return upload;
         }
@@ -291,7 +302,7 @@ public final class LocalBlobStore implements BlobStore {
                     received.set((int) index);
                 }
             }
-            return new LocalUpload(space, hashers, buffers, key, name, size, blockSize, received, part, journal);
+            return new LocalUpload(space, uploadServices(), key, name, size, blockSize, received, part, journal);
         } catch (IOException | RuntimeException e) {
             warnings.accept("The unfinished upload of \"" + key + "\" could not be restored (" + e.getMessage()
                     + "); it was removed and must be uploaded again.");
@@ -314,7 +325,7 @@ public final class LocalBlobStore implements BlobStore {
             Path part = space.part(name);
             Files.deleteIfExists(part);
             Files.createFile(part);
-            LocalUpload empty = new LocalUpload(space, hashers, buffers, key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
+            LocalUpload empty = new LocalUpload(space, uploadServices(), key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
                     space.journal(name));
             return space.publish(empty, MD5_OF_NOTHING);
         }

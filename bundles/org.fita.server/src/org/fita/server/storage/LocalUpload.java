@@ -110,13 +110,17 @@ final class LocalUpload implements UploadSession {
     /** Block lines in the journal; a sync checkpoint names how many of them are durable. */
     private long journalEntries;
 
-    LocalUpload(LocalBlobStore.UserSpace space, Executor hashers, BlockBuffers buffers, String key, String name, long size,
+    /** What an upload uses of its store: the hasher threads, the block buffers, whether direct I/O is allowed. */
+    record Services(Executor hashers, BlockBuffers buffers, boolean directIo) {
+    }
+
+    LocalUpload(LocalBlobStore.UserSpace space, Services services, String key, String name, long size,
             int blockSize, BitSet received, Path part, Path journalPath) {
         this.space = space;
-        this.hashers = hashers;
-        this.buffers = buffers;
+        this.hashers = services.hashers();
+        this.buffers = services.buffers();
         this.lagBlocks = Math.max(2, HASH_LAG_BYTES / Math.max(1, blockSize));
-        this.directWanted = size >= DIRECT_MIN_SIZE && blockSize >= DIRECT_MIN_BLOCK
+        this.directWanted = services.directIo() && size >= DIRECT_MIN_SIZE && blockSize >= DIRECT_MIN_BLOCK
                 && blockSize % BlockBuffers.ALIGNMENT == 0 && DIRECT_OPTION != null;
         this.key = key;
         this.name = name;
