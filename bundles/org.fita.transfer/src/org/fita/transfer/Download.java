@@ -370,7 +370,7 @@ final class Download {
     private void hashBlock(MessageDigest md5, long block, long size, int blockSize) throws IOException {
         int length = Blocks.length(size, blockSize, block);
         if (hashBuffer == null) {
-            hashBuffer = ByteBuffer.allocate(Math.min(blockSize, 1 << 20));
+            hashBuffer = ByteBuffer.allocate(Math.min(blockSize, Md5.READ_CHUNK));
         }
         ByteBuffer buffer = hashBuffer;
         long position = block * blockSize;

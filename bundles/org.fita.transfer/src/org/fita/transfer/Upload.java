@@ -42,12 +42,6 @@ import org.fita.transfer.StepException.VerificationException;
  */
 final class Upload {
     private static final int READ_AHEAD_BYTES = 32 << 20;
-    /**
-     * The reader's buffer: small enough to stay in the CPU's cache between the copy from the page
-     * cache and the hashing, which a block-sized buffer does not (measured: a 1 MiB buffer made the
-     * copy cost a fifth of the MD5's time).
-     */
-    private static final int READ_CHUNK = 128 << 10;
     private static final int MAX_CRC_RETRIES = 3;
     private static final long ADAPT_EVERY_MILLIS = 300;
 
@@ -174,7 +168,7 @@ final class Upload {
         long moved = size - heldBytes;
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         // The one buffer the file is read through for its MD5; the lanes send from the file itself.
-        byte[] buffer = new byte[(int) Math.min(Math.min(blockSize, READ_CHUNK), Math.max(1, size))];
+        byte[] buffer = new byte[(int) Math.min(Math.min(blockSize, Md5.READ_CHUNK), Math.max(1, size))];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest md5 = Md5.create();
             long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;

@@ -216,7 +216,7 @@ final class LocalUpload implements UploadSession {
                 throw new UploadRestartedException(key);
             }
             channel = openChannels();
-            directChannel = direct;
+            directChannel = directWanted ? direct : null;
             writing.set(bit);
         }
         ByteBuffer whole = buffers.take(blockSize);
@@ -319,10 +319,10 @@ final class LocalUpload implements UploadSession {
                         throw classified;
                     }
                     // The file system refused this direct write (alignment, or no support after all):
-                    // this block and the rest of the upload go through the page cache.
+                    // this block and the rest of the upload go through the page cache. The channel
+                    // stays open until the upload closes, as another writer may still be using it.
                     synchronized (lock) {
                         directWanted = false;
-                        closeDirect();
                     }
                     direct = 0;
                 }
