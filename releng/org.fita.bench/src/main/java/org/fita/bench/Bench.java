@@ -50,7 +50,7 @@ public final class Bench {
         long started = System.nanoTime();
         report.text(header(args));
         try (ServerProcess server = ServerProcess.start(jar, Files.createDirectories(scratch.resolve("server")), false,
-                options.serverJavaOptions());
+                options.serverDirectIo(), options.serverJavaOptions());
                 StepSession session = StepSession.connect(new ServerAddress("127.0.0.1", server.port()),
                         BenchContext.USER, StepSession.classicPassword(BenchContext.USER))) {
             report.progress("server pid " + server.pid() + " on 127.0.0.1:" + server.port() + ", scratch " + scratch);

@@ -11,7 +11,8 @@ import java.util.Set;
 
 /** The command line of the bench. */
 record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, long smallSize, int concurrency,
-        long wanSize, Duration wanDelay, Set<Scenario> scenarios, List<String> serverJavaOptions, boolean help) {
+        long wanSize, Duration wanDelay, Set<Scenario> scenarios, List<String> serverJavaOptions, boolean serverDirectIo,
+        boolean help) {
 
     enum Scenario { LARGE, SMALL, WAN }
 
@@ -28,6 +29,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
               --wan-delay MS         delay of each direction of the WAN proxy (default 25)
               --only LIST            scenarios to run: large,small,wan (default all)
               --server-java-opts S   JVM options of the server process (default -Xmx256m)
+              --no-direct-io         the server writes every upload through the page cache (fita-server's option)
             The client runs in this JVM: releng/scripts/fita-bench gives it -Xmx256m.
             """;
 
@@ -42,11 +44,16 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
         Duration wanDelay = Duration.ofMillis(25);
         Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
         List<String> serverJava = List.of("-Xmx256m");
+        boolean serverDirectIo = true;
         boolean help = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
                 help = true;
+                continue;
+            }
+            if (arg.equals("--no-direct-io")) {
+                serverDirectIo = false;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -74,7 +81,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
             }
         }
         return new BenchOptions(scratch, sizes, repeat, smallFiles, smallSize, concurrency, wanSize, wanDelay,
-                scenarios, serverJava, help);
+                scenarios, serverJava, serverDirectIo, help);
     }
 
     private static int positive(String option, String value) {

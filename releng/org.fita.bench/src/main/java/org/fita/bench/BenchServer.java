@@ -22,10 +22,12 @@ public final class BenchServer {
     public static void main(String[] args) throws Exception {
         Path root = null;
         boolean classicOnly = false;
+        boolean directIo = true;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--classic-only" -> classicOnly = true;
+                case "--no-direct-io" -> directIo = false;
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
             }
         }
@@ -34,7 +36,7 @@ public final class BenchServer {
         }
         HeapMeter heap = new HeapMeter();
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
-                .classicOnly(classicOnly).build();
+                .classicOnly(classicOnly).directIo(directIo).build();
         try (StepServer server = StepServer.start(config)) {
             System.out.println(READY + server.port());
             System.out.flush();

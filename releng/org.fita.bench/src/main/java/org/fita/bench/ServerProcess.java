@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, List<String> javaOptions)
+    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions)
             throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -32,6 +32,9 @@ final class ServerProcess implements AutoCloseable {
         command.addAll(List.of("-cp", benchJar.toString(), BenchServer.class.getName(), "--root", root.toString()));
         if (classicOnly) {
             command.add("--classic-only");
+        }
+        if (!directIo) {
+            command.add("--no-direct-io");
         }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
