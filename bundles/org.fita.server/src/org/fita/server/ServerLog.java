@@ -37,6 +37,7 @@ public final class ServerLog {
         file = new FileHandler(directory.resolve("fita-server.%g.log").toString(), FILE_LIMIT, FILE_COUNT, true);
         file.setFormatter(format);
         file.setEncoding("UTF-8");
+        file.setErrorManager(new LogFileErrors(System.err, directory));
         logger.addHandler(file);
         if (console) {
             logger.addHandler(new Handler() {
@@ -110,6 +111,35 @@ public final class ServerLog {
                 line.append(trace);
             }
             return line.toString();
+        }
+    }
+
+    /**
+     * Says in one line, at most once a minute, that the log file cannot be written (a full disk,
+     * most often), instead of java.util.logging's stack trace for every line.
+     */
+    private static final class LogFileErrors extends java.util.logging.ErrorManager {
+        private static final long QUIET_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+        private final PrintStream out;
+        private final Path directory;
+        private long lastReported = System.nanoTime() - QUIET_NANOS;
+
+        LogFileErrors(PrintStream out, Path directory) {
+            this.out = out;
+            this.directory = directory;
+        }
+
+        @Override
+        public synchronized void error(String msg, Exception ex, int code) {
+            long now = System.nanoTime();
+            if (now - lastReported < QUIET_NANOS) {
+                return;
+            }
+            lastReported = now;
+            out.println("fita-server: cannot write the log file in " + directory + " ("
+                    + (ex != null ? ex.getMessage() : msg) + "); the server keeps running, but its log lines are"
+                    + " missing from the file until it can be written again (free space there).");
+            out.flush();
         }
     }
 }
