@@ -52,6 +52,21 @@ class BlockMemoryTest {
         return upload.writeBlock(index, new ByteArrayInputStream(block), block.length, (int) crc.getValue());
     }
 
+    private static StoredFile writeInOrder(UploadSession upload, byte[] file) throws IOException {
+        StoredFile done = null;
+        for (long i = 0; i < upload.totalBlocks(); i++) {
+            done = write(upload, file, i).completed();
+        }
+        return done;
+    }
+
+    /** The finished file has the uploaded bytes, and the MD5 the store computed is theirs. */
+    private void assertStored(byte[] file, StoredFile done) throws IOException {
+        assertNotNull(done, "the last block completed the upload");
+        assertEquals(TestFiles.md5(file), done.md5());
+        assertArrayEquals(file, read(done));
+    }
+
     private byte[] read(StoredFile file) throws IOException {
         byte[] back = new byte[(int) file.size()];
         try (BlobReader reader = store.open("u1", file)) {
@@ -75,9 +90,7 @@ class BlockMemoryTest {
             assertEquals(BlockResult.Outcome.STORED, r.outcome());
             done = r.completed();
         }
-        assertNotNull(done);
-        assertEquals(TestFiles.md5(file), done.md5());
-        assertArrayEquals(file, read(done));
+        assertStored(file, done);
         assertEquals(0, buffers.lent(), "every block buffer is back in the pool");
         assertTrue(buffers.allocated() <= 16 * MIB);
         assertTrue(buffers.allocated() > 0, "blocks went through the pool, not the streaming path");
@@ -88,12 +101,7 @@ class BlockMemoryTest {
         store = new LocalBlobStore(root, w -> { });
         byte[] file = TestFiles.random(20 * MIB + 7, 2);
         LocalUpload upload = (LocalUpload) store.beginUpload("u1", "direct", file.length, MIB, false);
-        StoredFile done = null;
-        for (long i = 0; i < upload.totalBlocks(); i++) {
-            done = write(upload, file, i).completed();
-        }
-        assertEquals(TestFiles.md5(file), done.md5());
-        assertArrayEquals(file, read(done));
+        assertStored(file, writeInOrder(upload, file));
         Assumptions.assumeTrue(upload.usesDirectIo(), "the file system of " + root + " has no direct I/O");
         LocalUpload small = (LocalUpload) store.beginUpload("u1", "small", MIB, MIB, false);
         assertTrue(!small.usesDirectIo(), "a small upload writes through the page cache");
@@ -105,12 +113,7 @@ class BlockMemoryTest {
         byte[] file = TestFiles.random(20 * MIB + 7, 7);
         LocalUpload upload = (LocalUpload) store.beginUpload("u1", "cached", file.length, MIB, false);
         assertTrue(!upload.usesDirectIo());
-        StoredFile done = null;
-        for (long i = 0; i < upload.totalBlocks(); i++) {
-            done = write(upload, file, i).completed();
-        }
-        assertEquals(TestFiles.md5(file), done.md5());
-        assertArrayEquals(file, read(done));
+        assertStored(file, writeInOrder(upload, file));
     }
 
     @Test
@@ -119,12 +122,7 @@ class BlockMemoryTest {
         store = new LocalBlobStore(root, w -> { }, none, true);
         byte[] file = TestFiles.random(18 * MIB + 5, 3);
         UploadSession upload = store.beginUpload("u1", "streamed", file.length, MIB, false);
-        StoredFile done = null;
-        for (long i = 0; i < upload.totalBlocks(); i++) {
-            done = write(upload, file, i).completed();
-        }
-        assertEquals(TestFiles.md5(file), done.md5());
-        assertArrayEquals(file, read(done));
+        assertStored(file, writeInOrder(upload, file));
         assertEquals(0, none.allocated());
     }
 
@@ -146,8 +144,7 @@ class BlockMemoryTest {
             }
             return last;
         });
-        assertEquals(TestFiles.md5(file), done.md5());
-        assertArrayEquals(file, read(done));
+        assertStored(file, done);
         assertEquals(0, buffers.lent());
     }
 
@@ -172,8 +169,7 @@ class BlockMemoryTest {
                 StoredFile completed = r.get().completed();
                 done = completed != null ? completed : done;
             }
-            assertEquals(TestFiles.md5(file), done.md5());
-            assertArrayEquals(file, read(done));
+            assertStored(file, done);
             assertEquals(0, buffers.lent(), "repeated blocks give their buffer back too");
         } finally {
             pool.shutdownNow();
