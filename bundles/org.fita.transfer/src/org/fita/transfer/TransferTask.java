@@ -97,6 +97,8 @@ public final class TransferTask {
     private volatile TransferOptions options;
     /** Unfinished when the program that ran it stopped; cleared once it runs again. */
     private volatile boolean interrupted;
+    /** Paused by its user when the program that ran it stopped: it waits for Resume, not for a connection. */
+    private volatile boolean pausedWhenStopped;
     /** When the status last changed, ms since the epoch. */
     private volatile long changedAt = System.currentTimeMillis();
     private final Object lock = new Object();
@@ -131,7 +133,9 @@ public final class TransferTask {
 
     /**
      * A task as an earlier run left it, without a session. One that was unfinished then comes back
-     * {@link State#FAILED} and {@link #wasInterrupted() interrupted}, so that a retry resumes it.
+     * {@link State#FAILED} and {@link #wasInterrupted() interrupted}, so that a retry resumes it;
+     * one its user had paused comes back {@link State#PAUSED} and {@link #wasPausedWhenStopped()},
+     * to continue when its user asks.
      */
     static TransferTask restored(TransferHistory.Entry entry, Consumer<TransferTask> changed,
             Supplier<TransferService.Reconnector> reconnector) {
@@ -145,6 +149,11 @@ public final class TransferTask {
                 task.result = new TransferResult(entry.key(), entry.localPath(), entry.size(), entry.md5(), 0,
                         Duration.ZERO);
             }
+        } else if (state == State.PAUSED) {
+            task.interrupted = true;
+            task.pausedWhenStopped = true;
+            task.status = new Status(State.PAUSED, entry.bytesDone(), entry.size(), 0, -1,
+                    "Paused when FiTA stopped; press Resume to continue it.");
         } else {
             task.interrupted = true;
             task.status = new Status(State.FAILED, entry.bytesDone(), entry.size(), 0, -1,
@@ -190,6 +199,14 @@ public final class TransferTask {
     /** Whether it was unfinished when the program that ran it stopped, and has not run since. */
     public boolean wasInterrupted() {
         return interrupted;
+    }
+
+    /**
+     * Whether it was paused when the program that ran it stopped, and has not run since: it has no
+     * transfer to {@link #resume()}; {@link #requeue()} and a new run continue it.
+     */
+    public boolean wasPausedWhenStopped() {
+        return pausedWhenStopped;
     }
 
     /** Whether it has a session to run on; one without logs in through the service when it runs. */
@@ -263,6 +280,7 @@ public final class TransferTask {
             }
             StepSession session = session();
             interrupted = false;
+            pausedWhenStopped = false;
             if (whenExists == WhenExists.KEEP_IDENTICAL && keptIdentical(session, listener)) {
                 return end;
             }
@@ -400,12 +418,25 @@ public final class TransferTask {
     /** Stops the run at its next block, or the next run before it starts. */
     public void cancel() {
         Transfer t;
+        boolean waitingForResume;
         synchronized (lock) {
             cancelRequested = true;
             t = current;
+            waitingForResume = pausedWhenStopped && !running;
+            if (waitingForResume) {
+                pausedWhenStopped = false;
+                interrupted = false;
+                synchronized (statusLock) {
+                    status = new Status(State.CANCELLED, status.bytesDone(), status.size(), 0, -1, "Cancelled");
+                    changedAt = System.currentTimeMillis();
+                }
+            }
         }
         if (t != null) {
             t.cancel();
+        }
+        if (waitingForResume) {
+            changed.accept(this);
         }
     }
 
@@ -415,10 +446,10 @@ public final class TransferTask {
         return s == State.FAILED || s == State.CANCELLED;
     }
 
-    /** Back to {@link State#QUEUED} before a retry. */
+    /** Back to {@link State#QUEUED} before a retry, or before continuing one {@link #wasPausedWhenStopped()}. */
     public void requeue() {
         synchronized (lock) {
-            if (!canRetry()) {
+            if (!canRetry() && !(pausedWhenStopped && !running)) {
                 throw new IllegalStateException("Only a failed or cancelled transfer can be retried.");
             }
             cancelRequested = false;

@@ -89,6 +89,61 @@ class TransferHistoryTest {
     }
 
     @Test
+    void anUploadPausedWhenTheProgramStoppedStaysPausedUntilResumedOrCancelled() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b)) {
+            TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));
+            DefaultTransferService first = new DefaultTransferService(f.journal, history);
+            StepSession s = first.connect(f.address(), "u1", StepSession.classicPassword("u1"));
+            Path big = f.file("big", 12 << 20, 7);
+            TransferTask kept = first.upload(s, big, "kept", EngineFixture.SLOW, WhenExists.FAIL);
+            TransferTask dropped = first.upload(s, f.file("other", 12 << 20, 8), "dropped", EngineFixture.SLOW,
+                    WhenExists.FAIL);
+            CompletableFuture<TransferResult> keptRun = startAndWaitForTwoMiB(kept);
+            CompletableFuture<TransferResult> droppedRun = startAndWaitForTwoMiB(dropped);
+            kept.pause();
+            dropped.pause();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (kept.status().state() != State.PAUSED || dropped.status().state() != State.PAUSED) {
+                assertTrue(System.nanoTime() < deadline, "both pause: " + kept.status() + ", " + dropped.status());
+                Thread.sleep(20);
+            }
+            first.stop();
+            assertThrows(Exception.class, () -> keptRun.get(20, TimeUnit.SECONDS));
+            assertThrows(Exception.class, () -> droppedRun.get(20, TimeUnit.SECONDS));
+
+            // Restarted without being touched, it is still paused the time after.
+            new DefaultTransferService(f.journal, history).stop();
+            DefaultTransferService second = new DefaultTransferService(f.journal, history);
+            second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
+            TransferTask paused = second.tasks().get(0);
+            assertEquals("kept", paused.key());
+            assertEquals(State.PAUSED, paused.status().state());
+            assertTrue(paused.wasPausedWhenStopped());
+            assertFalse(paused.canRetry(), "it waits for Resume, not for Retry");
+            assertTrue(paused.status().message().contains("press Resume"), paused.status().message());
+
+            paused.requeue();
+            long[] already = new long[1];
+            TransferResult result = paused.run(e -> {
+                if (e instanceof TransferEvent.Started st) {
+                    already[0] = st.alreadyDone();
+                }
+            });
+            assertEquals(EngineFixture.md5(big), result.md5());
+            assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
+            assertFalse(paused.wasPausedWhenStopped());
+
+            TransferTask cancelled = second.tasks().get(1);
+            assertEquals(State.PAUSED, cancelled.status().state());
+            cancelled.cancel();
+            assertEquals(State.CANCELLED, cancelled.status().state());
+            assertFalse(cancelled.wasPausedWhenStopped());
+            assertTrue(cancelled.canRetry());
+            second.stop();
+        }
+    }
+
+    @Test
     void aCrashLeavesTheRunningUploadRecordedAsUnfinished() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b)) {
             TransferHistory history = new TransferHistory(f.local.resolve("transfers.json"));

@@ -46,6 +46,7 @@ import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
 import org.fita.ui.preferences.TransferPreferencePage;
 import org.fita.ui.server.LocalServerProbe;
+import org.fita.ui.transfers.TransferJob;
 import org.fita.ui.transfers.TransferRestorer;
 import org.fita.ui.transfers.TransfersProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -157,6 +158,51 @@ class TransfersAndCommandsTest {
             StepSession explorers = later.connect(server, "restarter", StepSession.classicPassword("restarter"));
             assertEquals(1, TransferRestorer.resumeWith(later, explorers), "connecting there continues it");
             Ui.waitUntil("the upload continues and verifies", () -> task.status().state() == State.VERIFIED,
+                    task::status);
+            assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),
+                    task.result().md5());
+        } finally {
+            later.stop();
+        }
+    }
+
+    @Test
+    void anUploadPausedWhenTheEarlierRunStoppedWaitsForResume() throws Exception {
+        int port = Fita.startLocalServer(scratch.resolve("paused-restart"), false);
+        ServerAddress server = new ServerAddress("127.0.0.1", port);
+        Path state = Files.createDirectories(scratch.resolve("paused-run"));
+        TransferJournal journal = new TransferJournal(state.resolve("journal"));
+        TransferHistory history = new TransferHistory(state.resolve("transfers.json"));
+        Path file = Fita.randomFile(scratch, "paused.bin", 6 << 20);
+
+        DefaultTransferService earlier = new DefaultTransferService(journal, history);
+        StepSession session = earlier.connect(server, "pauser", StepSession.classicPassword("pauser"));
+        CountDownLatch oneMiB = new CountDownLatch(1);
+        TransferTask before = earlier.upload(session, file, "paused.bin",
+                new TransferOptions(1, 2, 64 * 1024, false, 2L << 20), WhenExists.FAIL);
+        before.start(e -> {
+            if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
+                oneMiB.countDown();
+            }
+        });
+        assertTrue(oneMiB.await(30, TimeUnit.SECONDS));
+        before.pause();
+        Ui.waitUntil("the earlier run pauses it", () -> before.status().state() == State.PAUSED, before::status);
+        earlier.stop();
+
+        DefaultTransferService later = new DefaultTransferService(journal, history);
+        try {
+            TransferRestorer.start(later);
+            TransferTask task = later.tasks().get(0);
+            StepSession explorers = later.connect(server, "pauser", StepSession.classicPassword("pauser"));
+            assertEquals(0, TransferRestorer.resumeWith(later, explorers), "connecting does not start it either");
+            Thread.sleep(1000);
+            assertEquals(State.PAUSED, task.status().state(), "still paused a second later: " + task.status());
+            assertTrue(task.status().message().contains("press Resume"), task.status().message());
+
+            TransferJob.resume(task);
+            Ui.waitUntil("Resume continues it to the end", () -> task.status().state() == State.VERIFIED,
                     task::status);
             assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
             assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),

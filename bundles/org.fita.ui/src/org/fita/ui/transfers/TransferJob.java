@@ -45,6 +45,19 @@ public final class TransferJob extends Job {
         return job;
     }
 
+    /**
+     * Resumes a paused task: wakes its running transfer, or, for one paused in an earlier run of
+     * FiTA (nothing running to wake), runs it again from what was already moved.
+     */
+    public static void resume(TransferTask task) {
+        if (task.wasPausedWhenStopped()) {
+            task.requeue();
+            schedule(task);
+        } else {
+            task.resume();
+        }
+    }
+
     public TransferTask task() {
         return task;
     }

@@ -18,11 +18,14 @@ public final class TransferRestorer {
     private TransferRestorer() {
     }
 
-    /** Lets restored tasks log in again by themselves, then starts those left unfinished. */
+    /**
+     * Lets restored tasks log in again by themselves, then starts those left unfinished; those
+     * their user had paused stay paused until Resume.
+     */
     public static void start(TransferService service) {
         service.setReconnector((server, username) -> service.connect(server, username, storedPassword(server, username)));
         for (TransferTask task : service.tasks()) {
-            if (task.wasInterrupted()) {
+            if (task.wasInterrupted() && !task.wasPausedWhenStopped()) {
                 task.requeue();
                 TransferJob.schedule(task);
             }
@@ -33,8 +36,12 @@ public final class TransferRestorer {
     public static int resumeWith(TransferService service, StepSession session) {
         int resumed = 0;
         for (TransferTask task : service.tasks()) {
-            if (task.wasInterrupted() && task.canRetry() && task.server().equals(session.address())
-                    && task.username().equals(session.username())) {
+            boolean sameLogin = task.server().equals(session.address()) && task.username().equals(session.username());
+            if (sameLogin && task.wasPausedWhenStopped()) {
+                // Resume then runs on this session instead of logging in on its own.
+                task.attach(session, FitaPreferences.transferOptions());
+            }
+            if (task.wasInterrupted() && task.canRetry() && sameLogin) {
                 task.attach(session, FitaPreferences.transferOptions());
                 task.requeue();
                 TransferJob.schedule(task);

@@ -156,7 +156,7 @@ public final class TransfersView extends ViewPart {
 
     private void createActions() {
         pauseAction = action("Pause", "pause.png", t -> t.status().state() == State.RUNNING, TransferTask::pause);
-        resumeAction = action("Resume", "start.png", t -> t.status().state() == State.PAUSED, TransferTask::resume);
+        resumeAction = action("Resume", "start.png", t -> t.status().state() == State.PAUSED, TransferJob::resume);
         cancelAction = action("Cancel", "cancel.png", t -> !t.status().state().isFinal(), TransferTask::cancel);
         retryAction = action("Retry", "refresh.png", TransferTask::canRetry, t -> {
             t.requeue();
