@@ -73,7 +73,7 @@ class TransfersAndCommandsTest {
         Fita.runner().stop();
         IPreferenceStore store = FitaPreferences.store();
         for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB}) {
+                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB, FitaPreferences.TRANSFERS_AT_ONCE}) {
             store.setToDefault(key);
         }
     }
@@ -119,6 +119,35 @@ class TransfersAndCommandsTest {
         view.remove().run();
         Ui.waitUntil("the row is gone", () -> view.stateOf(task) == null, view::rows);
         assertFalse(Fita.transfers().tasks().contains(task));
+    }
+
+    @Test
+    void theTransfersAtOncePreferenceKeepsTheOthersQueued() throws Exception {
+        IPreferenceStore store = FitaPreferences.store();
+        store.setValue(FitaPreferences.TRANSFERS_AT_ONCE, 1);
+        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
+        store.setValue(FitaPreferences.BANDWIDTH_KIB, 2048);
+        Fita.startLocalServer(scratch.resolve("one-at-a-time"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Path first = Fita.randomFile(scratch, "first.bin", 2 << 20);
+        Path second = Fita.randomFile(scratch, "second.bin", 2 << 20);
+        Fita.drop(explorer, first);
+        Ui.waitUntil("the first upload runs", () -> Fita.task("first.bin") != null
+                && Fita.task("first.bin").status().bytesDone() > 0, Fita.transfers()::tasks);
+        Fita.drop(explorer, second);
+        Ui.waitUntil("the second one is listed", () -> Fita.task("second.bin") != null, Fita.transfers()::tasks);
+        TransferTask one = Fita.task("first.bin");
+        TransferTask two = Fita.task("second.bin");
+        boolean[] overlapped = {false};
+        Ui.waitUntil("the first verifies", () -> {
+            // The second's state first: once it leaves the queue, the first's job has ended verified.
+            boolean secondStarted = two.status().state() != State.QUEUED;
+            boolean firstDone = one.status().state() == State.VERIFIED;
+            overlapped[0] |= secondStarted && !firstDone;
+            return firstDone;
+        }, one::status);
+        assertFalse(overlapped[0], "with one transfer at a time, the second waited in the queue");
+        Ui.waitUntil("the second then runs and verifies", () -> two.status().state() == State.VERIFIED, two::status);
     }
 
     @Test

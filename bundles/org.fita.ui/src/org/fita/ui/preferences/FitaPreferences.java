@@ -20,6 +20,9 @@ public final class FitaPreferences {
     public static final String CONNECTIONS = "transfer.connections";
     public static final String WINDOW = "transfer.window";
     public static final String BANDWIDTH_KIB = "transfer.bandwidthLimitKiB";
+    public static final String TRANSFERS_AT_ONCE = "transfer.atOnce";
+    /** The most transfers the preference may let run at once: each may open several connections. */
+    public static final int MAX_TRANSFERS_AT_ONCE = 16;
     public static final String SERVER_PORT = "server.port";
     public static final String SERVER_ROOT = "server.root";
     public static final String SERVER_AUTH = "server.auth";
@@ -42,6 +45,11 @@ public final class FitaPreferences {
         boolean fixed = FIXED.equals(STORE.getString(PARALLELISM));
         return new TransferOptions(fixed ? STORE.getInt(CONNECTIONS) : 0, fixed ? STORE.getInt(WINDOW) : 0,
                 STORE.getInt(BLOCK_SIZE_KIB) * 1024, false, STORE.getInt(BANDWIDTH_KIB) * 1024L);
+    }
+
+    /** How many transfers run at once; the others wait as queued. */
+    public static int transfersAtOnce() {
+        return Math.max(1, Math.min(MAX_TRANSFERS_AT_ONCE, STORE.getInt(TRANSFERS_AT_ONCE)));
     }
 
     public static AuthMode serverAuth() {

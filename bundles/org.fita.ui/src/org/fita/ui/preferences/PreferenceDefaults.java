@@ -22,6 +22,9 @@ public final class PreferenceDefaults extends AbstractPreferenceInitializer {
         d.putInt(FitaPreferences.CONNECTIONS, 4);
         d.putInt(FitaPreferences.WINDOW, 8);
         d.putInt(FitaPreferences.BANDWIDTH_KIB, 0);
+        // Enough to overlap small files' round trips; few enough that dropping a big folder does not
+        // open hundreds of connections.
+        d.putInt(FitaPreferences.TRANSFERS_AT_ONCE, 4);
         d.putInt(FitaPreferences.SERVER_PORT, ServerConfig.DEFAULT_PORT);
         d.put(FitaPreferences.SERVER_ROOT, ServerConfig.Builder.defaultRoot().toString());
         d.put(FitaPreferences.SERVER_AUTH, AuthMode.CLASSIC.name());

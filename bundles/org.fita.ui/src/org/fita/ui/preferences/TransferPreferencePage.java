@@ -49,6 +49,10 @@ public final class TransferPreferencePage extends FieldEditorPreferencePage impl
                 getFieldEditorParent());
         window.setValidRange(1, 256);
         addField(window);
+        IntegerFieldEditor atOnce = new IntegerFieldEditor(FitaPreferences.TRANSFERS_AT_ONCE,
+                "&Transfers at once (the others wait as queued):", getFieldEditorParent());
+        atOnce.setValidRange(1, FitaPreferences.MAX_TRANSFERS_AT_ONCE);
+        addField(atOnce);
         IntegerFieldEditor bandwidth = new IntegerFieldEditor(FitaPreferences.BANDWIDTH_KIB,
                 "Bandwidth &limit per connection (KiB/s, 0 = none):", getFieldEditorParent());
         bandwidth.setValidRange(0, Integer.MAX_VALUE / 1024);

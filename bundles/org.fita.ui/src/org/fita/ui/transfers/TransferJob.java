@@ -11,6 +11,7 @@ import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferInfo;
 import org.fita.transfer.TransferTask;
 import org.fita.ui.Formats;
+import org.fita.ui.preferences.FitaPreferences;
 
 /**
  * Runs one transfer task as a job, so that it also shows in the platform's progress reporting.
@@ -23,11 +24,12 @@ public final class TransferJob extends Job {
     public static final Object FAMILY = TransferJob.class;
     private static final int TICKS = 1000;
     /**
-     * Transfers that run at once; the rest wait as queued. Each may use several connections: a
-     * dropped folder of a thousand files must not open thousands against one server.
+     * The group that lets {@link FitaPreferences#transfersAtOnce()} transfers run at once; the rest
+     * wait as queued. Each may use several connections: a dropped folder of a thousand files must
+     * not open thousands against one server. A group's limit is fixed, so a changed preference
+     * makes a new group for the transfers started afterwards.
      */
-    public static final int MAX_AT_ONCE = 4;
-    private static final JobGroup RUNNING = new JobGroup("FiTA transfers", MAX_AT_ONCE, 0);
+    private static JobGroup running;
 
     private final TransferTask task;
 
@@ -35,7 +37,15 @@ public final class TransferJob extends Job {
         super((task.direction() == TransferInfo.Direction.UPLOAD ? "Uploading " : "Downloading ") + task.key());
         this.task = task;
         setUser(false);
-        setJobGroup(RUNNING);
+        setJobGroup(runningGroup());
+    }
+
+    private static synchronized JobGroup runningGroup() {
+        int atOnce = FitaPreferences.transfersAtOnce();
+        if (running == null || running.getMaxThreads() != atOnce) {
+            running = new JobGroup("FiTA transfers", atOnce, 0);
+        }
+        return running;
     }
 
     /** Schedules a job that runs {@code task} (queued, or requeued for a retry). */
