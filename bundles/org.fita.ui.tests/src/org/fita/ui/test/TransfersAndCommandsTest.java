@@ -150,31 +150,54 @@ class TransfersAndCommandsTest {
         Ui.waitUntil("the second then runs and verifies", () -> two.status().state() == State.VERIFIED, two::status);
     }
 
+    /** An earlier run of FiTA, with its own Transfers list and journal, uploading one file to a local server. */
+    private record EarlierRun(ServerAddress server, TransferJournal journal, TransferHistory history,
+            DefaultTransferService service, TransferTask upload, Path file) {
+
+        /** Starts a 6 MiB upload at 2 MiB/s as {@code user} and returns once 1 MiB of it is moved. */
+        static EarlierRun uploading(Path scratch, String name, String user) throws Exception {
+            int port = Fita.startLocalServer(scratch.resolve(name + "-server"), false);
+            ServerAddress server = new ServerAddress("127.0.0.1", port);
+            Path state = Files.createDirectories(scratch.resolve(name + "-run"));
+            TransferJournal journal = new TransferJournal(state.resolve("journal"));
+            TransferHistory history = new TransferHistory(state.resolve("transfers.json"));
+            Path file = Fita.randomFile(scratch, name + ".bin", 6 << 20);
+            DefaultTransferService service = new DefaultTransferService(journal, history);
+            StepSession session = service.connect(server, user, StepSession.classicPassword(user));
+            CountDownLatch oneMiB = new CountDownLatch(1);
+            TransferTask upload = service.upload(session, file, name + ".bin",
+                    new TransferOptions(1, 2, 64 * 1024, false, 2L << 20), WhenExists.FAIL);
+            upload.start(e -> {
+                if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
+                    oneMiB.countDown();
+                }
+            });
+            assertTrue(oneMiB.await(30, TimeUnit.SECONDS));
+            return new EarlierRun(server, journal, history, service, upload, file);
+        }
+
+        /** The next run of FiTA: a service that restores what this one saved. */
+        DefaultTransferService next() {
+            return new DefaultTransferService(journal, history);
+        }
+
+        void assertUploadedWhole(TransferTask task) throws Exception {
+            assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),
+                    task.result().md5());
+        }
+    }
+
     @Test
     void anUploadLeftUnfinishedByAnEarlierRunContinuesWhenItCanLogIn() throws Exception {
-        int port = Fita.startLocalServer(scratch.resolve("restart"), false);
-        ServerAddress server = new ServerAddress("127.0.0.1", port);
-        Path state = Files.createDirectories(scratch.resolve("earlier-run"));
-        TransferJournal journal = new TransferJournal(state.resolve("journal"));
-        TransferHistory history = new TransferHistory(state.resolve("transfers.json"));
-        Path file = Fita.randomFile(scratch, "continued.bin", 6 << 20);
-
-        // The earlier run: an upload at 2 MiB/s, stopped as the workbench stops it on exit.
-        DefaultTransferService earlier = new DefaultTransferService(journal, history);
-        StepSession session = earlier.connect(server, "restarter", StepSession.classicPassword("restarter"));
-        CountDownLatch oneMiB = new CountDownLatch(1);
-        earlier.upload(session, file, "continued.bin", new TransferOptions(1, 2, 64 * 1024, false, 2L << 20),
-                WhenExists.FAIL).start(e -> {
-                    if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
-                        oneMiB.countDown();
-                    }
-                });
-        assertTrue(oneMiB.await(30, TimeUnit.SECONDS));
-        earlier.stop();
+        // Stopped as the workbench stops it on exit.
+        EarlierRun earlier = EarlierRun.uploading(scratch, "continued", "restarter");
+        earlier.service().stop();
+        ServerAddress server = earlier.server();
 
         RecentConnection recent = new RecentConnection("restarter", server);
         PasswordStore.save(recent, "not the classic password");
-        DefaultTransferService later = new DefaultTransferService(journal, history);
+        DefaultTransferService later = earlier.next();
         try {
             TransferRestorer.start(later);
             TransferTask task = later.tasks().get(0);
@@ -188,9 +211,7 @@ class TransfersAndCommandsTest {
             assertEquals(1, TransferRestorer.resumeWith(later, explorers), "connecting there continues it");
             Ui.waitUntil("the upload continues and verifies", () -> task.status().state() == State.VERIFIED,
                     task::status);
-            assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),
-                    task.result().md5());
+            earlier.assertUploadedWhole(task);
         } finally {
             later.stop();
         }
@@ -198,33 +219,17 @@ class TransfersAndCommandsTest {
 
     @Test
     void anUploadPausedWhenTheEarlierRunStoppedWaitsForResume() throws Exception {
-        int port = Fita.startLocalServer(scratch.resolve("paused-restart"), false);
-        ServerAddress server = new ServerAddress("127.0.0.1", port);
-        Path state = Files.createDirectories(scratch.resolve("paused-run"));
-        TransferJournal journal = new TransferJournal(state.resolve("journal"));
-        TransferHistory history = new TransferHistory(state.resolve("transfers.json"));
-        Path file = Fita.randomFile(scratch, "paused.bin", 6 << 20);
-
-        DefaultTransferService earlier = new DefaultTransferService(journal, history);
-        StepSession session = earlier.connect(server, "pauser", StepSession.classicPassword("pauser"));
-        CountDownLatch oneMiB = new CountDownLatch(1);
-        TransferTask before = earlier.upload(session, file, "paused.bin",
-                new TransferOptions(1, 2, 64 * 1024, false, 2L << 20), WhenExists.FAIL);
-        before.start(e -> {
-            if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
-                oneMiB.countDown();
-            }
-        });
-        assertTrue(oneMiB.await(30, TimeUnit.SECONDS));
+        EarlierRun earlier = EarlierRun.uploading(scratch, "paused", "pauser");
+        TransferTask before = earlier.upload();
         before.pause();
         Ui.waitUntil("the earlier run pauses it", () -> before.status().state() == State.PAUSED, before::status);
-        earlier.stop();
+        earlier.service().stop();
 
-        DefaultTransferService later = new DefaultTransferService(journal, history);
+        DefaultTransferService later = earlier.next();
         try {
             TransferRestorer.start(later);
             TransferTask task = later.tasks().get(0);
-            StepSession explorers = later.connect(server, "pauser", StepSession.classicPassword("pauser"));
+            StepSession explorers = later.connect(earlier.server(), "pauser", StepSession.classicPassword("pauser"));
             assertEquals(0, TransferRestorer.resumeWith(later, explorers), "connecting does not start it either");
             Thread.sleep(1000);
             assertEquals(State.PAUSED, task.status().state(), "still paused a second later: " + task.status());
@@ -233,9 +238,7 @@ class TransfersAndCommandsTest {
             TransferJob.resume(task);
             Ui.waitUntil("Resume continues it to the end", () -> task.status().state() == State.VERIFIED,
                     task::status);
-            assertTrue(task.result().moved() < (6 << 20), "continued, moved " + task.result().moved());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(Files.readAllBytes(file))),
-                    task.result().md5());
+            earlier.assertUploadedWhole(task);
         } finally {
             later.stop();
         }
