@@ -69,15 +69,7 @@ class TransferHistoryTest {
             assertTrue(resumed.wasInterrupted(), "it still waits for a connection");
 
             second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
-            resumed.requeue();
-            long[] already = new long[1];
-            TransferResult result = resumed.run(e -> {
-                if (e instanceof TransferEvent.Started st) {
-                    already[0] = st.alreadyDone();
-                }
-            });
-            assertEquals(EngineFixture.md5(big), result.md5());
-            assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
+            assertContinuesToTheEnd(resumed, big);
             assertFalse(resumed.wasInterrupted());
             second.stop();
 
@@ -122,15 +114,7 @@ class TransferHistoryTest {
             assertFalse(paused.canRetry(), "it waits for Resume, not for Retry");
             assertTrue(paused.status().message().contains("press Resume"), paused.status().message());
 
-            paused.requeue();
-            long[] already = new long[1];
-            TransferResult result = paused.run(e -> {
-                if (e instanceof TransferEvent.Started st) {
-                    already[0] = st.alreadyDone();
-                }
-            });
-            assertEquals(EngineFixture.md5(big), result.md5());
-            assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
+            assertContinuesToTheEnd(paused, big);
             assertFalse(paused.wasPausedWhenStopped());
 
             TransferTask cancelled = second.tasks().get(1);
@@ -175,6 +159,19 @@ class TransferHistoryTest {
             service.stop();
             assertTrue(Files.readString(history.file()).contains("\"transfers\":[]"));
         }
+    }
+
+    /** Runs a restored task again: it verifies, having started from the 2 MiB or more the server held. */
+    private static void assertContinuesToTheEnd(TransferTask task, Path file) throws Exception {
+        task.requeue();
+        long[] already = new long[1];
+        TransferResult result = task.run(e -> {
+            if (e instanceof TransferEvent.Started st) {
+                already[0] = st.alreadyDone();
+            }
+        });
+        assertEquals(EngineFixture.md5(file), result.md5());
+        assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
     }
 
     private static CompletableFuture<TransferResult> startAndWaitForTwoMiB(TransferTask task) throws Exception {
