@@ -422,7 +422,7 @@ public final class TransferTask {
         synchronized (lock) {
             cancelRequested = true;
             t = current;
-            waitingForResume = pausedWhenStopped && !running;
+            waitingForResume = waitsForResume();
             if (waitingForResume) {
                 pausedWhenStopped = false;
                 interrupted = false;
@@ -440,6 +440,11 @@ public final class TransferTask {
         }
     }
 
+    /** Restored paused, and not started since: there is no transfer to resume, only a new run. Caller holds lock. */
+    private boolean waitsForResume() {
+        return pausedWhenStopped && !running;
+    }
+
     /** Whether {@link #run} may be called again: it failed or was cancelled. */
     public boolean canRetry() {
         State s = status.state();
@@ -449,7 +454,7 @@ public final class TransferTask {
     /** Back to {@link State#QUEUED} before a retry, or before continuing one {@link #wasPausedWhenStopped()}. */
     public void requeue() {
         synchronized (lock) {
-            if (!canRetry() && !(pausedWhenStopped && !running)) {
+            if (!canRetry() && !waitsForResume()) {
                 throw new IllegalStateException("Only a failed or cancelled transfer can be retried.");
             }
             cancelRequested = false;

@@ -176,7 +176,8 @@ final class Upload {
                 transfer.checkpoint();
                 rethrow(failure);
                 int length = Blocks.length(size, blockSize, i);
-                CRC32C blockCrc = crc && !held.get((int) i) ? new CRC32C() : null;
+                boolean send = !held.get((int) i);
+                CRC32C blockCrc = crc && send ? new CRC32C() : null;
                 for (int done = 0; done < length;) {
                     int n = Math.min(buffer.length, length - done);
                     readFully(channel, buffer, n, i * blockSize + done);
@@ -186,7 +187,7 @@ final class Upload {
                     }
                     done += n;
                 }
-                if (!held.get((int) i)) {
+                if (send) {
                     put(queue, new Block(i, length, blockCrc == null ? null : (int) blockCrc.getValue()), failure);
                 }
                 if (System.currentTimeMillis() >= nextAdapt) {

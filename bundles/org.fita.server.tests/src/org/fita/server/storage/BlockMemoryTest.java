@@ -98,7 +98,7 @@ class BlockMemoryTest {
 
     @Test
     void largeUploadsWriteDirectlyWhereTheFileSystemAllowsIt() throws IOException {
-        store = new LocalBlobStore(root, w -> { });
+        store = new LocalBlobStore(root, w -> { }, true);
         byte[] file = TestFiles.random(20 * MIB + 7, 2);
         LocalUpload upload = (LocalUpload) store.beginUpload("u1", "direct", file.length, MIB, false);
         assertStored(file, writeInOrder(upload, file));

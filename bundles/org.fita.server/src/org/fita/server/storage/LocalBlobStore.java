@@ -64,12 +64,8 @@ public final class LocalBlobStore implements BlobStore {
     /**
      * @param root     the storage root (created if missing)
      * @param warnings where to report damaged state found on disk (it is set aside, not fatal)
+     * @param directIo whether large uploads may be written past the page cache (see {@link LocalUpload})
      */
-    public LocalBlobStore(Path root, Consumer<String> warnings) throws IOException {
-        this(root, warnings, true);
-    }
-
-    /** @param directIo whether large uploads may be written past the page cache (see {@link LocalUpload}) */
     public LocalBlobStore(Path root, Consumer<String> warnings, boolean directIo) throws IOException {
         this(root, warnings, BlockBuffers.forThisHeap(), directIo);
     }
