@@ -1,5 +1,8 @@
 package org.fita.transfer.test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +17,11 @@ import org.fita.server.StepServer;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.TransferTask;
 
 /** A real server on 127.0.0.1 over a temporary root, a scratch folder for local files, and a journal. */
 final class EngineFixture implements AutoCloseable {
@@ -76,5 +82,22 @@ final class EngineFixture implements AutoCloseable {
                 Files.deleteIfExists(p);
             }
         }
+    }
+
+    /**
+     * Runs a stopped task again: it verifies, having started from the 2 MiB or more the server
+     * held, and ends {@link TransferTask.State#VERIFIED}.
+     */
+    static void assertContinuesToTheEnd(TransferTask task, Path file) throws Exception {
+        task.requeue();
+        long[] already = new long[1];
+        TransferResult result = task.run(e -> {
+            if (e instanceof TransferEvent.Started st) {
+                already[0] = st.alreadyDone();
+            }
+        });
+        assertEquals(EngineFixture.md5(file), result.md5());
+        assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
+        assertEquals(TransferTask.State.VERIFIED, task.status().state());
     }
 }

@@ -97,13 +97,9 @@ class EngineTest {
     void cancelStopsAnUploadAndRunningItAgainResumes() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("big", 16 << 20, 7);
-            CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.upload(file, "big", EngineFixture.SLOW, e -> {
-                if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
-                    someDone.countDown();
-                }
-            });
-            assertTrue(someDone.await(20, TimeUnit.SECONDS));
+            MovedBeyond twoMiB = new MovedBeyond(2 << 20);
+            Transfer first = s.upload(file, "big", EngineFixture.SLOW, twoMiB);
+            twoMiB.await();
             first.cancel();
             assertThrows(StepException.CancelledException.class, first::await);
             assertEquals(Transfer.State.CANCELLED, first.state());
@@ -126,13 +122,9 @@ class EngineTest {
     void aChangedFileIsNotResumedFromStaleBlocks() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("changing", 8 << 20, 8);
-            CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.upload(file, "changing", EngineFixture.SLOW, e -> {
-                if (e instanceof TransferEvent.Progress p && p.bytesDone() > (1 << 20)) {
-                    someDone.countDown();
-                }
-            });
-            assertTrue(someDone.await(20, TimeUnit.SECONDS));
+            MovedBeyond oneMiB = new MovedBeyond(1 << 20);
+            Transfer first = s.upload(file, "changing", EngineFixture.SLOW, oneMiB);
+            oneMiB.await();
             first.cancel();
             assertThrows(StepException.CancelledException.class, first::await);
             f.file("changing", 8 << 20, 9);
@@ -148,13 +140,9 @@ class EngineTest {
         try (EngineFixture f = new EngineFixture(b -> b)) {
             StepSession s = f.session("u1");
             Path file = f.file("growing.log", 8 << 20, 11);
-            CountDownLatch oneMiB = new CountDownLatch(1);
-            Transfer t = s.upload(file, "growing.log", EngineFixture.SLOW, e -> {
-                if (e instanceof TransferEvent.Progress p && p.bytesDone() >= (1 << 20)) {
-                    oneMiB.countDown();
-                }
-            });
-            assertTrue(oneMiB.await(20, TimeUnit.SECONDS));
+            MovedBeyond oneMiB = new MovedBeyond((1 << 20) - 1);
+            Transfer t = s.upload(file, "growing.log", EngineFixture.SLOW, oneMiB);
+            oneMiB.await();
             // Bytes the reader has hashed already and the connections have not sent yet.
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
                     java.nio.file.StandardOpenOption.WRITE)) {
@@ -209,13 +197,9 @@ class EngineTest {
             Path file = f.file("src", 16 << 20, 11);
             s.upload(file, "dl", TransferOptions.DEFAULTS, TransferListener.NONE).await();
             Path target = f.local.resolve("copy/dl.bin");
-            CountDownLatch someDone = new CountDownLatch(1);
-            Transfer first = s.download("dl", target, EngineFixture.SLOW, e -> {
-                if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
-                    someDone.countDown();
-                }
-            });
-            assertTrue(someDone.await(20, TimeUnit.SECONDS));
+            MovedBeyond twoMiB = new MovedBeyond(2 << 20);
+            Transfer first = s.download("dl", target, EngineFixture.SLOW, twoMiB);
+            twoMiB.await();
             first.cancel();
             assertThrows(StepException.CancelledException.class, first::await);
             assertTrue(Files.exists(target.resolveSibling("dl.bin.part")));

@@ -10,13 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.fita.transfer.DefaultTransferService;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
-import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferHistory;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
@@ -69,7 +67,7 @@ class TransferHistoryTest {
             assertTrue(resumed.wasInterrupted(), "it still waits for a connection");
 
             second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
-            assertContinuesToTheEnd(resumed, big);
+            EngineFixture.assertContinuesToTheEnd(resumed, big);
             assertFalse(resumed.wasInterrupted());
             second.stop();
 
@@ -114,7 +112,7 @@ class TransferHistoryTest {
             assertFalse(paused.canRetry(), "it waits for Resume, not for Retry");
             assertTrue(paused.status().message().contains("press Resume"), paused.status().message());
 
-            assertContinuesToTheEnd(paused, big);
+            EngineFixture.assertContinuesToTheEnd(paused, big);
             assertFalse(paused.wasPausedWhenStopped());
 
             TransferTask cancelled = second.tasks().get(1);
@@ -161,27 +159,10 @@ class TransferHistoryTest {
         }
     }
 
-    /** Runs a restored task again: it verifies, having started from the 2 MiB or more the server held. */
-    private static void assertContinuesToTheEnd(TransferTask task, Path file) throws Exception {
-        task.requeue();
-        long[] already = new long[1];
-        TransferResult result = task.run(e -> {
-            if (e instanceof TransferEvent.Started st) {
-                already[0] = st.alreadyDone();
-            }
-        });
-        assertEquals(EngineFixture.md5(file), result.md5());
-        assertTrue(already[0] >= (2 << 20), "continued from what the server held: " + already[0]);
-    }
-
     private static CompletableFuture<TransferResult> startAndWaitForTwoMiB(TransferTask task) throws Exception {
-        CountDownLatch someDone = new CountDownLatch(1);
-        CompletableFuture<TransferResult> running = task.start(e -> {
-            if (e instanceof TransferEvent.Progress p && p.bytesDone() > (2 << 20)) {
-                someDone.countDown();
-            }
-        });
-        assertTrue(someDone.await(20, TimeUnit.SECONDS), "2 MiB were sent");
+        MovedBeyond twoMiB = new MovedBeyond(2 << 20);
+        CompletableFuture<TransferResult> running = task.start(twoMiB);
+        twoMiB.await();
         return running;
     }
 }
