@@ -26,6 +26,12 @@ public final class Extensions {
     public static final String BLOCK_CRC32C = "block-crc32c";
     /** Tokens are HMAC-signed and expire; the LOGIN reply says when. */
     public static final String EXPIRING_TOKENS = "expiring-tokens";
+    /**
+     * FILE SAVE may carry {@code replace: true} for a key that names a finished file: the old file
+     * stays readable until the new upload completes and verifies, then is replaced atomically.
+     * Announced only by servers that implement it (not yet in {@link #ALL} until the server does).
+     */
+    public static final String REPLACE = "replace";
 
     public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS);
 }

@@ -32,6 +32,11 @@ public final class Fields {
     public static final String TOKEN_EXPIRES_IN = "token_expires_in";
     /** FILE SAVE request: keep the blocks already held for an unfinished upload. */
     public static final String RESUME = "resume";
+    /**
+     * FILE SAVE request ({@link Extensions#REPLACE}): the key may name a finished file; the new
+     * upload replaces it only when it completes and verifies, so the old version stays until then.
+     */
+    public static final String REPLACE = "replace";
     /** FILE SAVE reply: base64 bitmap of the blocks already held (bit i = block i, LSB first). */
     public static final String RECEIVED_BITMAP = "received_bitmap";
     /** FILE SAVE reply: how many blocks are already held. */
