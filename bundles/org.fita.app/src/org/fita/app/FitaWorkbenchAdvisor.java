@@ -12,6 +12,7 @@ import org.fita.server.runner.ServerRunner;
 import org.fita.transfer.TransferService;
 import org.fita.ui.Startup;
 import org.fita.ui.StartupArguments;
+import org.fita.ui.transfers.ExitConfirmation;
 import org.fita.ui.transfers.TransferRestorer;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -58,15 +59,20 @@ final class FitaWorkbenchAdvisor extends WorkbenchAdvisor {
     }
 
     /**
-     * Saves the Transfers list with unfinished transfers still unfinished, before the job manager
+     * Asks first while transfers run (Cancel keeps the workbench open). Then saves the Transfers list with unfinished transfers still unfinished, before the job manager
      * cancels their jobs at shutdown (which would record them as cancelled).
      */
     @Override
     public boolean preShutdown() {
         TransferService transfers = PlatformUI.getWorkbench().getService(TransferService.class);
-        if (transfers != null) {
-            transfers.stop();
+        if (transfers == null) {
+            return true;
         }
+        IWorkbenchWindow window = getWorkbenchConfigurer().getWorkbench().getActiveWorkbenchWindow();
+        if (window != null && !ExitConfirmation.confirm(window.getShell(), transfers)) {
+            return false;
+        }
+        transfers.stop();
         return true;
     }
 

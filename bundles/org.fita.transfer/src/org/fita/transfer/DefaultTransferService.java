@@ -36,6 +36,8 @@ public final class DefaultTransferService implements TransferService {
     private final List<TransferTask> tasks = new CopyOnWriteArrayList<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<StepSession> sessions = new CopyOnWriteArrayList<>();
+    /** Sessions let go of while transfers still ran on them: closed when the last of those ends. */
+    private final List<StepSession> released = new CopyOnWriteArrayList<>();
     private final Map<String, Map<String, RemoteFile>> uploaded = new ConcurrentHashMap<>();
 
     /**
@@ -130,6 +132,28 @@ public final class DefaultTransferService implements TransferService {
         }
         listeners.forEach(l -> l.taskChanged(task));
         scheduleSave();
+        if (!released.isEmpty() && !task.isActive()) {
+            released.forEach(this::closeIfIdle);
+        }
+    }
+
+    @Override
+    public void release(StepSession session) {
+        sessions.remove(session);
+        if (!released.contains(session)) {
+            released.add(session);
+        }
+        closeIfIdle(session);
+    }
+
+    private void closeIfIdle(StepSession session) {
+        if (tasks.stream().anyMatch(t -> t.isActive() && t.runsOn(session))) {
+            return;
+        }
+        if (released.remove(session)) {
+            tasks.forEach(t -> t.detachFrom(session));
+            session.close();
+        }
     }
 
     /** Remembers a verified upload, dated when it was verified. */
@@ -215,5 +239,7 @@ public final class DefaultTransferService implements TransferService {
         tasks.forEach(TransferTask::cancel);
         sessions.forEach(StepSession::close);
         sessions.clear();
+        released.forEach(StepSession::close);
+        released.clear();
     }
 }

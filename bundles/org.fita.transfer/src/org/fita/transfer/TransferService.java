@@ -43,6 +43,14 @@ public interface TransferService {
      */
     void setReconnector(Reconnector reconnector);
 
+    /**
+     * Says that the caller no longer needs {@code session} (the explorer connected elsewhere or
+     * again): it is closed at once, or, while transfers still run on it, when the last of them
+     * ends. Finished and failed tasks let go of it, so that Retry logs in again (or uses the
+     * session a later connection attaches).
+     */
+    void release(StepSession session);
+
     /** Every task kept, oldest first (with those restored from an earlier run). */
     List<TransferTask> tasks();
 

@@ -228,6 +228,30 @@ public final class TransferTask {
         this.session = session;
     }
 
+    /** Gives a task that has not started yet, or will run again, the options of its next run. */
+    public void useOptions(TransferOptions options) {
+        this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
+    }
+
+    /** Whether its next or current run is on {@code session}. */
+    boolean runsOn(StepSession session) {
+        return this.session == session;
+    }
+
+    /** Whether it is queued, running or paused: it holds its session's connections or will soon. */
+    boolean isActive() {
+        return !status.state().isFinal();
+    }
+
+    /** Lets go of {@code closing} unless it runs on it now; its next run then logs in again. */
+    void detachFrom(StepSession closing) {
+        synchronized (lock) {
+            if (session == closing && !running) {
+                session = null;
+            }
+        }
+    }
+
     public Status status() {
         return status;
     }

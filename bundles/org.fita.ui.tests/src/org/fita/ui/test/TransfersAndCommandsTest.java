@@ -61,6 +61,7 @@ class TransfersAndCommandsTest {
     @BeforeAll
     static void makeScratch() throws IOException {
         scratch = Files.createTempDirectory("fita-ui-actions");
+        Fita.doNotAskBeforeExit();
     }
 
     @AfterAll

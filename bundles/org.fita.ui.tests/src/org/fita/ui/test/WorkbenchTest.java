@@ -43,6 +43,7 @@ class WorkbenchTest {
     @BeforeAll
     static void makeScratch() throws IOException {
         scratch = Files.createTempDirectory("fita-ui-test");
+        Fita.doNotAskBeforeExit();
     }
 
     @AfterAll

@@ -176,8 +176,8 @@ public final class ClientExplorerView extends ViewPart {
         localServerButton = new Button(bar, SWT.PUSH);
         localServerButton.setText("Local server");
         localServerButton.setImage(resources.create(Images.descriptor("local.png")));
-        localServerButton.setToolTipText("Fill in 127.0.0.1 and the port of the server running in the Local Server view");
-        localServerButton.addListener(SWT.Selection, e -> useLocalServer());
+        localServerButton.setToolTipText("Connect to the server running in the Local Server view (127.0.0.1 and its port)");
+        localServerButton.addListener(SWT.Selection, e -> connectToLocalServer());
         GridDataFactory.fillDefaults().span(2, 1).applyTo(localServerButton);
 
         new Label(bar, SWT.NONE).setText("User:");
@@ -268,7 +268,16 @@ public final class ClientExplorerView extends ViewPart {
         if (userText.getText().isBlank()) {
             userText.setText(FitaPreferences.store().getString(FitaPreferences.DEFAULT_USER));
         }
-        status("Local server at 127.0.0.1:" + local.address().getPort() + ". Press Connect.", false);
+    }
+
+    /** The "Local server" button: fills in the local server's address and connects to it. */
+    private void connectToLocalServer() {
+        if (Services.get(getSite(), ServerRunner.class).status().running()) {
+            useLocalServer();
+            connect();
+        } else {
+            useLocalServer();
+        }
     }
 
     /** Logs in with the fields' values, in a job. */
@@ -305,7 +314,7 @@ public final class ClientExplorerView extends ViewPart {
             } catch (StepException e) {
                 UiThread.async(statusLabel, () -> {
                     connectButton.setEnabled(true);
-                    session = null;
+                    useSession(null);
                     table.setFiles(List.of());
                     status(e.getMessage(), true);
                 });
@@ -316,7 +325,7 @@ public final class ClientExplorerView extends ViewPart {
 
     private void connected(StepSession connected, String passwordToRemember, boolean forget) {
         connectButton.setEnabled(true);
-        session = connected;
+        useSession(connected);
         table.setFolder(RemoteFolders.ROOT, null);
         RecentConnection recent = new RecentConnection(connected.username(), connected.address());
         FitaPreferences.remember(recent);
@@ -338,6 +347,19 @@ public final class ClientExplorerView extends ViewPart {
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
                 + ")." + note + resumed, false);
         refresh(resumed);
+    }
+
+    /**
+     * Makes {@code next} (null: none) the explorer's session. The one it replaces is closed, unless
+     * transfers still run on it: it then lives until they end (the service closes it).
+     */
+    private void useSession(StepSession next) {
+        StepSession previous = session;
+        session = next;
+        if (previous != null && previous != next) {
+            service.release(previous);
+        }
+        ExplorerState.publish(getSite().getWorkbenchWindow(), next != null);
     }
 
     private static String continued(int resumed) {
@@ -458,6 +480,20 @@ public final class ClientExplorerView extends ViewPart {
             openFolder(folder.key());
         } else {
             copyKeys();
+        }
+    }
+
+    /** While files are dragged over the table: tints it and says where a drop uploads to. */
+    void showDropTarget(boolean on) {
+        Control control = table.viewer.getControl();
+        if (control.isDisposed()) {
+            return;
+        }
+        control.setBackground(on ? control.getDisplay().getSystemColor(SWT.COLOR_INFO_BACKGROUND) : null);
+        if (on) {
+            String folder = table.folder();
+            status("Drop to upload into " + (folder.isEmpty() ? "the top folder" : folder) + " on " + session.address()
+                    + ".", false);
         }
     }
 
@@ -634,6 +670,9 @@ public final class ClientExplorerView extends ViewPart {
 
     @Override
     public void dispose() {
+        if (session != null) {
+            useSession(null);
+        }
         if (service != null && uploadsListener != null) {
             service.removeListener(uploadsListener);
         }

@@ -18,6 +18,18 @@ final class ExplorerDropListener extends DropTargetAdapter {
     @Override
     public void dragEnter(DropTargetEvent event) {
         chooseOperation(event);
+        view.showDropTarget(event.detail != DND.DROP_NONE);
+    }
+
+    @Override
+    public void dragOver(DropTargetEvent event) {
+        // The drop goes into the folder shown, not onto a row: no row is highlighted, the whole table is.
+        event.feedback = DND.FEEDBACK_SCROLL;
+    }
+
+    @Override
+    public void dragLeave(DropTargetEvent event) {
+        view.showDropTarget(false);
     }
 
     @Override
@@ -36,6 +48,7 @@ final class ExplorerDropListener extends DropTargetAdapter {
 
     @Override
     public void drop(DropTargetEvent event) {
+        view.showDropTarget(false);
         if (!FileTransfer.getInstance().isSupportedType(event.currentDataType) || !(event.data instanceof String[] paths)
                 || paths.length == 0) {
             return;

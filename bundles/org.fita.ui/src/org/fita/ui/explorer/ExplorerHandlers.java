@@ -5,7 +5,6 @@ import java.util.Arrays;
 import org.eclipse.core.commands.AbstractHandler;
 import org.eclipse.core.commands.ExecutionEvent;
 import org.eclipse.swt.SWT;
-import org.eclipse.swt.widgets.DirectoryDialog;
 import org.eclipse.swt.widgets.FileDialog;
 import org.eclipse.ui.IWorkbenchPart;
 import org.eclipse.ui.handlers.HandlerUtil;
@@ -48,12 +47,10 @@ public final class ExplorerHandlers {
             if (view.selectedFiles().isEmpty()) {
                 return;
             }
-            DirectoryDialog dialog = new DirectoryDialog(view.shell());
-            dialog.setText("Download to folder");
-            dialog.setMessage("Keys with '/' become subfolders of the folder chosen; a folder row brings every file under it.");
-            String folder = dialog.open();
+            int files = view.selectedFiles().size();
+            Path folder = DownloadFolderDialog.ask(view.shell(), files == 1 ? "1 file" : files + " files");
             if (folder != null) {
-                view.download(view.selectedFiles(), Path.of(folder));
+                view.download(view.selectedFiles(), folder);
             }
         }
     }

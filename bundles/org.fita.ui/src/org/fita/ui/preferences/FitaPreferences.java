@@ -1,5 +1,9 @@
 package org.fita.ui.preferences;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.core.runtime.preferences.InstanceScope;
@@ -15,6 +19,9 @@ public final class FitaPreferences {
     public static final String DEFAULT_SERVER = "client.defaultServer";
     public static final String DEFAULT_USER = "client.defaultUser";
     public static final String RECENT_CONNECTIONS = "client.recentConnections";
+    public static final String LAST_DOWNLOAD_FOLDER = "client.lastDownloadFolder";
+    /** Ask before exiting while transfers run. */
+    public static final String CONFIRM_EXIT = "client.confirmExitWithTransfers";
     public static final String BLOCK_SIZE_KIB = "transfer.blockSizeKiB";
     public static final String PARALLELISM = "transfer.parallelism";
     public static final String CONNECTIONS = "transfer.connections";
@@ -79,5 +86,37 @@ public final class FitaPreferences {
             lines.append(c.id()).append('\n');
         }
         STORE.setValue(RECENT_CONNECTIONS, lines.toString());
+        save();
+    }
+
+    /** The folder the last download went to; at first the home's Downloads folder, or the home. */
+    public static Path lastDownloadFolder() {
+        String last = STORE.getString(LAST_DOWNLOAD_FOLDER);
+        if (!last.isBlank()) {
+            try {
+                return Path.of(last);
+            } catch (InvalidPathException e) {
+                // Fall back to the default below.
+            }
+        }
+        Path home = Path.of(System.getProperty("user.home"));
+        Path downloads = home.resolve("Downloads");
+        return Files.isDirectory(downloads) ? downloads : home;
+    }
+
+    public static void rememberDownloadFolder(Path folder) {
+        STORE.setValue(LAST_DOWNLOAD_FOLDER, folder.toString());
+        save();
+    }
+
+    /** Writes the preferences now: a value set outside the Preferences dialog is otherwise lost on a crash. */
+    public static void save() {
+        if (STORE instanceof ScopedPreferenceStore scoped && scoped.needsSaving()) {
+            try {
+                scoped.save();
+            } catch (IOException e) {
+                // Kept in memory; the workbench saves its preferences again when it stops.
+            }
+        }
     }
 }

@@ -25,6 +25,7 @@ public final class PreferenceDefaults extends AbstractPreferenceInitializer {
         // Enough to overlap small files' round trips; few enough that dropping a big folder does not
         // open hundreds of connections.
         d.putInt(FitaPreferences.TRANSFERS_AT_ONCE, 4);
+        d.putBoolean(FitaPreferences.CONFIRM_EXIT, true);
         d.putInt(FitaPreferences.SERVER_PORT, ServerConfig.DEFAULT_PORT);
         d.put(FitaPreferences.SERVER_ROOT, ServerConfig.Builder.defaultRoot().toString());
         d.put(FitaPreferences.SERVER_AUTH, AuthMode.CLASSIC.name());

@@ -1,5 +1,6 @@
 package org.fita.ui.preferences;
 
+import org.eclipse.jface.preference.BooleanFieldEditor;
 import org.eclipse.jface.preference.FieldEditorPreferencePage;
 import org.eclipse.jface.preference.IntegerFieldEditor;
 import org.eclipse.jface.preference.RadioGroupFieldEditor;
@@ -57,6 +58,8 @@ public final class TransferPreferencePage extends FieldEditorPreferencePage impl
                 "Bandwidth &limit per connection (KiB/s, 0 = none):", getFieldEditorParent());
         bandwidth.setValidRange(0, Integer.MAX_VALUE / 1024);
         addField(bandwidth);
+        addField(new BooleanFieldEditor(FitaPreferences.CONFIRM_EXIT, "&Ask before exiting while transfers run",
+                getFieldEditorParent()));
         getFieldEditorParent().getDisplay().asyncExec(() -> enableFixed(
                 FitaPreferences.FIXED.equals(getPreferenceStore().getString(FitaPreferences.PARALLELISM))));
     }

@@ -26,19 +26,24 @@ public final class TransferRestorer {
         service.setReconnector((server, username) -> service.connect(server, username, storedPassword(server, username)));
         for (TransferTask task : service.tasks()) {
             if (task.wasInterrupted() && !task.wasPausedWhenStopped()) {
+                // The history keeps no options: this run's preferences (bandwidth limit...) apply.
+                task.useOptions(FitaPreferences.transferOptions());
                 task.requeue();
                 TransferJob.schedule(task);
             }
         }
     }
 
-    /** Starts the unfinished transfers of a previous run that belong to {@code session}'s server and user. */
+    /**
+     * Starts the unfinished transfers of a previous run that belong to {@code session}'s server and
+     * user, and gives that session to their paused, failed and cancelled ones, for Resume and Retry.
+     */
     public static int resumeWith(TransferService service, StepSession session) {
         int resumed = 0;
         for (TransferTask task : service.tasks()) {
             boolean sameLogin = task.server().equals(session.address()) && task.username().equals(session.username());
-            if (sameLogin && task.wasPausedWhenStopped()) {
-                // Resume then runs on this session instead of logging in on its own.
+            if (sameLogin && (task.wasPausedWhenStopped() || task.status().state().isFinal())) {
+                // Resume or Retry then runs on this live session instead of an older one or a login of its own.
                 task.attach(session, FitaPreferences.transferOptions());
             }
             if (task.wasInterrupted() && task.canRetry() && sameLogin) {
