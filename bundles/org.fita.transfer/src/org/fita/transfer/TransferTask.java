@@ -228,6 +228,42 @@ public final class TransferTask {
         this.session = session;
     }
 
+    /** What {@link #discardPartialUpload()} did. */
+    public enum Discarded {
+        /** Whatever the server held of the upload is gone (maybe nothing was left). */
+        REMOVED,
+        /** A finished file has the key (an earlier version, or another upload's): it was left alone. */
+        FINISHED_FILE_KEPT
+    }
+
+    /**
+     * Removes from the server the blocks a failed or cancelled upload left there (FILE DELETE of a
+     * key that is not finished drops them, on classic servers too). A finished file under the key is
+     * never deleted: it is looked up first.
+     *
+     * @throws IllegalStateException if this is not an upload that ended without verifying
+     */
+    public Discarded discardPartialUpload() throws StepException {
+        State state = status.state();
+        if (direction != TransferInfo.Direction.UPLOAD || !(state == State.FAILED || state == State.CANCELLED)) {
+            throw new IllegalStateException("Only a failed or cancelled upload leaves a partial file; \"" + key + "\" is "
+                    + state + ".");
+        }
+        StepSession current = session();
+        try {
+            current.stat(key);
+            return Discarded.FINISHED_FILE_KEPT;
+        } catch (NotFoundException e) {
+            // Not finished: what the server holds, if anything, is this upload's.
+        }
+        try {
+            current.delete(key);
+        } catch (NotFoundException e) {
+            // The usual answer: "not completely uploaded, the tmp files are deleted", or nothing was there.
+        }
+        return Discarded.REMOVED;
+    }
+
     /** Gives a task that has not started yet, or will run again, the options of its next run. */
     public void useOptions(TransferOptions options) {
         this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);

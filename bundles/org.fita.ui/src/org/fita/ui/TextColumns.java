@@ -8,6 +8,9 @@ import org.eclipse.swt.SWT;
 
 /** Table columns whose cells are a text computed from the row's element. */
 public final class TextColumns {
+    /** Texts longer than this get a tooltip with the whole text (where tooltips are enabled for the viewer). */
+    private static final int LONG_TEXT = 24;
+
     private TextColumns() {
     }
 
@@ -21,6 +24,13 @@ public final class TextColumns {
             @Override
             public String getText(Object element) {
                 return text.apply(type.cast(element));
+            }
+
+            /** Long texts (a failure's whole reason) are cut by the column: the tooltip shows them whole. */
+            @Override
+            public String getToolTipText(Object element) {
+                String shown = text.apply(type.cast(element));
+                return shown != null && shown.length() > LONG_TEXT ? shown : null;
             }
         });
         return column;

@@ -36,6 +36,7 @@ import org.eclipse.swt.widgets.ToolItem;
 import org.eclipse.ui.IWorkbenchActionConstants;
 import org.eclipse.ui.contexts.IContextService;
 import org.eclipse.ui.part.ViewPart;
+import org.fita.protocol.Untrusted;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
 import org.fita.transfer.RemoteEntry;
@@ -447,7 +448,7 @@ public final class ClientExplorerView extends ViewPart {
         pathItem("/", RemoteFolders.ROOT, "The top folder");
         for (String prefix : RemoteFolders.pathTo(folder)) {
             String name = prefix.substring(RemoteFolders.parent(prefix).length());
-            pathItem(name.replace("&", "&&"), prefix, prefix);
+            pathItem(Untrusted.visible(name).replace("&", "&&"), prefix, Untrusted.visible(prefix));
         }
         pathBar.getParent().layout();
     }
@@ -640,11 +641,12 @@ public final class ClientExplorerView extends ViewPart {
     }
 
     /** Shows a message under the table (and in the status line); errors in red. */
-    void status(String message, boolean error) {
+    void status(String text, boolean error) {
         if (statusLabel.isDisposed()) {
             return;
         }
-        statusLabel.setText(message);
+        String message = Untrusted.visible(text); // errors quote the server's words and keys
+        statusLabel.setText(message.replace("&", "&&"));
         statusLabel.setForeground(error ? statusLabel.getDisplay().getSystemColor(SWT.COLOR_RED) : null);
         statusLabel.getParent().layout();
         getViewSite().getActionBars().getStatusLineManager().setMessage(message);

@@ -5,11 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.core.runtime.NullProgressMonitor;
-import org.eclipse.swt.custom.BusyIndicator;
+import java.lang.reflect.InvocationTargetException;
+import org.eclipse.jface.dialogs.ProgressMonitorDialog;
+import org.eclipse.jface.operation.IRunnableWithProgress;
 import org.eclipse.swt.dnd.DragSourceAdapter;
 import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.FileTransfer;
+import org.eclipse.swt.widgets.Shell;
 import org.fita.transfer.LocalTree;
 import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFolders;
@@ -21,9 +23,9 @@ import org.fita.ui.transfers.TransferJob;
  * Rows dragged to the desktop or a file manager are downloaded into a temporary folder, and the
  * paths of the finished files are handed over; a folder row is handed over as the local folder
  * holding the files under it. Limitations: the drop target receives paths, not a
- * stream, so the downloads start when the drag starts and the drop waits (busy cursor, window not
- * repainted) until they are verified, at most {@value #WAIT_MINUTES} minutes; files still missing
- * then are left out. The temporary folders are removed when the view closes. For large files,
+ * stream, so the downloads start when the drag starts and the drop waits, in a progress dialog that
+ * keeps the window responsive and can be cancelled, until they are verified, at most
+ * {@value #WAIT_MINUTES} minutes; files still missing then are left out. The temporary folders are removed when the view closes. For large files,
  * Download (to a chosen folder) is the better way.
  */
 final class ExplorerDragListener extends DragSourceAdapter {
@@ -71,21 +73,7 @@ final class ExplorerDragListener extends DragSourceAdapter {
         if (!FileTransfer.getInstance().isSupportedType(event.dataType)) {
             return;
         }
-        List<Path> verified = new ArrayList<>();
-        BusyIndicator.showWhile(event.display, () -> {
-            long deadline = System.currentTimeMillis() + WAIT_MINUTES * 60_000L;
-            for (TransferJob job : downloads) {
-                try {
-                    job.join(Math.max(1, deadline - System.currentTimeMillis()), new NullProgressMonitor());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                if (job.task().status().state() == TransferTask.State.VERIFIED) {
-                    verified.add(job.task().localPath());
-                }
-            }
-        });
+        List<Path> verified = waitForDownloads(event.display.getActiveShell());
         List<String> paths = new ArrayList<>();
         for (Path row : rowPaths) {
             // A folder goes over once one of its files arrived; a file once it is itself verified.
@@ -95,6 +83,46 @@ final class ExplorerDragListener extends DragSourceAdapter {
         }
         event.data = paths.toArray(String[]::new);
         event.doit = !paths.isEmpty();
+    }
+
+    /**
+     * Waits for the downloads in a progress dialog, which keeps the window painting and answering
+     * (the wait runs on another thread while the dialog turns the event loop) and lets the person
+     * cancel; returns the files verified by then.
+     */
+    private List<Path> waitForDownloads(Shell shell) {
+        List<Path> verified = new ArrayList<>();
+        List<TransferJob> jobs = downloads;
+        IRunnableWithProgress wait = monitor -> {
+            monitor.beginTask("Downloading " + jobs.size() + (jobs.size() == 1 ? " file" : " files")
+                    + " for the drop", jobs.size());
+            long deadline = System.currentTimeMillis() + WAIT_MINUTES * 60_000L;
+            for (TransferJob job : jobs) {
+                monitor.subTask(job.task().key());
+                // Joined in short steps so that Cancel in the dialog is noticed.
+                while (!monitor.isCanceled() && System.currentTimeMillis() < deadline
+                        && !job.task().status().state().isFinal()) {
+                    job.join(200, monitor);
+                }
+                if (job.task().status().state() == TransferTask.State.VERIFIED) {
+                    synchronized (verified) {
+                        verified.add(job.task().localPath());
+                    }
+                }
+                monitor.worked(1);
+            }
+            monitor.done();
+        };
+        try {
+            new ProgressMonitorDialog(shell).run(true, true, wait);
+        } catch (InvocationTargetException e) {
+            view.status("Waiting for the dragged files failed: " + e.getCause(), true);
+        } catch (InterruptedException e) {
+            // Cancelled: hand over what is verified already.
+        }
+        synchronized (verified) {
+            return new ArrayList<>(verified);
+        }
     }
 
     @Override

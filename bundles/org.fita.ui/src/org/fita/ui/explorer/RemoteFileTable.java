@@ -22,6 +22,8 @@ import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.RemoteFiles.Column;
 import org.fita.transfer.RemoteFolders;
+import org.fita.protocol.Untrusted;
+import org.fita.ui.ColumnFit;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
 
@@ -77,11 +79,12 @@ final class RemoteFileTable {
                 // The input is the shown list itself; updateElement reads it.
             }
         });
-        TableViewerColumn name = column("Name", 260, SWT.LEFT, Column.NAME, RemoteEntry::name);
+        TableViewerColumn name = column("Name", 220, SWT.LEFT, Column.NAME, RemoteEntry::name);
         name.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return ((RemoteEntry) element).name();
+                // A server's key may hold control or bidi characters that would hide or spoof names.
+                return Untrusted.visible(((RemoteEntry) element).name());
             }
 
             @Override
@@ -90,8 +93,9 @@ final class RemoteFileTable {
             }
         });
         column("Size", 90, SWT.RIGHT, Column.SIZE, row -> Formats.bytes(row.size()));
-        column("Modified", 140, SWT.LEFT, Column.MODIFIED, row -> Formats.dateTime(row.modified()));
-        column("MD5", 250, SWT.LEFT, Column.MD5, RemoteFileTable::md5Text);
+        column("Modified", 130, SWT.LEFT, Column.MODIFIED, row -> Formats.dateTime(row.modified()));
+        column("MD5", 250, SWT.LEFT, Column.MD5, row -> Untrusted.visible(md5Text(row)));
+        ColumnFit.fit(viewer.getTable(), name.getColumn(), 120);
         show();
     }
 

@@ -79,6 +79,7 @@ final class TransferStarter {
             entries.forEach(e -> taken.add(e.key()));
             int started = 0;
             int skipped = 0;
+            List<TransferTask> startedTasks = new ArrayList<>();
             try {
                 for (int i = 0; i < entries.size(); i++) {
                     LocalTree.Entry entry = entries.get(i);
@@ -95,6 +96,7 @@ final class TransferStarter {
                     TransferTask task = service.upload(session, entry.file(), key, FitaPreferences.transferOptions(),
                             choice == null ? WhenExists.FAIL : choice.whenExists());
                     TransferJob.schedule(task);
+                    startedTasks.add(task);
                     started++;
                 }
             } catch (StepException e) {
@@ -102,9 +104,12 @@ final class TransferStarter {
                 UiThread.async(view.control(), () -> view.status(message, true));
                 return Status.OK_STATUS;
             }
-            String message = "Uploading " + started + (started == 1 ? " file" : " files")
-                    + (skipped > 0 ? " (" + skipped + " skipped)" : "") + ": see the Transfers view.";
+            String files = started + (started == 1 ? " file" : " files");
+            String message = "Uploading " + files + (skipped > 0 ? " (" + skipped + " skipped)" : "")
+                    + ": see the Transfers view.";
             UiThread.async(view.control(), () -> view.status(message, false));
+            BatchOutcome.watch(view, service, startedTasks, "Uploaded " + files + " to " + session.address()
+                    + (skipped > 0 ? " (" + skipped + " skipped)" : ""), "uploading");
             return Status.OK_STATUS;
         }).schedule();
     }
@@ -174,6 +179,10 @@ final class TransferStarter {
                 + (skipped > 0 ? " (" + skipped + " skipped)" : "") + ": see the Transfers view."
                 + (refused.isEmpty() ? "" : " Not downloaded: " + String.join(" ", refused));
         view.status(message, !refused.isEmpty());
+        if (refused.isEmpty()) {
+            BatchOutcome.watch(view, service, jobs.stream().map(TransferJob::task).toList(), "Downloaded " + jobs.size()
+                    + (jobs.size() == 1 ? " file" : " files") + " to " + folder, "downloading");
+        }
         return jobs;
     }
 

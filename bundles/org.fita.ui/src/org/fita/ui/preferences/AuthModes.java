@@ -9,8 +9,8 @@ public final class AuthModes {
 
     public static String label(AuthMode mode) {
         return switch (mode) {
-            case CLASSIC -> "Classic (password = md5 of the username)";
-            case ACCOUNTS -> "Accounts (passwords set with fita-server user add)";
+            case CLASSIC -> "Classic: password = md5(username)";
+            case ACCOUNTS -> "Accounts: fita-server user add";
         };
     }
 }

@@ -79,13 +79,15 @@ public final class LocalServerView extends ViewPart {
         new Label(settings, SWT.NONE).setText("Port:");
         portText = new Text(settings, SWT.BORDER);
         portText.setToolTipText("TCP port on 127.0.0.1; 0 picks a free one");
-        GridDataFactory.fillDefaults().hint(60, SWT.DEFAULT).applyTo(portText);
+        GridDataFactory.fillDefaults().span(3, 1).align(SWT.BEGINNING, SWT.CENTER).hint(60, SWT.DEFAULT).applyTo(portText);
+        // On a row of its own: beside the port it was cut off in a narrow view (1024x768).
+        new Label(settings, SWT.NONE).setText("Login:");
         authCombo = new Combo(settings, SWT.READ_ONLY);
         for (AuthMode mode : AuthMode.values()) {
             authCombo.add(AuthModes.label(mode));
         }
         authCombo.setToolTipText("How LOGIN checks passwords");
-        GridDataFactory.fillDefaults().grab(true, false).span(2, 1).hint(120, SWT.DEFAULT).applyTo(authCombo);
+        GridDataFactory.fillDefaults().grab(true, false).span(3, 1).hint(120, SWT.DEFAULT).applyTo(authCombo);
         new Label(settings, SWT.NONE).setText("Root:");
         rootText = new Text(settings, SWT.BORDER);
         rootText.setToolTipText("Storage root: files, accounts, token secret and logs");

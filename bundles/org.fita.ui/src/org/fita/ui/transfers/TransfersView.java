@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.eclipse.core.runtime.IProgressMonitor;
+import org.eclipse.core.runtime.Status;
+import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.jface.action.Action;
 import org.eclipse.jface.action.IAction;
 import org.eclipse.jface.action.IToolBarManager;
@@ -25,17 +28,25 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.ui.part.ViewPart;
+import org.fita.protocol.Untrusted;
+import org.fita.transfer.StepException;
 import org.fita.transfer.TransferInfo;
 import org.fita.transfer.TransferService;
 import org.fita.transfer.TransferTask;
 import org.fita.transfer.TransferTask.State;
+import org.fita.ui.ColumnFit;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
 import org.fita.ui.Services;
 import org.fita.ui.TextColumns;
 import org.fita.ui.UiBatcher;
+import org.fita.ui.UiThread;
 
-/** One row per transfer of this workbench: progress, bytes, speed, ETA, state; pause, resume, cancel, retry, remove. */
+/**
+ * One row per transfer of this workbench: progress, bytes, speed, ETA, state; pause, resume, cancel,
+ * retry, remove, and remove from the server what a failed upload left there. A long reason shows
+ * whole in the Details cell's tooltip and, on double-click, in a dialog it can be copied from.
+ */
 public final class TransfersView extends ViewPart {
     private static final int REFRESH_MILLIS = 100;
 
@@ -52,6 +63,7 @@ public final class TransfersView extends ViewPart {
     IAction cancelAction;
     IAction retryAction;
     IAction removeAction;
+    IAction removeOnServerAction;
 
     private record Change(TransferTask task, boolean structural) {
     }
@@ -68,11 +80,11 @@ public final class TransfersView extends ViewPart {
         Image down = resources.create(Images.descriptor("download.png"));
         TableViewerColumn name = new TableViewerColumn(viewer, SWT.NONE);
         name.getColumn().setText("Name");
-        name.getColumn().setWidth(220);
+        name.getColumn().setWidth(200);
         name.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
-                return ((TransferTask) element).key();
+                return Untrusted.visible(((TransferTask) element).key());
             }
 
             @Override
@@ -89,14 +101,16 @@ public final class TransfersView extends ViewPart {
         });
         TableViewerColumn progress = new TableViewerColumn(viewer, SWT.NONE);
         progress.getColumn().setText("Progress");
-        progress.getColumn().setWidth(140);
+        progress.getColumn().setWidth(120);
         progress.setLabelProvider(new ProgressCell());
-        TextColumns.add(viewer, "Transferred", 175, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
+        TextColumns.add(viewer, "Transferred", 150, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
                 + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
-        TextColumns.add(viewer, "Speed", 90, TransferTask.class, t -> Formats.speed(t.status().bytesPerSecond()));
-        TextColumns.add(viewer, "ETA", 90, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
-        TextColumns.add(viewer, "State", 80, TransferTask.class, t -> stateText(t.status().state()));
-        TextColumns.add(viewer, "Details", 400, TransferTask.class, t -> t.status().message());
+        TextColumns.add(viewer, "Speed", 80, TransferTask.class, t -> Formats.speed(t.status().bytesPerSecond()));
+        TextColumns.add(viewer, "ETA", 70, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
+        TextColumns.add(viewer, "State", 75, TransferTask.class, t -> stateText(t.status().state()));
+        TableViewerColumn details = TextColumns.add(viewer, "Details", 300, TransferTask.class,
+                t -> Untrusted.visible(t.status().message()));
+        ColumnFit.fit(viewer.getTable(), details.getColumn(), 200);
         ColumnViewerToolTipSupport.enableFor(viewer);
         viewer.setInput(service);
 
@@ -120,6 +134,7 @@ public final class TransfersView extends ViewPart {
         service.addListener(listener);
         createActions();
         viewer.addSelectionChangedListener(e -> updateActions());
+        viewer.addDoubleClickListener(e -> selected().stream().findFirst().ifPresent(this::showDetails));
         updateActions();
     }
 
@@ -163,6 +178,9 @@ public final class TransfersView extends ViewPart {
             TransferJob.schedule(t);
         });
         removeAction = action("Remove", "remove.png", t -> true, service::remove);
+        removeOnServerAction = action("Remove from Server", "delete.png", TransfersView::leftPartOnServer,
+                this::removeOnServer);
+        removeOnServerAction.setToolTipText("Remove from the server what the selected failed or cancelled uploads left there");
         IToolBarManager toolbar = getViewSite().getActionBars().getToolBarManager();
         MenuManager menu = new MenuManager();
         for (IAction a : actions.keySet()) {
@@ -178,6 +196,48 @@ public final class TransfersView extends ViewPart {
         clear.setToolTipText("Remove every verified transfer from the list");
         getViewSite().getActionBars().getMenuManager().add(clear);
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
+    }
+
+    /** A failed or cancelled upload may have left blocks on the server. */
+    static boolean leftPartOnServer(TransferTask t) {
+        State state = t.status().state();
+        return t.direction() == TransferInfo.Direction.UPLOAD && (state == State.FAILED || state == State.CANCELLED);
+    }
+
+    private void removeOnServer(TransferTask task) {
+        Job.create("Removing the partial upload of " + task.key(), (IProgressMonitor monitor) -> {
+            String notice;
+            try {
+                notice = switch (task.discardPartialUpload()) {
+                    case REMOVED -> "What the upload of \"" + task.key() + "\" left on " + task.server() + " is removed.";
+                    case FINISHED_FILE_KEPT -> "\"" + task.key() + "\" on " + task.server() + " is a finished file (an "
+                            + "earlier version, or another upload's): it was left alone.";
+                };
+            } catch (StepException e) {
+                notice = "Could not remove the partial upload of \"" + task.key() + "\": " + e.getMessage();
+            }
+            String shown = notice;
+            UiThread.async(viewer.getControl(), () -> notice(shown));
+            return Status.OK_STATUS;
+        }).schedule();
+    }
+
+    /** A line above the table about the last action's outcome. */
+    void notice(String text) {
+        setContentDescription(text);
+    }
+
+    /** The whole of a transfer, its failure's reason included, in a dialog whose text can be selected and copied. */
+    void showDetails(TransferTask t) {
+        TransferTask.Status status = t.status();
+        String where = t.direction() == TransferInfo.Direction.UPLOAD ? t.localPath() + " to " + t.username() + "@"
+                + t.server() + " as \"" + t.key() + "\"" : "\"" + t.key() + "\" from " + t.username() + "@" + t.server()
+                + " to " + t.localPath();
+        String text = Untrusted.visible((t.direction() == TransferInfo.Direction.UPLOAD ? "Upload of " : "Download of ")
+                + where) + "\nState: " + stateText(status.state()) + ", " + Formats.bytes(status.bytesDone())
+                + (status.size() >= 0 ? " of " + Formats.bytes(status.size()) : "") + "\n\n"
+                + Untrusted.visible(status.message());
+        new DetailsDialog(viewer.getControl().getShell(), text).open();
     }
 
     private IAction action(String text, String icon, Predicate<TransferTask> applies, Consumer<TransferTask> run) {
