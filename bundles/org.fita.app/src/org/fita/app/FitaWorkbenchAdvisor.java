@@ -12,6 +12,7 @@ import org.fita.server.runner.ServerRunner;
 import org.fita.transfer.TransferService;
 import org.fita.ui.Startup;
 import org.fita.ui.StartupArguments;
+import org.fita.ui.messages.ClientLog;
 import org.fita.ui.transfers.ExitConfirmation;
 import org.fita.ui.transfers.TransferRestorer;
 import org.osgi.framework.BundleContext;
@@ -39,7 +40,9 @@ final class FitaWorkbenchAdvisor extends WorkbenchAdvisor {
     /** Continues the transfers the last run left unfinished; carries out -startServer, -connect and -upload. */
     @Override
     public void postStartup() {
-        TransferRestorer.start(PlatformUI.getWorkbench().getService(TransferService.class));
+        TransferService transfers = PlatformUI.getWorkbench().getService(TransferService.class);
+        ClientLog.follow(transfers);
+        TransferRestorer.start(transfers);
         StartupArguments arguments;
         try {
             arguments = StartupArguments.parse(Platform.getApplicationArgs());

@@ -8,4 +8,5 @@ public final class ViewIds {
     public static final String LOCAL_SERVER = "org.fita.ui.views.localServer";
     public static final String CLIENT_EXPLORER = "org.fita.ui.views.clientExplorer";
     public static final String TRANSFERS = "org.fita.ui.views.transfers";
+    public static final String MESSAGES = "org.fita.ui.views.messages";
 }

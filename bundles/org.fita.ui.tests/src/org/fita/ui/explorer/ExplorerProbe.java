@@ -3,13 +3,17 @@ package org.fita.ui.explorer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.swt.dnd.DragSourceListener;
 import org.eclipse.swt.dnd.DropTargetListener;
 import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.Label;
+import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.ToolBar;
@@ -165,5 +169,46 @@ public record ExplorerProbe(ClientExplorerView view) {
 
     public boolean connected() {
         return view.isConnected();
+    }
+
+    /** Whether the table is tinted as a drop target. */
+    public boolean showsDropTarget() {
+        return table().getBackground().equals(table().getDisplay().getSystemColor(SWT.COLOR_INFO_BACKGROUND));
+    }
+
+    /**
+     * Runs the Download command's dialog: types {@code folder} into its path field (or, if null,
+     * only reads it) and presses OK (Cancel when null). The path the dialog offered first is set in
+     * the returned reference once the dialog has been answered.
+     */
+    public static AtomicReference<String> answerDownloadFolder(Display display, String folder) {
+        AtomicReference<String> offered = new AtomicReference<>();
+        Runnable[] poll = new Runnable[1];
+        long deadline = System.currentTimeMillis() + 30_000;
+        poll[0] = () -> {
+            for (Shell shell : display.getShells()) {
+                if (DownloadFolderDialog.TITLE.equals(shell.getText()) && shell.isVisible()
+                        && shell.getData() instanceof DownloadFolderDialog dialog && dialog.pathText != null) {
+                    offered.set(dialog.pathText.getText());
+                    if (folder == null) {
+                        dialog.close();
+                    } else {
+                        dialog.pathText.setText(folder);
+                        dialog.buttonPressed(IDialogConstants.OK_ID);
+                    }
+                    return;
+                }
+            }
+            if (System.currentTimeMillis() < deadline) {
+                display.timerExec(50, poll[0]);
+            }
+        };
+        display.timerExec(50, poll[0]);
+        return offered;
+    }
+
+    /** Downloads {@code files} into {@code folder} as the Download command does once a folder is chosen. */
+    public void download(List<RemoteFile> files, Path folder) {
+        view.download(files, folder);
     }
 }

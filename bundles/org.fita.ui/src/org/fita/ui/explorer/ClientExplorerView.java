@@ -53,6 +53,7 @@ import org.fita.ui.Images;
 import org.fita.ui.Services;
 import org.fita.ui.UiBatcher;
 import org.fita.ui.UiThread;
+import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.transfers.TransferRestorer;
@@ -305,6 +306,7 @@ public final class ClientExplorerView extends ViewPart {
         boolean forget = passwordFromStore && !rememberCheck.getSelection();
         connectButton.setEnabled(false);
         status("Connecting to " + address + " as \"" + user + "\"...", false);
+        ClientLog.command(address, "LOGIN as \"" + user + "\"" + (typed.isEmpty() ? " (classic password)" : ""));
         Job.create("Connecting to " + address, (IProgressMonitor monitor) -> {
             try {
                 StepSession connected = service.connect(address, user, password);
@@ -313,6 +315,7 @@ public final class ClientExplorerView extends ViewPart {
                     thenOnSuccess.run();
                 });
             } catch (StepException e) {
+                ClientLog.error(address, e.getMessage());
                 UiThread.async(statusLabel, () -> {
                     connectButton.setEnabled(true);
                     useSession(null);
@@ -343,6 +346,9 @@ public final class ClientExplorerView extends ViewPart {
         } else if (forget) {
             PasswordStore.forget(recent);
         }
+        ClientLog.response(connected.address(), "Logged in as \"" + connected.username() + "\": "
+                + (connected.capabilities().isFita() ? connected.capabilities().server() + ", extensions "
+                        + connected.capabilities().extensions() : "a classic STEP server (no extensions)") + ".");
         String resumed = continued(TransferRestorer.resumeWith(service, connected));
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
@@ -382,7 +388,9 @@ public final class ClientExplorerView extends ViewPart {
         }
         Job.create("Listing files on " + current.address(), (IProgressMonitor monitor) -> {
             try {
+                ClientLog.command(current.address(), "FILE LIST");
                 List<RemoteFile> files = current.list(null);
+                ClientLog.response(current.address(), files.size() + (files.size() == 1 ? " file" : " files") + " listed.");
                 UiThread.async(statusLabel, () -> listed(current, files, null, more));
             } catch (UnsupportedException e) {
                 List<RemoteFile> uploaded = stillThere(current,
@@ -391,6 +399,7 @@ public final class ClientExplorerView extends ViewPart {
                         + " files uploaded from this workbench.";
                 UiThread.async(statusLabel, () -> listed(current, uploaded, note, more));
             } catch (StepException e) {
+                ClientLog.error(current.address(), e.getMessage());
                 UiThread.async(statusLabel, () -> status(e.getMessage(), true));
             }
             return Status.OK_STATUS;
@@ -560,8 +569,11 @@ public final class ClientExplorerView extends ViewPart {
                     break;
                 }
                 try {
+                    ClientLog.command(current.address(), "FILE DELETE \"" + f.key() + "\"");
                     current.delete(f.key());
+                    ClientLog.response(current.address(), "\"" + f.key() + "\" deleted.");
                 } catch (StepException e) {
+                    ClientLog.error(current.address(), e.getMessage());
                     failures.add(e.getMessage());
                 }
                 monitor.worked(1);
