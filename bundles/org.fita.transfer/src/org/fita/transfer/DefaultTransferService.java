@@ -100,8 +100,36 @@ public final class DefaultTransferService implements TransferService {
     public StepSession connect(ServerAddress address, String username, String password) throws StepException {
         StepSession session = StepSession.connect(address, username, password);
         session.useJournal(journal);
+        retire(session);
         sessions.add(session);
         return session;
+    }
+
+    /**
+     * A new login of the same user on the same server replaces the earlier sessions: tasks that do
+     * not run move to the new one, and each earlier session no running task needs is closed, so that
+     * its connections and threads do not linger until the server's idle timeout.
+     */
+    private void retire(StepSession replacement) {
+        for (StepSession old : List.copyOf(sessions)) {
+            if (old.isClosed()) {
+                sessions.remove(old);
+                continue;
+            }
+            if (!old.address().equals(replacement.address()) || !old.username().equals(replacement.username())) {
+                continue;
+            }
+            boolean inUse = false;
+            for (TransferTask task : tasks) {
+                if (task.session0() == old && !task.moveTo(replacement)) {
+                    inUse = true;
+                }
+            }
+            if (!inUse) {
+                sessions.remove(old);
+                old.close();
+            }
+        }
     }
 
     @Override

@@ -50,7 +50,7 @@ final class Download {
     private final TransferOptions options;
     private final ExecutorService workers;
     private final Throttle throttle;
-    private final Capabilities caps;
+    private Capabilities caps;
     private final String key;
     private final Path target;
     private final Path part;
@@ -76,16 +76,15 @@ final class Download {
         this.state = target.resolveSibling(target.getFileName() + ".part.fita");
     }
 
-    void run() {
+    /** One try; a retry continues the part file that earlier tries wrote. */
+    TransferResult attempt(int attempt) throws StepException {
         long started = System.nanoTime();
         try {
-            transfer.complete(download(started));
-        } catch (StepException e) {
-            transfer.fail(e);
-        } catch (RuntimeException e) {
-            transfer.fail(new StepException("The download of \"" + key + "\" failed unexpectedly: " + e, -1, e));
+            return download(started);
         } finally {
             closeQuietly();
+            partChannel = null;
+            stateChannel = null;
         }
     }
 
@@ -105,6 +104,7 @@ final class Download {
     }
 
     private TransferResult download(long started) throws StepException {
+        caps = session.capabilities();
         if (Files.exists(target) && !options.overwrite()) {
             throw new LocalFileException(target + " already exists. Use --overwrite to replace it.", null);
         }
@@ -113,10 +113,10 @@ final class Download {
             get.addProperty(Fields.BLOCK_SIZE, requestedBlockSize());
         }
         StepMessage plan = session.control(get, "Planning the download of \"" + key + "\"");
-        long size = plan.integer(Fields.SIZE).orElse(0);
-        int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
-        long total = Blocks.totalBlocks(size, blockSize);
-        String serverMd5 = plan.string(Fields.MD5).orElse("");
+        long size = Plans.size(plan, session.address());
+        int blockSize = Plans.blockSize(plan, session.address());
+        long total = Plans.totalBlocks(plan, size, blockSize, session.address());
+        String serverMd5 = Plans.md5(plan, session.address());
         TransferJournal journal = session.journal();
         String journalId = TransferJournal.idOf(TransferInfo.Direction.DOWNLOAD, session.address(), session.username(),
                 key, target);
@@ -152,6 +152,11 @@ final class Download {
                 }
                 if (transfer.isCancelled()) {
                     throw new CancelledException("The download of \"" + key + "\" was cancelled.");
+                }
+                if (lanes.stream().allMatch(Future::isDone) && failure.get() == null && !allClaimed(total)) {
+                    // Every lane ended while blocks were left unfetched: never wait for them forever.
+                    throw new StepException("The download of \"" + key + "\" stopped: its connections ended with "
+                            + "blocks left to fetch. Run it again to continue.", -1, null);
                 }
                 long block;
                 synchronized (lock) {
@@ -231,7 +236,7 @@ final class Download {
     }
 
     /** Opens the part file, keeping what an earlier run of the same download received. */
-    private long openPart(long size, int blockSize, String md5) throws IOException {
+    private long openPart(long size, int blockSize, String md5) throws IOException, StepException {
         String header = header(size, blockSize, md5);
         BitSet kept = new BitSet();
         if (Files.exists(part) && Files.exists(state) && Files.size(part) == size) {
@@ -245,6 +250,17 @@ final class Download {
                     }
                 }
             }
+        }
+        long keptBytes = 0;
+        for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
+            keptBytes += Blocks.length(size, blockSize, i);
+        }
+        long free = Files.getFileStore(target.getParent()).getUsableSpace();
+        long needed = size - keptBytes;
+        if (needed > free) {
+            throw new StepException.LocalFileException("Not enough free space for \"" + key + "\": it is " + size
+                    + " bytes, " + needed + " of them still to download, but " + target.getParent() + " has " + free
+                    + " bytes free. Free some space or download elsewhere.", null);
         }
         if (kept.isEmpty()) {
             try (RandomAccessFile f = new RandomAccessFile(part.toFile(), "rw")) {
@@ -271,6 +287,12 @@ final class Download {
         h.addProperty("block_size", blockSize);
         h.addProperty("md5", md5);
         return StepJson.toText(h) + "\n";
+    }
+
+    private boolean allClaimed(long total) {
+        synchronized (lock) {
+            return nextToClaim >= total;
+        }
     }
 
     /** The next block nobody holds or fetches yet, in order; -1 when none is left. */
@@ -319,6 +341,14 @@ final class Download {
                 if (!reply.isOk()) {
                     throw StepException.fromReply(reply, "Downloading block " + index + " of \"" + key + "\"");
                 }
+                int expected = Blocks.length(size, blockSize, index);
+                if (frame.binaryLength() != expected
+                        || reply.has(Fields.BLOCK_INDEX) && reply.integer(Fields.BLOCK_INDEX).orElse(-1) != index) {
+                    connection.close();
+                    throw new StepException.ProtocolViolationException("The server sent " + frame.binaryLength()
+                            + " bytes as block " + reply.json().get(Fields.BLOCK_INDEX) + " when block " + index + " of \""
+                            + key + "\" (" + expected + " bytes) was asked for. The transfer was stopped.");
+                }
                 int length = connection.readPayload(frame, buffer);
                 if (length != Blocks.length(size, blockSize, index)) {
                     throw new StepException.ProtocolViolationException("The server sent " + length + " bytes for block "
@@ -345,7 +375,7 @@ final class Download {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, new CancelledException("Interrupted."));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, new StepException("The download of \"" + key + "\" failed: " + e, -1, e));
         }
     }

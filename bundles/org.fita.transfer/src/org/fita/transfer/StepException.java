@@ -25,6 +25,23 @@ public class StepException extends Exception {
         return status;
     }
 
+    /**
+     * Whether trying again later, on a new connection and after logging in again, may succeed: a
+     * broken or timed-out connection, a refused token, a busy or failing server. Refusals that a
+     * retry cannot change (wrong password, no such key, a local file error, a failed verification,
+     * a protocol violation, a cancel) are not.
+     */
+    public boolean isRetryable() {
+        if (this instanceof UnknownHostException) {
+            return false;
+        }
+        if (this instanceof ConnectionException || this instanceof TokenRejectedException) {
+            return true;
+        }
+        // 429 too many connections, 500 server failure, 503: the server may be fine in a moment.
+        return this instanceof RemoteException && (status == 429 || status == 500 || status == 503);
+    }
+
     /** The exception for a refusing reply, by its status; {@code what} names the operation for the message. */
     public static StepException fromReply(StepMessage reply, String what) {
         int status = reply.status();
@@ -84,12 +101,46 @@ public class StepException extends Exception {
         }
     }
 
-    /** The network failed: refused, reset, timed out or closed. */
-    public static final class ConnectionException extends StepException {
+    /** The network failed: refused, reset, timed out or closed. Retrying later may help. */
+    public static class ConnectionException extends StepException {
         private static final long serialVersionUID = 1L;
 
         public ConnectionException(String message, Throwable cause) {
             super(message, -1, cause);
+        }
+    }
+
+    /** The server's name does not resolve: retrying does not help until the name is fixed. */
+    public static final class UnknownHostException extends ConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        public UnknownHostException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The server answered, or stopped answering, too slowly: no reply within the reply deadline, or
+     * fewer bytes per second than the low-speed limit over its period.
+     */
+    public static final class TimeoutException extends ConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        public TimeoutException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Overwriting needs the old remote file deleted first (the server cannot replace a file in one
+     * step), and the caller did not allow that: a person must decide, since a failed upload would
+     * then leave neither version. {@link TransferOptions#deleteFirstAllowed()} allows it.
+     */
+    public static final class DeleteFirstRequiredException extends StepException {
+        private static final long serialVersionUID = 1L;
+
+        public DeleteFirstRequiredException(String message) {
+            super(message, 402, null);
         }
     }
 
@@ -130,11 +181,20 @@ public class StepException extends Exception {
     }
 
     /** The server broke the protocol (a reply missing what it must carry, a block of the wrong length). */
-    public static final class ProtocolViolationException extends StepException {
+    public static class ProtocolViolationException extends StepException {
         private static final long serialVersionUID = 1L;
 
         public ProtocolViolationException(String message) {
             super(message, -1, null);
+        }
+    }
+
+    /** The peer is not a STEP server at all (an HTTP or SSH server, for example). */
+    public static final class NotStepServerException extends ProtocolViolationException {
+        private static final long serialVersionUID = 1L;
+
+        public NotStepServerException(String message) {
+            super(message);
         }
     }
 

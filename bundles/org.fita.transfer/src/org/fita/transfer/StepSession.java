@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
@@ -19,39 +21,60 @@ import org.fita.protocol.Names;
 import org.fita.protocol.Requests;
 import org.fita.protocol.StepMessage;
 import org.fita.transfer.StepException.AuthenticationException;
+import org.fita.transfer.StepException.ConnectionException;
+import org.fita.transfer.StepException.ProtocolViolationException;
 import org.fita.transfer.StepException.UnsupportedException;
 
 /**
  * A logged-in client of one STEP server: the entry point of the engine. Control requests (list,
- * stat, delete, DATA) share one connection; each transfer opens connections of its own with the
- * same token. Thread-safe.
+ * stat, delete, DATA, plans) share one connection; each transfer opens connections of its own with
+ * the session's current token. Thread-safe.
+ * <p>
+ * The session heals itself: when the server closed the control connection (idle timeout, restart)
+ * it opens a new one and logs in again with the credentials it holds, and when the server refuses
+ * the token (expired, or a restarted server with a new secret) it logs in again and repeats the
+ * request, once per failure. {@link #close()} closes every connection and thread it opened.
  */
 public final class StepSession implements AutoCloseable {
-    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
+    /** The longest token accepted from a server; FiTA's are about 80 characters. */
+    static final int MAX_TOKEN_CHARS = 4096;
+    /** The most files {@link #list(String)} gathers before it refuses (a server that never ends its listing). */
+    public static final int MAX_LIST_FILES = 1_000_000;
     private static final AtomicInteger TRANSFER_IDS = new AtomicInteger();
 
     private final ServerAddress address;
     private final String username;
-    private final StepConnection control;
-    private final String token;
-    private final Capabilities capabilities;
+    private final String password;
+    private final ConnectionLimits limits;
+    /** Guards the control connection and the login that replaces it. */
+    private final Object controlLock = new Object();
+    private volatile StepConnection control;
+    private volatile String token;
+    private volatile Capabilities capabilities;
+    private final AtomicInteger logins = new AtomicInteger(1);
+    private final Set<StepConnection> connections = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
+    private volatile boolean closed;
     private volatile TransferJournal journal;
 
-    private StepSession(ServerAddress address, String username, StepConnection control, String token,
-            Capabilities capabilities) {
+    private StepSession(ServerAddress address, String username, String password, ConnectionLimits limits,
+            Login login) {
         this.address = address;
         this.username = username;
-        this.control = control;
-        this.token = token;
-        this.capabilities = capabilities;
+        this.password = password;
+        this.limits = limits;
+        this.control = login.connection();
+        this.token = login.token();
+        this.capabilities = login.capabilities();
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fita-transfer-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    private record Login(StepConnection connection, String token, Capabilities capabilities) {
     }
 
     /** The classic password of a user: the lowercase hex MD5 of the username, as coursework servers expect. */
@@ -64,19 +87,35 @@ public final class StepSession implements AutoCloseable {
      * server ignores the announcement.
      */
     public static StepSession connect(ServerAddress address, String username, String password) throws StepException {
+        return connect(address, username, password, ConnectionLimits.DEFAULTS);
+    }
+
+    /** As {@link #connect(ServerAddress, String, String)}, with other waiting limits. */
+    public static StepSession connect(ServerAddress address, String username, String password, ConnectionLimits limits)
+            throws StepException {
         if (Names.usernameProblem(username).isPresent()) {
             throw new AuthenticationException(Names.usernameProblem(username).get(), -1);
         }
-        StepConnection connection = StepConnection.open(address, CONNECT_TIMEOUT, REPLY_TIMEOUT);
+        return new StepSession(address, username, password, limits, login(address, username, password, limits));
+    }
+
+    private static Login login(ServerAddress address, String username, String password, ConnectionLimits limits)
+            throws StepException {
+        StepConnection connection = StepConnection.open(address, limits);
         try {
             StepMessage reply = connection.call(Requests.fita(Requests.login(username, password)));
             if (!reply.isOk()) {
                 throw StepException.fromReply(reply, "Login to " + address + " as \"" + username + "\"");
             }
             String token = reply.string(Fields.TOKEN).orElseThrow(
-                    () -> new StepException.ProtocolViolationException("The server at " + address
+                    () -> new ProtocolViolationException("The server at " + address
                             + " accepted the login but sent no token."));
-            return new StepSession(address, username, connection, token, Capabilities.fromLogin(reply));
+            if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS
+                    || token.chars().anyMatch(c -> c < 0x20 || c > 0x7e)) {
+                throw new ProtocolViolationException("The server at " + address + " sent a token of " + token.length()
+                        + " characters that is not printable ASCII of 1 to " + MAX_TOKEN_CHARS + " characters.");
+            }
+            return new Login(connection, token, Capabilities.fromLogin(reply));
         } catch (StepException | RuntimeException e) {
             connection.close();
             throw e;
@@ -91,12 +130,37 @@ public final class StepSession implements AutoCloseable {
         return username;
     }
 
+    /** The current token; it changes when the session logs in again. */
     public String token() {
         return token;
     }
 
     public Capabilities capabilities() {
         return capabilities;
+    }
+
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** How many times this session has logged in (1 after {@link #connect}). */
+    public int logins() {
+        return logins.get();
+    }
+
+    /** Whether {@link #close()} was called: a closed session does nothing more. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Whether the control connection is open as far as this side knows (the server may have closed
+     * it meanwhile: the next request then reconnects).
+     */
+    public boolean isConnected() {
+        synchronized (controlLock) {
+            return !closed && control != null && !control.isClosed();
+        }
     }
 
     /** Records unfinished transfers there, so that they can resume after a crash; null turns it off. */
@@ -108,39 +172,158 @@ public final class StepSession implements AutoCloseable {
         return journal;
     }
 
-    StepConnection openConnection() throws StepException {
-        return StepConnection.open(address, CONNECT_TIMEOUT, REPLY_TIMEOUT);
+    ExecutorService workers() {
+        return workers;
     }
 
-    /** Sends a FiTA-marked request on the control connection and returns the OK reply, or throws. */
+    private void checkOpen() throws ConnectionException {
+        if (closed) {
+            throw new ConnectionException("The session with " + address + " as \"" + username
+                    + "\" was closed; connect again.", null);
+        }
+    }
+
+    /** A new connection for a transfer; closing the session closes it. */
+    StepConnection openConnection() throws StepException {
+        checkOpen();
+        StepConnection c = StepConnection.open(address, limits);
+        connections.add(c);
+        c.onClose(connections::remove);
+        if (closed) {
+            c.close();
+            checkOpen();
+        }
+        return c;
+    }
+
+    /**
+     * Logs in again unless that happened since {@code staleToken} was handed out, so that many lanes
+     * refused at once cause one login. The new login's connection becomes the control connection.
+     */
+    void refreshToken(String staleToken) throws StepException {
+        synchronized (controlLock) {
+            checkOpen();
+            if (!token.equals(staleToken)) {
+                return;
+            }
+            relogin();
+        }
+    }
+
+    /** Caller holds controlLock. */
+    private void relogin() throws StepException {
+        Login login = login(address, username, password, limits);
+        if (control != null) {
+            control.close();
+        }
+        control = login.connection();
+        token = login.token();
+        capabilities = login.capabilities();
+        logins.incrementAndGet();
+        if (closed) {
+            control.close();
+        }
+    }
+
+    /**
+     * Sends a request on the control connection, FiTA-marked for a FiTA server, with the current token
+     * (if it carries one), and returns the OK reply, or throws. A closed or broken connection is
+     * reopened with a new login, and a refused token renewed, once each; the request is then repeated.
+     */
     StepMessage control(JsonObject request, String what) throws StepException {
-        StepMessage reply;
-        synchronized (control) {
-            reply = control.call(capabilities.isFita() ? Requests.fita(request) : request);
+        boolean reconnected = false;
+        boolean renewed = false;
+        while (true) {
+            StepMessage reply;
+            String used;
+            synchronized (controlLock) {
+                checkOpen();
+                try {
+                    if (control == null || control.isClosed()) {
+                        relogin();
+                    }
+                    used = token;
+                    if (request.has(Fields.TOKEN)) {
+                        request.addProperty(Fields.TOKEN, used);
+                    }
+                    reply = control.call(capabilities.isFita() ? Requests.fita(request) : request);
+                } catch (ConnectionException e) {
+                    if (control != null) {
+                        control.close();
+                    }
+                    // A reply that timed out may still come: repeating could act twice, and wait twice.
+                    if (reconnected || closed || e instanceof StepException.TimeoutException
+                            || e instanceof StepException.UnknownHostException) {
+                        throw e;
+                    }
+                    reconnected = true;
+                    continue;
+                }
+            }
+            if (reply.status() == 403 && request.has(Fields.TOKEN) && !renewed) {
+                renewed = true;
+                refreshToken(used);
+                continue;
+            }
+            if (!reply.isOk()) {
+                throw StepException.fromReply(reply, what);
+            }
+            return reply;
         }
-        if (!reply.isOk()) {
-            throw StepException.fromReply(reply, what);
-        }
-        return reply;
     }
 
     /** Every finished file whose key starts with {@code prefix} (null for all), in key order. */
     public List<RemoteFile> list(String prefix) throws StepException {
+        return list(prefix, MAX_LIST_FILES);
+    }
+
+    /**
+     * As {@link #list(String)}, refusing a listing of more than {@code maxFiles} files. A server whose
+     * pages do not advance, overflow or come out of order breaks the protocol.
+     */
+    public List<RemoteFile> list(String prefix, int maxFiles) throws StepException {
         if (!capabilities.has(Extensions.LIST)) {
             throw new UnsupportedException("The server at " + address + " is a classic STEP server: it has no way to "
                     + "list files. Only keys you know (for example those you uploaded) can be fetched.");
         }
+        int pageLimit = Math.max(1, Math.min(1000, capabilities.maxListPage() > 0 ? capabilities.maxListPage() : 1000));
         List<RemoteFile> files = new ArrayList<>();
         String after = null;
         do {
-            StepMessage page = control(Requests.list(token, prefix, after, capabilities.maxListPage()), "Listing files");
-            JsonArray entries = page.json().get(Fields.FILES) instanceof JsonArray a ? a : new JsonArray();
-            for (JsonElement e : entries) {
-                StepMessage f = new StepMessage(e.getAsJsonObject());
-                files.add(new RemoteFile(f.key(), f.integer(Fields.SIZE).orElse(-1), f.string(Fields.MD5).orElse(""),
-                        f.integer(Fields.MODIFIED).orElse(-1)));
+            StepMessage page = control(Requests.list(token, prefix, after, pageLimit), "Listing files");
+            if (!(page.json().get(Fields.FILES) instanceof JsonArray entries)) {
+                throw new ProtocolViolationException("The server at " + address + " answered LIST without a \"files\" array.");
             }
-            after = page.string(Fields.NEXT_AFTER).orElse(null);
+            if (entries.size() > pageLimit) {
+                throw new ProtocolViolationException("The server at " + address + " sent a LIST page of " + entries.size()
+                        + " files, more than the " + pageLimit + " asked for.");
+            }
+            String previous = after;
+            for (JsonElement e : entries) {
+                if (!e.isJsonObject()) {
+                    throw new ProtocolViolationException("The server at " + address + " sent a LIST entry that is not an object.");
+                }
+                StepMessage f = new StepMessage(e.getAsJsonObject());
+                String key = f.string(Fields.KEY).orElse("");
+                if (key.isEmpty() || previous != null && key.compareTo(previous) <= 0) {
+                    throw new ProtocolViolationException("The server at " + address + " sent LIST entries out of order"
+                            + " or without a key (\"" + key + "\" after \"" + previous + "\").");
+                }
+                previous = key;
+                files.add(new RemoteFile(key, f.integer(Fields.SIZE).orElse(-1), f.string(Fields.MD5).orElse(""),
+                        f.integer(Fields.MODIFIED).orElse(-1)));
+                if (files.size() > maxFiles) {
+                    throw new ProtocolViolationException("The server at " + address + " lists more than " + maxFiles
+                            + " files; the listing was stopped there. Ask for a narrower prefix.");
+                }
+            }
+            String next = page.string(Fields.NEXT_AFTER).orElse(null);
+            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0
+                    || next.compareTo(previous) < 0)) {
+                throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
+                        + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
+            }
+            after = next;
         } while (after != null);
         return files;
     }
@@ -185,9 +368,10 @@ public final class StepSession implements AutoCloseable {
     public Transfer upload(Path file, String key, TransferOptions options, TransferListener listener)
             throws StepException {
         checkKey(key);
+        checkOpen();
         Transfer transfer = new Transfer(new TransferInfo("t" + TRANSFER_IDS.incrementAndGet(),
                 TransferInfo.Direction.UPLOAD, key, file, address), listener);
-        workers.execute(() -> new Upload(this, transfer, options, workers).run());
+        start(transfer, () -> new Retrying(this, transfer, options).run(new Upload(this, transfer, options, workers)::attempt));
         return transfer;
     }
 
@@ -195,16 +379,37 @@ public final class StepSession implements AutoCloseable {
     public Transfer download(String key, Path target, TransferOptions options, TransferListener listener)
             throws StepException {
         checkKey(key);
+        checkOpen();
         Transfer transfer = new Transfer(new TransferInfo("t" + TRANSFER_IDS.incrementAndGet(),
                 TransferInfo.Direction.DOWNLOAD, key, target, address), listener);
-        workers.execute(() -> new Download(this, transfer, options, workers).run());
+        start(transfer, () -> new Retrying(this, transfer, options).run(new Download(this, transfer, options, workers)::attempt));
         return transfer;
     }
 
-    /** Closes the control connection; transfers still running keep their own connections. */
+    private void start(Transfer transfer, Runnable run) throws ConnectionException {
+        try {
+            workers.execute(run);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            checkOpen();
+            throw new ConnectionException("The session with " + address + " cannot start more transfers.", e);
+        }
+    }
+
+    /**
+     * Closes every connection this session opened (control and transfer connections) and stops its
+     * threads: transfers still running fail, and resume from what the other side holds when run on
+     * another session.
+     */
     @Override
     public void close() {
-        control.close();
-        workers.shutdown();
+        closed = true;
+        StepConnection c = control;
+        if (c != null) {
+            c.close();
+        }
+        for (StepConnection t : List.copyOf(connections)) {
+            t.close();
+        }
+        workers.shutdownNow();
     }
 }

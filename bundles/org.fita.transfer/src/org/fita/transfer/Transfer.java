@@ -119,6 +119,26 @@ public final class Transfer {
         }
     }
 
+    /** Waits {@code millis} (a retry's delay); a cancel ends the wait with {@link CancelledException}. */
+    void sleep(long millis) throws CancelledException {
+        long end = System.nanoTime() + millis * 1_000_000L;
+        synchronized (gate) {
+            while (!cancelled) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                try {
+                    gate.wait(Math.max(1, left / 1_000_000L));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelled = true;
+                }
+            }
+        }
+        throw new CancelledException("The transfer of \"" + info.key() + "\" was cancelled.");
+    }
+
     boolean isCancelled() {
         return cancelled;
     }

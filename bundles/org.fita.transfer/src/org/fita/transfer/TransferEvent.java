@@ -27,6 +27,17 @@ public sealed interface TransferEvent {
             int connections, int window) implements TransferEvent {
     }
 
+    /**
+     * The connections broke (or the token was refused) with a failure that may pass: the transfer
+     * tries again after {@code delay}, planning again and continuing from what the other side holds.
+     *
+     * @param attempt     this retry's number, from 1
+     * @param maxAttempts the most retries there will be
+     */
+    record Reconnecting(TransferInfo transfer, int attempt, int maxAttempts, Duration delay, StepException cause)
+            implements TransferEvent {
+    }
+
     record Paused(TransferInfo transfer) implements TransferEvent {
     }
 

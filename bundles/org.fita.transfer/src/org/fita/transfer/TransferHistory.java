@@ -32,7 +32,7 @@ public final class TransferHistory {
     }
 
     public static Path defaultFile() {
-        return Path.of(System.getProperty("user.home"), ".fita", "transfers.json");
+        return FitaHome.dir().resolve("transfers.json");
     }
 
     public Path file() {

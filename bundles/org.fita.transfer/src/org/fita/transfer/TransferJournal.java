@@ -30,7 +30,7 @@ public final class TransferJournal {
     }
 
     public static Path defaultDirectory() {
-        return Path.of(System.getProperty("user.home"), ".fita", "journal");
+        return FitaHome.dir().resolve("journal");
     }
 
     /**

@@ -68,6 +68,11 @@ public final class TransferTask {
                         : p.connections() + (p.connections() == 1 ? " connection, " : " connections, ") + p.window()
                                 + (p.window() == 1 ? " request" : " requests") + " in flight on each");
             }
+            if (event instanceof TransferEvent.Reconnecting r) {
+                return new Status(State.RUNNING, bytesDone, size, 0, -1, "Reconnecting (attempt " + r.attempt() + " of "
+                        + r.maxAttempts() + ") in " + Math.max(1, r.delay().toSeconds()) + " s: "
+                        + r.cause().getMessage());
+            }
             if (event instanceof TransferEvent.Paused) {
                 return new Status(State.PAUSED, bytesDone, size, 0, -1, "Paused");
             }
@@ -125,10 +130,16 @@ public final class TransferTask {
         this.username = username;
         this.key = key;
         this.localPath = localPath;
-        this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
+        this.options = optionsFor(options, whenExists);
         this.whenExists = whenExists;
         this.changed = changed;
         this.reconnector = reconnector;
+    }
+
+    private static TransferOptions optionsFor(TransferOptions options, WhenExists whenExists) {
+        boolean deleteFirst = whenExists == WhenExists.OVERWRITE_DELETE_FIRST;
+        return options.withOverwrite(whenExists == WhenExists.OVERWRITE || deleteFirst)
+                .withDeleteFirstAllowed(deleteFirst);
     }
 
     /**
@@ -224,7 +235,7 @@ public final class TransferTask {
             throw new IllegalArgumentException("The transfer of \"" + key + "\" belongs to " + username + "@" + server
                     + ", not to " + session.username() + "@" + session.address() + ".");
         }
-        this.options = options.withOverwrite(whenExists == WhenExists.OVERWRITE);
+        this.options = optionsFor(options, whenExists);
         this.session = session;
     }
 
@@ -290,6 +301,29 @@ public final class TransferTask {
 
     public Status status() {
         return status;
+    }
+
+    /** The session it runs on next (or now), or null. */
+    StepSession session0() {
+        return session;
+    }
+
+    /** Whether a run is under way. */
+    boolean isRunning() {
+        synchronized (lock) {
+            return running;
+        }
+    }
+
+    /** Moves a task that is not running to {@code replacement} (same server and user); false if it runs. */
+    boolean moveTo(StepSession replacement) {
+        synchronized (lock) {
+            if (running) {
+                return false;
+            }
+            session = replacement;
+            return true;
+        }
     }
 
     /** The verified result, or null before verification. */
@@ -402,8 +436,8 @@ public final class TransferTask {
     /** The session to run on: the task's own, or a new login for a restored task. */
     private StepSession session() throws StepException {
         StepSession current = session;
-        if (current != null) {
-            return current;
+        if (current != null && !current.isClosed()) {
+            return current; // it reconnects and logs in again by itself when the server dropped it
         }
         TransferService.Reconnector r = reconnector.get();
         if (r == null) {

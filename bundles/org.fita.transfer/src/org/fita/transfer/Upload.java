@@ -21,6 +21,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.fita.protocol.Blocks;
@@ -51,7 +52,6 @@ final class Upload {
     private final ExecutorService workers;
     private final Throttle throttle;
     private long modifiedAtStart;
-    private final Capabilities caps;
     private final String key;
     private final Path file;
 
@@ -69,23 +69,51 @@ final class Upload {
         this.options = options;
         this.workers = workers;
         this.throttle = new Throttle(options.bandwidthLimit());
-        this.caps = session.capabilities();
         this.key = transfer.info().key();
         this.file = transfer.info().localPath();
     }
 
-    void run() {
+    /** The MD5 of the local file as the last attempt read it, or null; a retry checks the server's copy against it. */
+    private String lastLocalMd5;
+    private long lastSize = -1;
+    /** The block size the first attempt planned with: a retry resumes in the same one. */
+    private int plannedBlockSize;
+
+    /** One try; {@code attempt} above 0 is a retry, which resumes what the server holds. */
+    TransferResult attempt(int attempt) throws StepException {
         long started = System.nanoTime();
+        if (attempt > 0 && lastLocalMd5 != null) {
+            // The last try may have completed the file and lost only the reply.
+            TransferResult done = completedAlready(lastSize, lastLocalMd5, started);
+            if (done != null) {
+                return done;
+            }
+        }
         try {
-            transfer.complete(upload(started));
-        } catch (StepException e) {
-            transfer.fail(e);
-        } catch (RuntimeException e) {
-            transfer.fail(new StepException("The upload of " + file + " failed unexpectedly: " + e, -1, e));
+            return upload(started, attempt > 0);
+        } catch (CompletedException e) {
+            return e.result;
         }
     }
 
-    private TransferResult upload(long started) throws StepException {
+    /** The result if the server holds this very file under the key, else null. */
+    private TransferResult completedAlready(long size, String localMd5, long started) throws StepException {
+        RemoteFile remote;
+        try {
+            remote = session.stat(key);
+        } catch (StepException.NotFoundException e) {
+            return null;
+        }
+        if (remote.size() == size && localMd5.equalsIgnoreCase(remote.md5()) && !changedSinceStart(size)) {
+            forget(session.journal(), TransferJournal.idOf(TransferInfo.Direction.UPLOAD, session.address(),
+                    session.username(), key, file));
+            return verified(size, remote.md5(), localMd5, 0, started);
+        }
+        return null;
+    }
+
+    private TransferResult upload(long started, boolean retry) throws StepException {
+        Capabilities caps = session.capabilities();
         long size;
         long modified;
         try {
@@ -108,13 +136,14 @@ final class Upload {
         // with the block size it began with, which the server's held blocks are counted in.
         java.util.Optional<TransferJournal.Entry> earlier = journal == null ? java.util.Optional.empty()
                 : journal.find(journalId).filter(e -> e.size() == size && e.modified() == modified);
-        boolean resume = earlier.isPresent();
-        int wantedBlock = caps.blockSize(resume && earlier.get().blockSize() > 0 ? earlier.get().blockSize()
+        boolean resume = earlier.isPresent() || retry && plannedBlockSize > 0;
+        int wantedBlock = caps.blockSize(earlier.isPresent() && earlier.get().blockSize() > 0 ? earlier.get().blockSize()
+                : retry && plannedBlockSize > 0 ? plannedBlockSize
                 : options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
 
         StepMessage plan;
         try {
-            plan = requestPlan(size, wantedBlock, resume);
+            plan = requestPlan(caps, size, wantedBlock, resume);
         } catch (KeyExistsException e) {
             // This very upload may have completed just before the last run stopped hearing back.
             if (resume) {
@@ -127,10 +156,10 @@ final class Upload {
             }
             throw e;
         }
-        int blockSize = (int) plan.integer(Fields.BLOCK_SIZE).orElse(Blocks.CLASSIC_BLOCK_SIZE);
-        long total = plan.integer(Fields.TOTAL_BLOCK).orElse(Blocks.totalBlocks(size, blockSize));
-        BitSet held = plan.string(Fields.RECEIVED_BITMAP).map(b -> BitSet.valueOf(Base64.getDecoder().decode(b)))
-                .orElseGet(BitSet::new);
+        int blockSize = Plans.blockSize(plan, session.address());
+        long total = Plans.totalBlocks(plan, size, blockSize, session.address());
+        BitSet held = Plans.heldBlocks(plan, total, session.address());
+        plannedBlockSize = blockSize;
         if (total == 0) {
             String md5 = plan.string(Fields.MD5).orElse("d41d8cd98f00b204e9800998ecf8427e");
             return verified(size, md5, md5ofEmpty(), 0, started);
@@ -157,8 +186,14 @@ final class Upload {
         BlockingQueue<Block> queue = new ArrayBlockingQueue<>(Math.max(4, Math.min(32, READ_AHEAD_BYTES / blockSize)));
         AtomicReference<String> remoteMd5 = new AtomicReference<>();
         AtomicReference<StepException> failure = new AtomicReference<>();
+        AtomicLong acknowledged = new AtomicLong();
         List<Future<?>> lanes = new ArrayList<>();
-        Runnable lane = () -> runLane(queue, blockSize, size, parallelism, meter, remoteMd5, failure);
+        Runnable lane = () -> runLane(queue, blockSize, size, parallelism, meter, remoteMd5, failure, acknowledged);
+        long toSend = total - held.cardinality();
+        long queued = 0;
+        // A classic server (the reference) may lose a thread when two connections complete the file
+        // at once (STEP-PROTOCOL B11): its last block goes only once every other one is acknowledged.
+        boolean lastAlone = !caps.isFita();
         for (int i = 0; i < parallelism.lanes(); i++) {
             lanes.add(workers.submit(lane));
         }
@@ -188,7 +223,11 @@ final class Upload {
                     done += n;
                 }
                 if (send) {
+                    if (lastAlone && queued == toSend - 1) {
+                        awaitAcknowledged(acknowledged, queued, failure);
+                    }
                     put(queue, new Block(i, length, blockCrc == null ? null : (int) blockCrc.getValue()), failure);
+                    queued++;
                 }
                 if (System.currentTimeMillis() >= nextAdapt) {
                     nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
@@ -199,6 +238,8 @@ final class Upload {
                 }
             }
             localMd5 = HexFormat.of().formatHex(md5.digest());
+            lastLocalMd5 = localMd5;
+            lastSize = size;
             for (int i = 0; i < lanes.size(); i++) {
                 put(queue, END, failure);
             }
@@ -214,9 +255,11 @@ final class Upload {
             // Cancelled, or a lane failed: make every lane stop, then report the first cause.
             failure.compareAndSet(null, e);
             Lanes.stop(lanes);
-            throw failure.get();
+            throw afterLostReply(failure.get(), started);
         }
-        rethrow(failure);
+        if (failure.get() != null) {
+            throw afterLostReply(failure.get(), started);
+        }
         String serverMd5 = remoteMd5.get();
         if (serverMd5 == null) {
             // The completing reply carries the md5; if this run did not send that block, ask.
@@ -224,6 +267,49 @@ final class Upload {
         }
         forget(session.journal(), journalId);
         return verified(size, serverMd5, localMd5, moved, started);
+    }
+
+    /**
+     * A connection that broke or timed out after every block was sent may have lost only the
+     * completing reply: if the server's copy is this file, that is success, not failure.
+     */
+    private StepException afterLostReply(StepException failure, long started) throws StepException {
+        if (failure instanceof StepException.ConnectionException && lastLocalMd5 != null && !transfer.isCancelled()) {
+            try {
+                TransferResult done = completedAlready(lastSize, lastLocalMd5, started);
+                if (done != null) {
+                    throw new CompletedException(done);
+                }
+            } catch (StepException checkFailed) {
+                // The check itself failed: report the original failure (a retry checks again).
+            }
+        }
+        return failure;
+    }
+
+    /** Carries a result out of the failure path, where a lost reply turned out to be a completed file. */
+    static final class CompletedException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient TransferResult result;
+
+        CompletedException(TransferResult result) {
+            super(null, null, false, false);
+            this.result = result;
+        }
+    }
+
+    private void awaitAcknowledged(AtomicLong acknowledged, long count, AtomicReference<StepException> failure)
+            throws StepException {
+        while (acknowledged.get() < count) {
+            transfer.checkpoint();
+            rethrow(failure);
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CancelledException("Interrupted.");
+            }
+        }
     }
 
     private TransferResult verified(long size, String serverMd5, String localMd5, long moved, long started)
@@ -277,11 +363,16 @@ final class Upload {
         return HexFormat.of().formatHex(Md5.create().digest());
     }
 
-    private StepMessage requestPlan(long size, int blockSize, boolean resume) throws StepException {
+    private StepMessage requestPlan(Capabilities caps, long size, int blockSize, boolean resume) throws StepException {
         JsonObject save = Requests.fileSave(session.token(), key, size);
+        boolean replace = options.overwrite() && caps.has(Extensions.REPLACE);
         if (caps.isFita()) {
             save.addProperty(Fields.BLOCK_SIZE, blockSize);
             save.addProperty(Fields.RESUME, resume);
+            if (replace) {
+                // The old file stays until the new one completes and verifies: nothing is deleted.
+                save.addProperty(Fields.REPLACE, true);
+            }
         }
         try {
             return session.control(save, "Planning the upload of \"" + key + "\"");
@@ -290,6 +381,15 @@ final class Upload {
                 throw new KeyExistsException("\"" + key + "\" already exists on the server. Use --overwrite to replace it.",
                         e.status());
             }
+            if (replace) {
+                throw e;
+            }
+            if (!options.deleteFirstAllowed()) {
+                throw new StepException.DeleteFirstRequiredException("\"" + key + "\" already exists on the server at "
+                        + session.address() + ", which cannot replace a file in one step: overwriting it means deleting"
+                        + " the old file first, and if the upload then fails neither version is left. Allow deleting it"
+                        + " first, or upload under another key.");
+            }
             session.delete(key);
             return session.control(save, "Planning the upload of \"" + key + "\"");
         }
@@ -297,7 +397,8 @@ final class Upload {
 
     /** One connection: sends queued blocks, keeping up to the window in flight, and checks each reply. */
     private void runLane(BlockingQueue<Block> queue, int blockSize, long size, Parallelism parallelism,
-            ProgressMeter meter, AtomicReference<String> remoteMd5, AtomicReference<StepException> failure) {
+            ProgressMeter meter, AtomicReference<String> remoteMd5, AtomicReference<StepException> failure,
+            AtomicLong acknowledged) {
         ArrayDeque<long[]> inFlight = new ArrayDeque<>();
         int[] retries = new int[1];
         try (StepConnection connection = session.openConnection();
@@ -310,7 +411,7 @@ final class Upload {
                 Block block = queue.poll();
                 if (block == null) {
                     if (!inFlight.isEmpty()) {
-                        receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+                        receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
                         continue;
                     }
                     block = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -327,11 +428,11 @@ final class Upload {
                         block.length());
                 inFlight.add(new long[] {block.index(), block.length(), block.crc() == null ? NO_CRC : block.crc()});
                 while (inFlight.size() >= parallelism.window()) {
-                    receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+                    receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
                 }
             }
             while (!inFlight.isEmpty()) {
-                receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries);
+                receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
             }
         } catch (StepException e) {
             failure.compareAndSet(null, e);
@@ -340,7 +441,7 @@ final class Upload {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             failure.compareAndSet(null, new CancelledException("The upload of \"" + key + "\" was interrupted."));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, new StepException("The upload of \"" + key + "\" failed: " + e, -1, e));
         }
     }
@@ -361,12 +462,14 @@ final class Upload {
     }
 
     private void receive(StepConnection connection, ArrayDeque<long[]> inFlight, int blockSize, long size,
-            ProgressMeter meter, AtomicReference<String> remoteMd5, int[] retries) throws StepException {
+            ProgressMeter meter, AtomicReference<String> remoteMd5, int[] retries, AtomicLong acknowledged)
+            throws StepException {
         long[] sent = inFlight.poll();
         StepMessage reply = connection.receive();
         if (reply.isOk()) {
             meter.add(sent[1]);
             reply.string(Fields.MD5).ifPresent(remoteMd5::set);
+            acknowledged.incrementAndGet();
             return;
         }
         if (reply.status() == Status.CHECKSUM_MISMATCH.code() && retries[0]++ < MAX_CRC_RETRIES) {

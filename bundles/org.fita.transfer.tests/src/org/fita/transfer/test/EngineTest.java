@@ -238,7 +238,12 @@ class EngineTest {
             StepException exists = assertThrows(StepException.KeyExistsException.class,
                     () -> s.upload(v2, "k", TransferOptions.DEFAULTS, TransferListener.NONE).await());
             assertTrue(exists.getMessage().contains("--overwrite"), exists.getMessage());
-            s.upload(v2, "k", TransferOptions.DEFAULTS.withOverwrite(true), TransferListener.NONE).await();
+            // This server cannot replace in one step: overwriting needs an explicit leave to delete first.
+            assertThrows(StepException.DeleteFirstRequiredException.class,
+                    () -> s.upload(v2, "k", TransferOptions.DEFAULTS.withOverwrite(true), TransferListener.NONE).await());
+            assertEquals(EngineFixture.md5(f.local.resolve("v1")), s.stat("k").md5(), "the old file is still there");
+            s.upload(v2, "k", TransferOptions.DEFAULTS.withOverwrite(true).withDeleteFirstAllowed(true),
+                    TransferListener.NONE).await();
             assertEquals(EngineFixture.md5(v2), s.stat("k").md5());
 
             Path target = f.file("here", 5, 3);

@@ -139,7 +139,11 @@ class TransferServiceTest {
             StepException e = assertThrows(StepException.KeyExistsException.class, () -> differs.run(TransferListener.NONE));
             assertTrue(e.getMessage().contains("different content"), e.getMessage());
 
-            service.upload(s, second, "x", TransferOptions.DEFAULTS, WhenExists.OVERWRITE).run(TransferListener.NONE);
+            TransferTask refused = service.upload(s, second, "x", TransferOptions.DEFAULTS, WhenExists.OVERWRITE);
+            assertThrows(StepException.DeleteFirstRequiredException.class, () -> refused.run(TransferListener.NONE));
+            assertEquals(EngineFixture.md5(first), s.stat("x").md5(), "without leave to delete first, nothing is lost");
+            service.upload(s, second, "x", TransferOptions.DEFAULTS, WhenExists.OVERWRITE_DELETE_FIRST)
+                    .run(TransferListener.NONE);
             assertEquals(EngineFixture.md5(second), s.stat("x").md5());
 
             Path target = f.local.resolve("got");
