@@ -9,6 +9,8 @@ import java.util.Set;
 import org.eclipse.core.runtime.IProgressMonitor;
 import org.eclipse.core.runtime.Status;
 import org.eclipse.core.runtime.jobs.Job;
+import org.eclipse.jface.dialogs.MessageDialog;
+import org.fita.protocol.Extensions;
 import org.fita.transfer.FreeNames;
 import org.fita.transfer.LocalTree;
 import org.fita.transfer.RemoteFile;
@@ -28,6 +30,7 @@ import org.fita.ui.transfers.TransferJob;
  * the dialogs on the UI thread.
  */
 final class TransferStarter {
+    static final String DELETE_FIRST_TITLE = "Overwrite by deleting first?";
     private final ClientExplorerView view;
     private final TransferService service;
 
@@ -74,6 +77,24 @@ final class TransferStarter {
         for (LocalTree.Entry e : entries) {
             choices.add(existing.contains(e.key()) ? answers.get(next++) : null);
         }
+        long overwrites = choices.stream().filter(c -> c == ConflictChoice.OVERWRITE).count();
+        boolean deleteFirst = false;
+        if (overwrites > 0 && !session.capabilities().has(Extensions.REPLACE)) {
+            // A classic server cannot swap in a new version: the old file must go before the upload.
+            deleteFirst = MessageDialog.openQuestion(view.shell(), DELETE_FIRST_TITLE, session.address()
+                    + " cannot replace a file in one step (it is not a FiTA server with safe replace). Overwriting "
+                    + (overwrites == 1 ? "the file" : "these " + overwrites + " files") + " there means deleting "
+                    + "the old version first: if the upload then fails or is cancelled, neither version is left."
+                    + "\n\nDelete the old version first and upload? (No skips " + (overwrites == 1 ? "it" : "them") + ".)");
+            if (!deleteFirst) {
+                for (int i = 0; i < choices.size(); i++) {
+                    if (choices.get(i) == ConflictChoice.OVERWRITE) {
+                        choices.set(i, ConflictChoice.SKIP);
+                    }
+                }
+            }
+        }
+        boolean deletingFirst = deleteFirst;
         Job.create("Starting uploads", (IProgressMonitor monitor) -> {
             Set<String> taken = new HashSet<>(existing);
             entries.forEach(e -> taken.add(e.key()));
@@ -93,8 +114,12 @@ final class TransferStarter {
                         key = freeKey(session, key, taken);
                         taken.add(key);
                     }
+                    WhenExists whenExists = choice == null ? WhenExists.FAIL : choice.whenExists();
+                    if (whenExists == WhenExists.OVERWRITE && deletingFirst) {
+                        whenExists = WhenExists.OVERWRITE_DELETE_FIRST;
+                    }
                     TransferTask task = service.upload(session, entry.file(), key, FitaPreferences.transferOptions(),
-                            choice == null ? WhenExists.FAIL : choice.whenExists());
+                            whenExists);
                     TransferJob.schedule(task);
                     startedTasks.add(task);
                     started++;
