@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.ui.preferences.ScopedPreferenceStore;
 import org.fita.server.auth.AuthMode;
+import org.fita.transfer.RetryPolicy;
 import org.fita.transfer.TransferOptions;
 
 /** FiTA's preference keys and the values views read from them; defaults in {@link PreferenceDefaults}. */
@@ -28,6 +30,9 @@ public final class FitaPreferences {
     public static final String WINDOW = "transfer.window";
     public static final String BANDWIDTH_KIB = "transfer.bandwidthLimitKiB";
     public static final String TRANSFERS_AT_ONCE = "transfer.atOnce";
+    /** How often a transfer whose connections broke tries again (0: never), and for how long. */
+    public static final String RECONNECT_ATTEMPTS = "transfer.reconnectAttempts";
+    public static final String RECONNECT_WITHIN_SECONDS = "transfer.reconnectWithinSeconds";
     /** The most transfers the preference may let run at once: each may open several connections. */
     public static final int MAX_TRANSFERS_AT_ONCE = 16;
     public static final String SERVER_PORT = "server.port";
@@ -50,8 +55,12 @@ public final class FitaPreferences {
     /** How transfers run, from the Transfers preferences. */
     public static TransferOptions transferOptions() {
         boolean fixed = FIXED.equals(STORE.getString(PARALLELISM));
+        int attempts = Math.max(0, Math.min(1000, STORE.getInt(RECONNECT_ATTEMPTS)));
+        RetryPolicy retry = attempts == 0 ? RetryPolicy.NONE : new RetryPolicy(attempts,
+                Duration.ofSeconds(Math.max(1, STORE.getInt(RECONNECT_WITHIN_SECONDS))),
+                RetryPolicy.DEFAULT.firstDelay(), RetryPolicy.DEFAULT.maxDelay());
         return new TransferOptions(fixed ? STORE.getInt(CONNECTIONS) : 0, fixed ? STORE.getInt(WINDOW) : 0,
-                STORE.getInt(BLOCK_SIZE_KIB) * 1024, false, STORE.getInt(BANDWIDTH_KIB) * 1024L);
+                STORE.getInt(BLOCK_SIZE_KIB) * 1024, false, STORE.getInt(BANDWIDTH_KIB) * 1024L).withRetry(retry);
     }
 
     /** How many transfers run at once; the others wait as queued. */

@@ -6,6 +6,7 @@ import org.eclipse.core.runtime.preferences.IEclipsePreferences;
 import org.fita.server.ServerConfig;
 import org.fita.server.auth.AuthMode;
 import org.fita.transfer.ServerAddress;
+import org.fita.transfer.RetryPolicy;
 import org.fita.transfer.TransferOptions;
 
 /** The defaults of {@link FitaPreferences}, registered in plugin.xml. */
@@ -26,6 +27,8 @@ public final class PreferenceDefaults extends AbstractPreferenceInitializer {
         // open hundreds of connections.
         d.putInt(FitaPreferences.TRANSFERS_AT_ONCE, 4);
         d.putBoolean(FitaPreferences.CONFIRM_EXIT, true);
+        d.putInt(FitaPreferences.RECONNECT_ATTEMPTS, RetryPolicy.DEFAULT.attempts());
+        d.putInt(FitaPreferences.RECONNECT_WITHIN_SECONDS, (int) RetryPolicy.DEFAULT.within().toSeconds());
         d.putInt(FitaPreferences.SERVER_PORT, ServerConfig.DEFAULT_PORT);
         d.put(FitaPreferences.SERVER_ROOT, ServerConfig.Builder.defaultRoot().toString());
         d.put(FitaPreferences.SERVER_AUTH, AuthMode.CLASSIC.name());

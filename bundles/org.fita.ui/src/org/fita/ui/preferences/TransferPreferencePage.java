@@ -58,6 +58,14 @@ public final class TransferPreferencePage extends FieldEditorPreferencePage impl
                 "Bandwidth &limit per connection (KiB/s, 0 = none):", getFieldEditorParent());
         bandwidth.setValidRange(0, Integer.MAX_VALUE / 1024);
         addField(bandwidth);
+        IntegerFieldEditor attempts = new IntegerFieldEditor(FitaPreferences.RECONNECT_ATTEMPTS,
+                "&Reconnect attempts when a transfer's connection breaks (0 = none):", getFieldEditorParent());
+        attempts.setValidRange(0, 1000);
+        addField(attempts);
+        IntegerFieldEditor within = new IntegerFieldEditor(FitaPreferences.RECONNECT_WITHIN_SECONDS,
+                "...for at most (&seconds):", getFieldEditorParent());
+        within.setValidRange(1, 86_400);
+        addField(within);
         addField(new BooleanFieldEditor(FitaPreferences.CONFIRM_EXIT, "&Ask before exiting while transfers run",
                 getFieldEditorParent()));
         getFieldEditorParent().getDisplay().asyncExec(() -> enableFixed(
