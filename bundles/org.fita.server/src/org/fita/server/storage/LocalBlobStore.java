@@ -414,7 +414,7 @@ public final class LocalBlobStore implements BlobStore {
             }
             LocalUpload empty = new LocalUpload(space, uploadServices(), key, name, 0, Blocks.CLASSIC_BLOCK_SIZE,
                     new BlockRuns(), part, space.journal(name), ledger.open(key, 0, Blocks.CLASSIC_BLOCK_SIZE, 0, 0));
-            return space.publish(empty, MD5_OF_NOTHING);
+            return space.publish(empty, MD5_OF_NOTHING, false);
         }
     }
 
@@ -477,14 +477,27 @@ public final class LocalBlobStore implements BlobStore {
 
     /** Drops uploads idle for a minute from memory, and frees idle buffers. */
     public void closeIdleFiles() {
+        closeIdleFiles(IDLE_CLOSE_NANOS);
+    }
+
+    void closeIdleFiles(long idleNanos) {
         for (UserSpace space : users.values()) {
             for (LocalUpload upload : space.uploads.values()) {
-                if (upload.evictIfIdle(IDLE_CLOSE_NANOS)) {
+                if (upload.evictIfIdle(idleNanos)) {
                     space.uploads.remove(upload.key(), upload);
                 }
             }
         }
-        buffers.dropFreeIfIdle(IDLE_CLOSE_NANOS);
+        buffers.dropFreeIfIdle(idleNanos);
+    }
+
+    long ledgerOutstanding() {
+        return ledger.outstanding();
+    }
+
+    /** Uploads in memory now, for tests. */
+    int uploadsInMemory() {
+        return users.values().stream().mapToInt(s -> s.uploads.size()).sum();
     }
 
     /** Deletes every unfinished upload untouched for longer than the upload lifetime. */
@@ -719,8 +732,11 @@ public final class LocalBlobStore implements BlobStore {
          * file, then the metadata over the old metadata. A crash between the renames is finished at
          * the next start (the part file is gone exactly when the bytes were renamed).
          */
-        StoredFile publish(LocalUpload upload, String md5) throws IOException {
+        StoredFile publish(LocalUpload upload, String md5, boolean mustBeCurrent) throws IOException {
             synchronized (this) {
+                if (mustBeCurrent && uploads.get(upload.key()) != upload) {
+                    throw new UploadRestartedException(upload.key()); // deleted or planned anew while it completed
+                }
                 StoredFile stored = new StoredFile(upload.key(), upload.size(), md5, System.currentTimeMillis());
                 JsonObject meta = new JsonObject();
                 meta.addProperty("key", stored.key());

@@ -211,8 +211,9 @@ final class LocalUpload implements UploadSession {
 
     @Override
     public BlockResult writeBlock(long index, InputStream in, int length, Integer expectedCrc32c) throws IOException {
-        FileChannel channel;
-        FileChannel directChannel;
+        FileChannel channel = null;
+        FileChannel directChannel = null;
+        boolean evicted = false;
         synchronized (lock) {
             lastUsedNanos = System.nanoTime();
             // A second copy of a block waits until the first is written and recorded (or failed), so
@@ -229,22 +230,26 @@ final class LocalUpload implements UploadSession {
                 drain(in, length);
                 return new BlockResult(BlockResult.Outcome.ALREADY_HELD, null);
             }
-            if (state == State.EVICTED) {
-                // Dropped from memory while idle, just before this block: the upload lives on from its journal.
-                LocalUpload current = space.reloaded(this);
-                if (current == null) {
-                    drain(in, length);
-                    throw new UploadRestartedException(key);
-                }
-                return current.writeBlock(index, in, length, expectedCrc32c);
-            }
             if (state == State.ABANDONED) {
                 drain(in, length);
                 throw new UploadRestartedException(key);
             }
-            channel = openChannels();
-            directChannel = directWanted ? direct : null;
-            writing.add(index);
+            evicted = state == State.EVICTED;
+            if (!evicted) {
+                channel = openChannels();
+                directChannel = directWanted ? direct : null;
+                writing.add(index);
+            }
+        }
+        if (evicted) {
+            // Dropped from memory while idle, just before this block: the upload lives on from its journal.
+            // (Not under this lock: restoring takes the user's lock, which is taken before upload locks.)
+            LocalUpload current = space.reloaded(this);
+            if (current == null) {
+                drain(in, length);
+                throw new UploadRestartedException(key);
+            }
+            return current.writeBlock(index, in, length, expectedCrc32c);
         }
         boolean complete;
         try {
@@ -277,6 +282,7 @@ final class LocalUpload implements UploadSession {
                 }
                 received.add(index);
                 promise.received(length);
+                lastUsedNanos = System.nanoTime();
                 complete = received.count() == totalBlocks;
             }
         } finally {
@@ -592,10 +598,15 @@ final class LocalUpload implements UploadSession {
                 data.force(true);
                 releaseKept();
                 closeChannels();
-                completed = space.publish(this, hex);
-                state = State.COMPLETED;
-                return completed;
             }
+            // Published outside this lock: the user's lock comes first (a delete holds it, then abandons this).
+            StoredFile done = space.publish(this, hex, true);
+            synchronized (lock) {
+                completed = done;
+                state = State.COMPLETED;
+                lock.notifyAll();
+            }
+            return done;
         } finally {
             hashLock.unlock();
         }
@@ -631,7 +642,7 @@ final class LocalUpload implements UploadSession {
         }
         try {
             synchronized (lock) {
-                if (state == State.OPEN && writing.isEmpty() && !hashQueued.get()
+                if (state == State.OPEN && writing.isEmpty() && !hashQueued.get() && received.count() < totalBlocks
                         && System.nanoTime() - lastUsedNanos > idleNanos) {
                     state = State.EVICTED;
                     releaseKept();
