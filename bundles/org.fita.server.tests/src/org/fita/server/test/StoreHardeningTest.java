@@ -280,6 +280,41 @@ class StoreHardeningTest {
         }
     }
 
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    /** A file system out of inodes answers 507 with a message, never 500. */
+    @Test
+    void runningOutOfInodesIs507NeverA500() throws Exception {
+        Path mount = Files.createTempDirectory("fita-inodes");
+        org.junit.jupiter.api.Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=8m,nr_inodes=48", "tmpfs",
+                mount.toString()), "This test mounts a small tmpfs, which needs root; it was skipped.");
+        try (ServerFixture fixture = ServerFixture.startOn(mount.resolve("root"), b -> b);
+                StepClient c = fixture.client()) {
+            String token = c.login("2254001");
+            int full = 0;
+            for (int i = 0; i < 60; i++) {
+                StepMessage r = c.call(Requests.fileSave(token, "k" + i, 10));
+                StepMessage d = c.call(Requests.dataSave(token, "d" + i, Map.of("i", i)));
+                StepMessage u = c.call(Requests.fileSave(c.login("user" + i), "k", 10));
+                for (StepMessage m : List.of(r, d, u)) {
+                    assertTrue(m.status() == 200 || m.status() == 507, m.toString());
+                    if (m.status() == 507) {
+                        full++;
+                        assertTrue(m.statusMessage().contains("disk is full"), m.statusMessage());
+                    }
+                }
+            }
+            assertTrue(full > 0, "the file system ran out of inodes");
+        } finally {
+            run("umount", mount.toString());
+            Files.deleteIfExists(mount);
+        }
+    }
+
     @Test
     void tokensOfOneUserInOneSecondDiffer() throws IOException {
         try (ServerFixture fixture = ServerFixture.start(); StepClient c = fixture.client()) {
