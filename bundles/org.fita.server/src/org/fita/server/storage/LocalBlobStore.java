@@ -52,6 +52,8 @@ public final class LocalBlobStore implements BlobStore {
     private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final String MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e";
 
+    /** Unfinished uploads one user may have at once (each holds two files and a small record). */
+    static final int MAX_UNFINISHED_PER_USER = 1000;
     /** How often the periodic housekeeping looks for expired uploads. */
     private static final long SWEEP_EVERY_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
@@ -256,6 +258,11 @@ public final class LocalBlobStore implements BlobStore {
                 }
             }
             deleteUnfinished(user, key);
+            if (space.promises.size() >= MAX_UNFINISHED_PER_USER) {
+                throw new QuotaExceededException("\"" + user + "\" has " + space.promises.size()
+                        + " unfinished uploads, the most this server keeps for one user. Finish or delete some"
+                        + " (FILE DELETE) first.");
+            }
             long limit = quotas.limitFor(user);
             if (limit != Quotas.UNLIMITED) {
                 long used = space.storedBytes() + space.promisedBytes();
@@ -347,8 +354,8 @@ public final class LocalBlobStore implements BlobStore {
                 throw new IOException("the journal does not match its part file");
             }
             long total = Blocks.totalBlocks(size, blockSize);
-            // Entries are indices below total_block, so this list is bounded by the plan; it lives only here.
-            List<Long> entries = new ArrayList<>();
+            // Two passes, so that memory holds only the block map, never a list of every journal line.
+            long entries = 0;
             long durable = 0;
             String line;
             while ((line = reader.readLine()) != null) {
@@ -356,20 +363,28 @@ public final class LocalBlobStore implements BlobStore {
                 if (line.startsWith("sync ") && isDecimal(line.substring(5))) {
                     durable = Math.max(durable, Long.parseLong(line.substring(5)));
                 } else if (isDecimal(line)) {
-                    entries.add(Long.parseLong(line));
+                    entries++;
                 }
             }
             String bootId = plan.string("boot_id").orElse("");
             boolean sameBoot = bootId.equals(BootId.current()) || BootId.current().isEmpty();
-            int trusted = sameBoot ? entries.size() : (int) Math.min(durable, entries.size());
-            if (trusted < entries.size()) {
-                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries.size() - trusted)
+            long trusted = sameBoot ? entries : Math.min(durable, entries);
+            if (trusted < entries) {
+                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries - trusted)
                         + " of its blocks may not have reached the disk and will be asked for again.");
             }
             BlockRuns received = new BlockRuns();
-            for (long index : entries.subList(0, trusted)) {
-                if (index < total) {
-                    received.add(index);
+            try (BufferedReader again = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+                again.readLine();
+                long seen = 0;
+                while (seen < trusted && (line = again.readLine()) != null) {
+                    if (!line.startsWith("sync ") && isDecimal(line)) {
+                        seen++;
+                        long index = Long.parseLong(line);
+                        if (index < total) {
+                            received.add(index);
+                        }
+                    }
                 }
             }
             Ledger.Entry promise = space.promises.get(key);

@@ -20,6 +20,14 @@ public final class QuotaExceededException extends StorageException {
         this.asked = asked;
     }
 
+    /** Too many unfinished uploads, whatever their sizes. */
+    public QuotaExceededException(String message) {
+        super(message);
+        this.used = -1;
+        this.allowed = -1;
+        this.asked = -1;
+    }
+
     public long used() {
         return used;
     }
