@@ -139,7 +139,7 @@ public final class ServerCommand implements Callable<Integer> {
                     .tokenTtl(tokenTtl)
                     .uploadTtl(uploadTtl)
                     .defaultQuota(defaultQuota == null || defaultQuota.equalsIgnoreCase("none")
-                            ? org.fita.server.storage.Quotas.UNLIMITED : ByteSizes.parse(defaultQuota))
+                            ? org.fita.server.ServerConfig.NO_QUOTA : ByteSizes.parse(defaultQuota))
                     .logToConsole(!quiet)
                     .build();
         } catch (IllegalArgumentException e) {

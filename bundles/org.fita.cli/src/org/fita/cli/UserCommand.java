@@ -95,7 +95,7 @@ final class UserCommand {
     }
 
     static long parseQuota(String text) {
-        return text.equalsIgnoreCase("none") ? org.fita.server.storage.Quotas.UNLIMITED : ByteSizes.parse(text);
+        return text.equalsIgnoreCase("none") ? org.fita.server.ServerConfig.NO_QUOTA : ByteSizes.parse(text);
     }
 
     @Command(name = "quota", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -120,7 +120,7 @@ final class UserCommand {
             Long bytes = size.equalsIgnoreCase("default") ? null : parseQuota(size);
             user.accounts().setQuota(name, bytes);
             spec.commandLine().getOut().println("The quota of \"" + name + "\" is now "
-                    + (bytes == null ? "the server's default" : bytes == org.fita.server.storage.Quotas.UNLIMITED
+                    + (bytes == null ? "the server's default" : bytes == org.fita.server.ServerConfig.NO_QUOTA
                             ? "none" : ByteSizes.format(bytes) + " (" + bytes + " bytes)") + ".");
             return ExitCodes.OK;
         }

@@ -11,6 +11,8 @@ import org.fita.server.auth.AuthMode;
  */
 public final class ServerConfig {
     public static final int DEFAULT_PORT = 1379;
+    /** A quota of no limit ({@link #defaultQuota()}, account quotas). */
+    public static final long NO_QUOTA = org.fita.server.storage.Quotas.UNLIMITED;
 
     private final String host;
     private final int port;
