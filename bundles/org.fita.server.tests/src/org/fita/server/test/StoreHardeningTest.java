@@ -81,6 +81,18 @@ class StoreHardeningTest {
             assertEquals(70_000, usage.get("promised_bytes").getAsLong());
             assertEquals(100_000, usage.get("quota_bytes").getAsLong());
             assertTrue(login.json().getAsJsonArray(Fields.EXTENSIONS).toString().contains(Extensions.QUOTA));
+            // DATA records count too: the quota is full now.
+            StepMessage record = c.call(Requests.dataSave(token, "rec", Map.of("note", "x")));
+            assertEquals(415, record.status(), record.toString());
+            assertEquals(404, c.call(Requests.fileDelete(token, "third")).status());
+            assertEquals(200, c.call(Requests.dataSave(token, "rec", Map.of("note", "x"))).status());
+            StepMessage after = c.call(Requests.fita(Requests.login("2254001", org.fita.server.auth.Authenticator.md5Hex("2254001"))));
+            long stored = after.json().getAsJsonObject(Fields.USAGE).get("stored_bytes").getAsLong();
+            assertTrue(stored > 30_000 && stored < 30_200, "the record's bytes are counted: " + stored);
+            assertEquals(200, c.call(Requests.dataDelete(token, "rec")).status());
+            assertEquals(30_000, c.call(Requests.fita(Requests.login("2254001",
+                    org.fita.server.auth.Authenticator.md5Hex("2254001")))).json().getAsJsonObject(Fields.USAGE)
+                    .get("stored_bytes").getAsLong());
             assertFalse(c.call(Requests.login("2254001", org.fita.server.auth.Authenticator.md5Hex("2254001")))
                     .has(Fields.USAGE), "a classic LOGIN reply keeps the reference's fields");
         }

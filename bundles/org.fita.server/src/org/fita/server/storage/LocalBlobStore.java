@@ -441,7 +441,18 @@ public final class LocalBlobStore implements BlobStore {
             if (Files.exists(target)) {
                 return false;
             }
-            writeAtomically(target, StepJson.toText(record).getBytes(StandardCharsets.US_ASCII), "saving DATA \"" + key + "\"");
+            byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
+            long limit = quotas.limitFor(user);
+            if (limit != Quotas.UNLIMITED) {
+                long used = space.storedBytes() + space.promisedBytes();
+                if (used + bytes.length > limit) {
+                    throw new QuotaExceededException(user, used, limit, bytes.length);
+                }
+            }
+            writeAtomically(target, bytes, "saving DATA \"" + key + "\"");
+            if (space.dataBytes >= 0) {
+                space.dataBytes += bytes.length;
+            }
             return true;
         }
     }
@@ -466,7 +477,19 @@ public final class LocalBlobStore implements BlobStore {
     public boolean deleteData(String user, String key) throws IOException {
         UserSpace space = space(user);
         synchronized (space) {
-            return Files.deleteIfExists(space.data(StorageNames.encode(key)));
+            Path target = space.data(StorageNames.encode(key));
+            long size;
+            try {
+                size = Files.size(target);
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            space.storedBytes(); // counts the records first, so this one is subtracted from a known total
+            boolean deleted = Files.deleteIfExists(target);
+            if (deleted) {
+                space.dataBytes -= size;
+            }
+            return deleted;
         }
     }
 
@@ -631,6 +654,8 @@ public final class LocalBlobStore implements BlobStore {
         final Map<String, Ledger.Entry> promises = new ConcurrentHashMap<>();
         /** Bytes of the finished files; valid once the index is loaded. Guarded by this. */
         long storedBytes;
+        /** Bytes of the DATA records; -1 until counted. Guarded by this. */
+        long dataBytes = -1;
         private volatile ConcurrentSkipListMap<String, StoredFile> index;
         private volatile boolean ready;
 
@@ -726,9 +751,19 @@ public final class LocalBlobStore implements BlobStore {
             return files.resolve(name + META + ".next");
         }
 
+        /** Bytes of finished files and DATA records. Caller holds this. */
         long storedBytes() throws IOException {
             index();
-            return storedBytes;
+            if (dataBytes < 0) {
+                long sum = 0;
+                try (DirectoryStream<Path> records = Files.newDirectoryStream(dataDir, "*.json")) {
+                    for (Path r : records) {
+                        sum += Files.size(r);
+                    }
+                }
+                dataBytes = sum;
+            }
+            return storedBytes + dataBytes;
         }
 
         long promisedBytes() {
