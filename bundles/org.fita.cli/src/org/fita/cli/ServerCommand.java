@@ -95,7 +95,7 @@ public final class ServerCommand implements Callable<Integer> {
     private Duration uploadTtl;
 
     @Option(names = "--default-quota", paramLabel = "SIZE",
-            description = "Bytes each user may use (finished files plus unfinished uploads), such as 10G; an"
+            description = "Bytes each user may use (finished files, DATA records and unfinished uploads), such as 10G; an"
                     + " account's own quota (user add --quota, user quota) wins. Default: none.")
     private String defaultQuota;
 

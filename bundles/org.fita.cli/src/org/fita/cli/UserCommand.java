@@ -48,8 +48,8 @@ final class UserCommand {
                 + " Tokens issued before stop working.")
         private boolean replace;
 
-        @Option(names = "--quota", paramLabel = "SIZE", description = "Bytes the user may use (finished files plus"
-                + " unfinished uploads), such as 10G, or 'none'. Default: the server's --default-quota.")
+        @Option(names = "--quota", paramLabel = "SIZE", description = "Bytes the user may use (finished files, DATA"
+                + " records and unfinished uploads), such as 10G, or 'none'. Default: the server's --default-quota.")
         private String quota;
 
         @Override
@@ -99,8 +99,8 @@ final class UserCommand {
     }
 
     @Command(name = "quota", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Sets how many bytes a user may use (finished files plus unfinished uploads). A running"
-                    + " server applies it to the user's next FILE SAVE.")
+            description = "Sets how many bytes a user may use (finished files, DATA records and unfinished uploads)."
+                    + " A running server applies it to the user's next FILE or DATA SAVE.")
     static final class Quota implements Callable<Integer> {
         @ParentCommand
         private UserCommand user;
