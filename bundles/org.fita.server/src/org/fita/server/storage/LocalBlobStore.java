@@ -772,6 +772,10 @@ public final class LocalBlobStore implements BlobStore {
 
         /** The instance that took over from an evicted upload, restored from its journal; null if it is gone. */
         LocalUpload reloaded(LocalUpload evicted) throws IOException {
+            synchronized (this) {
+                // The eviction may not have taken it out of the map yet.
+                uploads.remove(evicted.key(), evicted);
+            }
             Optional<UploadSession> now = findUpload(user, evicted.key());
             return now.isPresent() && now.get() != evicted ? (LocalUpload) now.get() : null;
         }
