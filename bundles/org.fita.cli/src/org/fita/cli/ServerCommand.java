@@ -89,6 +89,16 @@ public final class ServerCommand implements Callable<Integer> {
             description = "Lifetime of a login token, such as 24h, 30m or 3600s (default: ${DEFAULT-VALUE}).")
     private Duration tokenTtl;
 
+    @Option(names = "--upload-ttl", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "An unfinished upload untouched this long is deleted with its blocks, such as 7d or 12h"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private Duration uploadTtl;
+
+    @Option(names = "--default-quota", paramLabel = "SIZE",
+            description = "Bytes each user may use (finished files, DATA records and unfinished uploads), such as 10G; an"
+                    + " account's own quota (user add --quota, user quota) wins. Default: none.")
+    private String defaultQuota;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not log to the console; the log files under the root are still written.")
     private boolean quiet;
 
@@ -127,6 +137,9 @@ public final class ServerCommand implements Callable<Integer> {
                     .maxBlockSize(maxBlockSize)
                     .maxFileSize(maxFileSize)
                     .tokenTtl(tokenTtl)
+                    .uploadTtl(uploadTtl)
+                    .defaultQuota(defaultQuota == null || defaultQuota.equalsIgnoreCase("none")
+                            ? org.fita.server.ServerConfig.NO_QUOTA : ByteSizes.parse(defaultQuota))
                     .logToConsole(!quiet)
                     .build();
         } catch (IllegalArgumentException e) {

@@ -29,6 +29,8 @@ final class ServerDefaults implements IDefaultValueProvider {
             case "--max-block-size" -> ByteSizes.format(DEFAULTS.maxBlockSize());
             case "--max-file-size" -> ByteSizes.format(DEFAULTS.maxFileSize());
             case "--token-ttl" -> Durations.format(DEFAULTS.tokenTtl());
+            case "--upload-ttl" -> DEFAULTS.uploadTtl().toHours() % 24 == 0 ? DEFAULTS.uploadTtl().toDays() + "d"
+                    : Durations.format(DEFAULTS.uploadTtl());
             default -> null;
         };
     }

@@ -29,9 +29,11 @@ public final class Extensions {
     /**
      * FILE SAVE may carry {@code replace: true} for a key that names a finished file: the old file
      * stays readable until the new upload completes and verifies, then is replaced atomically.
-     * Announced only by servers that implement it (not yet in {@link #ALL} until the server does).
      */
     public static final String REPLACE = "replace";
+    /** The LOGIN reply carries the user's {@code usage} (stored, promised, quota); plans over quota get 415. */
+    public static final String QUOTA = "quota";
 
-    public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS);
+    public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS,
+            REPLACE, QUOTA);
 }

@@ -37,6 +37,8 @@ public final class Fields {
      * upload replaces it only when it completes and verifies, so the old version stays until then.
      */
     public static final String REPLACE = "replace";
+    /** FiTA LOGIN reply: {@code {"stored_bytes", "promised_bytes", "quota_bytes"}} of the user (quota -1: none). */
+    public static final String USAGE = "usage";
     /** FILE SAVE reply: base64 bitmap of the blocks already held (bit i = block i, LSB first). */
     public static final String RECEIVED_BITMAP = "received_bitmap";
     /** FILE SAVE reply: how many blocks are already held. */

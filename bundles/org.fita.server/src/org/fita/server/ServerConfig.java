@@ -11,6 +11,8 @@ import org.fita.server.auth.AuthMode;
  */
 public final class ServerConfig {
     public static final int DEFAULT_PORT = 1379;
+    /** A quota of no limit ({@link #defaultQuota()}, account quotas). */
+    public static final long NO_QUOTA = org.fita.server.storage.Quotas.UNLIMITED;
 
     private final String host;
     private final int port;
@@ -26,6 +28,8 @@ public final class ServerConfig {
     private final boolean logToConsole;
     private final int passwordIterations;
     private final boolean directIo;
+    private final Duration uploadTtl;
+    private final long defaultQuota;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -42,6 +46,8 @@ public final class ServerConfig {
         this.logToConsole = b.logToConsole;
         this.passwordIterations = b.passwordIterations;
         this.directIo = b.directIo;
+        this.uploadTtl = b.uploadTtl;
+        this.defaultQuota = b.defaultQuota;
     }
 
     public static Builder builder() {
@@ -64,6 +70,8 @@ public final class ServerConfig {
         b.tokenTtl = tokenTtl;
         b.logToConsole = logToConsole;
         b.passwordIterations = passwordIterations;
+        b.uploadTtl = uploadTtl;
+        b.defaultQuota = defaultQuota;
         return b;
     }
 
@@ -137,6 +145,19 @@ public final class ServerConfig {
         return passwordIterations;
     }
 
+    /** An unfinished upload untouched this long is deleted with everything it holds. */
+    public Duration uploadTtl() {
+        return uploadTtl;
+    }
+
+    /**
+     * Bytes each user may use (finished files plus unfinished uploads) unless their account says
+     * otherwise; {@link org.fita.server.storage.Quotas#UNLIMITED} for no limit.
+     */
+    public long defaultQuota() {
+        return defaultQuota;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
@@ -152,6 +173,8 @@ public final class ServerConfig {
         private Duration tokenTtl = Duration.ofHours(24);
         private boolean logToConsole = true;
         private int passwordIterations = org.fita.server.auth.PasswordHasher.DEFAULT_ITERATIONS;
+        private Duration uploadTtl = Duration.ofDays(7);
+        private long defaultQuota = org.fita.server.storage.Quotas.UNLIMITED;
 
         /** {@code ~/.fita/server}: never the working directory by accident. */
         public static Path defaultRoot() {
@@ -247,6 +270,23 @@ public final class ServerConfig {
 
         public Builder passwordIterations(int passwordIterations) {
             this.passwordIterations = passwordIterations;
+            return this;
+        }
+
+        public Builder uploadTtl(Duration uploadTtl) {
+            if (uploadTtl.isNegative() || uploadTtl.isZero()) {
+                throw new IllegalArgumentException("The upload lifetime must be positive.");
+            }
+            this.uploadTtl = uploadTtl;
+            return this;
+        }
+
+        /** Bytes per user, or {@link org.fita.server.storage.Quotas#UNLIMITED}. */
+        public Builder defaultQuota(long defaultQuota) {
+            if (defaultQuota < 0 && defaultQuota != org.fita.server.storage.Quotas.UNLIMITED) {
+                throw new IllegalArgumentException("The quota must not be negative.");
+            }
+            this.defaultQuota = defaultQuota;
             return this;
         }
 

@@ -40,6 +40,7 @@ import org.fita.server.auth.TokenService;
 import org.fita.server.internal.Connection;
 import org.fita.server.internal.RequestHandler;
 import org.fita.server.storage.LocalBlobStore;
+import org.fita.server.storage.PrivateFiles;
 
 /**
  * A STEP server: listens, runs one thread per connection (at most {@code maxConnections}), and
@@ -101,12 +102,14 @@ public final class StepServer implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        Files.createDirectories(config.root());
+        // Private to this user, and refused if another could tamper with it (before anything is read from it).
+        PrivateFiles.prepareRoot(config.root());
         lockRoot();
         log = new ServerLog(config.root(), config.logToConsole(), System.out, fanOut());
         store = new LocalBlobStore(config.root(), log::warn, config.directIo());
-        TokenService tokens = TokenService.forRoot(config.root(), config.tokenTtl());
         AccountStore accounts = new AccountStore(config.root(), new PasswordHasher(config.passwordIterations()));
+        store.configure(config.uploadTtl(), accounts.quotas(config.defaultQuota()));
+        TokenService tokens = TokenService.forRoot(config.root(), config.tokenTtl(), accounts::generation);
         Authenticator authenticator = new Authenticator(config.authMode(), accounts);
         RequestHandler handler = new RequestHandler(config, store, tokens, authenticator, NAME);
         FrameLimits limits = new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true);
@@ -122,7 +125,7 @@ public final class StepServer implements AutoCloseable {
         acceptThread = new Thread(() -> acceptLoop(handler, limits), "fita-accept-" + port());
         acceptThread.setDaemon(true);
         acceptThread.start();
-        housekeeping.scheduleWithFixedDelay(store::closeIdleFiles, 30, 30, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(store::housekeeping, 30, 30, TimeUnit.SECONDS);
         log.info("Start the TCP service, listening " + port() + " on IP " + config.host()
                 + " (auth " + config.authMode().name().toLowerCase() + ", storage " + config.root()
                 + (config.classicOnly() ? ", classic only" : "") + ")");

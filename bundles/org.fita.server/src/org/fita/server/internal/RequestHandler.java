@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.BitSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
@@ -29,6 +28,8 @@ import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.BlockResult;
 import org.fita.server.storage.InsufficientStorageException;
 import org.fita.server.storage.ListPage;
+import org.fita.server.storage.QuotaExceededException;
+import org.fita.server.storage.Usage;
 import org.fita.server.storage.StoredFile;
 import org.fita.server.storage.UploadRestartedException;
 import org.fita.server.storage.UploadSession;
@@ -122,6 +123,8 @@ public final class RequestHandler {
             };
         } catch (InsufficientStorageException e) {
             return Reply.of(Replies.of(operation, type.get(), Status.INSUFFICIENT_STORAGE, e.getMessage()).build(), user);
+        } catch (QuotaExceededException e) {
+            return Reply.of(Replies.of(operation, type.get(), Status.QUOTA_EXCEEDED, e.getMessage()).build(), user);
         }
     }
 
@@ -194,6 +197,16 @@ public final class RequestHandler {
                     .with(Fields.EXTENSIONS, names)
                     .with(Fields.LIMITS, limits)
                     .with(Fields.TOKEN_EXPIRES_IN, config.tokenTtl().toSeconds());
+            try {
+                Usage usage = store.usage(username.get());
+                JsonObject u = new JsonObject();
+                u.addProperty("stored_bytes", usage.storedBytes());
+                u.addProperty("promised_bytes", usage.promisedBytes());
+                u.addProperty("quota_bytes", usage.quotaBytes());
+                ok.with(Fields.USAGE, u);
+            } catch (IOException e) {
+                // The login stands; only the figures are missing (the storage will say why on the next request).
+            }
         }
         return Reply.of(ok.build(), username.get());
     }
@@ -324,7 +337,9 @@ public final class RequestHandler {
         } else {
             key = UUID.randomUUID().toString();
         }
-        if (store.stat(user, key).isPresent()) {
+        boolean fita = extensions() && m.fitaVersion() > 0;
+        boolean replace = fita && m.bool(Fields.REPLACE).orElse(false);
+        if (!replace && store.stat(user, key).isPresent()) {
             return reply(op, type, Status.KEY_EXISTS, "This \"key\" " + key + " is existing.", user);
         }
         if (!m.has(Fields.SIZE)) {
@@ -342,7 +357,6 @@ public final class RequestHandler {
         if (blockSize.isEmpty()) {
             return reply(op, type, Status.INVALID_VALUE, blockSizeRule(), user);
         }
-        boolean fita = extensions() && m.fitaVersion() > 0;
         Replies plan = Replies.of(op, type, Status.OK, "This is the upload plan.")
                 .with(Fields.KEY, key)
                 .with(Fields.SIZE, m.json().get(Fields.SIZE))
@@ -350,16 +364,17 @@ public final class RequestHandler {
                 .with(Fields.BLOCK_SIZE, blockSize.getAsLong());
         if (size.getAsLong() == 0) {
             // No block will ever complete an empty upload, so it completes now (STEP-PROTOCOL B12).
+            // With replace, that is the replacement: verified at once (the MD5 of nothing).
             StoredFile empty = store.storeEmpty(user, key);
             plan.with(Fields.MD5, empty.md5());
             return Reply.of(plan.build(), user);
         }
         boolean resume = fita && m.bool(Fields.RESUME).orElse(false);
-        UploadSession session = store.beginUpload(user, key, size.getAsLong(), (int) blockSize.getAsLong(), resume);
+        UploadSession session = store.beginUpload(user, key, size.getAsLong(), (int) blockSize.getAsLong(), resume,
+                replace);
         if (fita) {
-            BitSet held = session.received();
-            plan.with(Fields.RECEIVED_COUNT, held.cardinality())
-                    .with(Fields.RECEIVED_BITMAP, Base64.getEncoder().encodeToString(held.toByteArray()));
+            plan.with(Fields.RECEIVED_COUNT, session.receivedCount())
+                    .with(Fields.RECEIVED_BITMAP, Base64.getEncoder().encodeToString(session.receivedBitmap()));
         }
         return Reply.of(plan.build(), user);
     }
@@ -372,7 +387,8 @@ public final class RequestHandler {
             return refused.get();
         }
         String key = m.key();
-        if (store.stat(user, key).isPresent()) {
+        // A finished key takes blocks only for an upload replacing it (the replace extension).
+        if (store.stat(user, key).isPresent() && !store.hasUnfinished(user, key)) {
             return reply(op, type, Status.OPERATION_NOT_ALLOWED, "The \"key\" " + key + " is completely uploaded.", user);
         }
         Optional<UploadSession> found = store.findUpload(user, key);
@@ -399,7 +415,8 @@ public final class RequestHandler {
             return reply(op, type, Status.BLOCK_SIZE_WRONG, "The \"block_size\" is wrong.", user);
         }
         Integer crc = null;
-        if (extensions() && m.fitaVersion() > 0 && m.has(Fields.BLOCK_CRC32C)) {
+        // Checked whenever present: a classic client never sends the field, and a wrong one must not be stored.
+        if (extensions() && m.has(Fields.BLOCK_CRC32C)) {
             Optional<Integer> parsed = m.string(Fields.BLOCK_CRC32C).flatMap(RequestHandler::parseCrc);
             if (parsed.isEmpty()) {
                 return reply(op, type, Status.INVALID_VALUE,
@@ -517,7 +534,17 @@ public final class RequestHandler {
             return refused.get();
         }
         String key = m.key();
+        if (extensions() && m.fitaVersion() > 0 && m.bool(Fields.REPLACE).orElse(false)
+                && store.stat(user, key).isPresent()) {
+            // Cancels only a pending replacement; the stored file stays.
+            if (store.deleteUnfinished(user, key)) {
+                return Reply.of(Replies.of(op, type, Status.OK, "The replacement of \"key\" " + key
+                        + " is cancelled; the stored file is kept.").with(Fields.KEY, key).build(), user);
+            }
+            return reply(op, type, Status.NOT_FOUND, "The \"key\" " + key + " has no replacement in progress.", user);
+        }
         if (store.deleteFile(user, key)) {
+            store.deleteUnfinished(user, key); // a pending replacement goes with the file
             return Reply.of(Replies.of(op, type, Status.OK, "The \"key\" " + key + " is deleted.")
                     .with(Fields.KEY, key).build(), user);
         }

@@ -36,7 +36,25 @@ public interface BlobStore extends Closeable {
      *
      * @throws InsufficientStorageException if the disk cannot hold {@code size} more bytes
      */
-    UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume) throws IOException;
+    default UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume)
+            throws IOException {
+        return beginUpload(user, key, size, blockSize, resume, false);
+    }
+
+    /**
+     * Opens an upload plan, as above. With {@code replace}, a finished file under {@code key} stays
+     * readable until the upload completes and verifies, and is then replaced atomically; without it,
+     * the caller has checked that no finished file exists.
+     *
+     * @throws QuotaExceededException if the user's quota cannot hold {@code size} more bytes
+     * @throws InsufficientStorageException if the disk, less what other unfinished uploads were
+     *         promised, cannot hold {@code size} more bytes
+     */
+    UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume, boolean replace)
+            throws IOException;
+
+    /** What {@code user} uses now, and their quota. */
+    Usage usage(String user) throws IOException;
 
     /** The unfinished upload under {@code key}, restored from disk after a restart if needed. */
     Optional<UploadSession> findUpload(String user, String key) throws IOException;

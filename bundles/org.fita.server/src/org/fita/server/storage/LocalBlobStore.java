@@ -3,13 +3,11 @@ package org.fita.server.storage;
 import com.google.gson.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -18,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -27,6 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.time.Duration;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.MalformedFrameException;
 import org.fita.protocol.StepJson;
@@ -53,8 +52,19 @@ public final class LocalBlobStore implements BlobStore {
     private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final String MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e";
 
+    /** Unfinished uploads one user may have at once (each holds two files and a small record). */
+    static final int MAX_UNFINISHED_PER_USER = 1000;
+    /** How often the periodic housekeeping looks for expired uploads. */
+    private static final long SWEEP_EVERY_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+    private final Path root;
     private final Path usersDir;
     private final Consumer<String> warnings;
+    private final Ledger ledger = new Ledger();
+    private volatile Duration uploadTtl = Duration.ofDays(7);
+    private volatile Quotas quotas = Quotas.NONE;
+    private volatile LongSupplier usableSpace;
+    private volatile long lastSweepMillis = System.currentTimeMillis();
     private final Map<String, UserSpace> users = new ConcurrentHashMap<>();
     private final java.util.concurrent.ExecutorService hashers;
     private final BlockBuffers buffers;
@@ -73,14 +83,39 @@ public final class LocalBlobStore implements BlobStore {
     LocalBlobStore(Path root, Consumer<String> warnings, BlockBuffers buffers, boolean directIo) throws IOException {
         this.buffers = buffers;
         this.directIo = directIo;
-        this.usersDir = Files.createDirectories(root.resolve("users"));
+        this.root = root;
+        this.usersDir = PrivateFiles.createDirectories(root.resolve("users"));
         this.warnings = warnings;
+        this.usableSpace = () -> {
+            try {
+                return Files.getFileStore(usersDir).getUsableSpace();
+            } catch (IOException e) {
+                return Long.MAX_VALUE;
+            }
+        };
         java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
         this.hashers = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
             Thread t = new Thread(r, "fita-md5-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Sets how long an unfinished upload may stay untouched before it is deleted, and the users'
+     * quotas; then sweeps the storage once: removes what a crash left behind (temporary files,
+     * metadata without a file, a part without its journal) and every expired upload, and learns what
+     * the unfinished uploads promise.
+     */
+    public void configure(Duration uploadTtl, Quotas quotas) throws IOException {
+        this.uploadTtl = uploadTtl;
+        this.quotas = quotas;
+        sweepAtStart();
+    }
+
+    /** For tests: where the free-space figure comes from. */
+    void usableSpace(LongSupplier usableSpace) {
+        this.usableSpace = usableSpace;
     }
 
     private LocalUpload.Services uploadServices() {
@@ -107,7 +142,11 @@ public final class LocalBlobStore implements BlobStore {
                 space = created;
             }
         }
-        space.ensureDirectories();
+        try {
+            space.ensureDirectories();
+        } catch (IOException e) {
+            throw DiskErrors.classify(e, "creating the folders of \"" + user + "\"");
+        }
         return space;
     }
 
@@ -125,7 +164,7 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public BlobReader open(String user, StoredFile file) throws IOException {
         UserSpace space = space(user);
-        FileChannel channel = FileChannel.open(space.blob(StorageNames.encode(file.key())), StandardOpenOption.READ);
+        FileChannel channel = PrivateFiles.open(space.blob(StorageNames.encode(file.key())), StandardOpenOption.READ);
         return new BlobReader() {
             @Override
             public int read(long offset, ByteBuffer dst) throws IOException {
@@ -151,9 +190,11 @@ public final class LocalBlobStore implements BlobStore {
     public boolean deleteFile(String user, String key) throws IOException {
         UserSpace space = space(user);
         synchronized (space) {
-            if (space.index().remove(key) == null) {
+            StoredFile removed = space.index().remove(key);
+            if (removed == null) {
                 return false;
             }
+            space.storedBytes -= removed.size();
             String name = StorageNames.encode(key);
             Files.deleteIfExists(space.blob(name));
             Files.deleteIfExists(space.meta(name));
@@ -169,6 +210,10 @@ public final class LocalBlobStore implements BlobStore {
             LocalUpload upload = space.uploads.remove(key);
             if (upload != null) {
                 upload.abandon();
+            }
+            Ledger.Entry promise = space.promises.remove(key);
+            if (promise != null) {
+                promise.close();
             }
             boolean journal = Files.deleteIfExists(space.journal(name));
             boolean part = Files.deleteIfExists(space.part(name));
@@ -201,39 +246,74 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     @Override
-    public UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume)
-            throws IOException {
+    public UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume,
+            boolean replace) throws IOException {
         UserSpace space = space(user);
         synchronized (space) {
             if (resume) {
                 Optional<UploadSession> existing = findUpload(user, key);
                 if (existing.isPresent() && existing.get().size() == size && existing.get().blockSize() == blockSize) {
+                    ((LocalUpload) existing.get()).promise().touch();
                     return existing.get();
                 }
             }
             deleteUnfinished(user, key);
-            long usable = Files.getFileStore(usersDir).getUsableSpace();
-            if (size > usable) {
-                throw new InsufficientStorageException("The server has " + usable + " bytes free, fewer than the "
-                        + size + " bytes of \"" + key + "\". Free some space on the server or upload a smaller file.",
-                        null);
+            if (space.promises.size() >= MAX_UNFINISHED_PER_USER) {
+                throw new QuotaExceededException("\"" + user + "\" has " + space.promises.size()
+                        + " unfinished uploads, the most this server keeps for one user. Finish or delete some"
+                        + " (FILE DELETE) first.");
+            }
+            long limit = quotas.limitFor(user);
+            if (limit != Quotas.UNLIMITED) {
+                long used = space.storedBytes() + space.promisedBytes();
+                if (used + size > limit || used + size < 0) {
+                    throw new QuotaExceededException(user, used, limit, size);
+                }
             }
             String name = StorageNames.encode(key);
             Path part = space.part(name);
             Path journal = space.journal(name);
-            try {
-                try (RandomAccessFile file = new RandomAccessFile(part.toFile(), "rw")) {
-                    file.setLength(size);
+            Ledger.Entry promise;
+            // One plan at a time checks the disk and makes its promise, so two cannot share the same free bytes.
+            synchronized (ledger) {
+                long usable = usableSpace.getAsLong();
+                long promised = ledger.outstanding();
+                if (size > usable - promised) {
+                    throw new InsufficientStorageException("The server has " + usable + " bytes free, of which "
+                            + promised + " are promised to unfinished uploads; \"" + key + "\" needs " + size
+                            + ". Free some space on the server, wait for uploads to finish, or upload a smaller file.",
+                            null);
                 }
-                Files.writeString(journal, LocalUpload.journalHeader(key, size, blockSize), StandardCharsets.UTF_8);
+                promise = ledger.open(key, size, blockSize, 0, System.currentTimeMillis());
+            }
+            try {
+                try (FileChannel file = PrivateFiles.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    if (size > 0) {
+                        file.write(ByteBuffer.allocate(1), size - 1);
+                    }
+                }
+                PrivateFiles.write(journal, LocalUpload.journalHeader(key, size, blockSize, replace)
+                        .getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
+                promise.close();
                 Files.deleteIfExists(part);
                 Files.deleteIfExists(journal);
                 throw DiskErrors.classify(e, "creating the upload of \"" + key + "\"");
             }
-            LocalUpload upload = new LocalUpload(space, uploadServices(), key, name, size, blockSize, new BitSet(), part, journal);
+            space.promises.put(key, promise);
+            LocalUpload upload = new LocalUpload(space, uploadServices(), key, name, size, blockSize, new BlockRuns(),
+                    part, journal, promise);
             space.uploads.put(key, upload);
             return upload;
+        }
+    }
+
+    @Override
+    public Usage usage(String user) throws IOException {
+        UserSpace space = space(user);
+        synchronized (space) {
+            return new Usage(space.storedBytes(), space.promisedBytes(), quotas.limitFor(user));
         }
     }
 
@@ -274,7 +354,8 @@ public final class LocalBlobStore implements BlobStore {
                 throw new IOException("the journal does not match its part file");
             }
             long total = Blocks.totalBlocks(size, blockSize);
-            List<Long> entries = new ArrayList<>();
+            // Two passes, so that memory holds only the block map, never a list of every journal line.
+            long entries = 0;
             long durable = 0;
             String line;
             while ((line = reader.readLine()) != null) {
@@ -282,28 +363,49 @@ public final class LocalBlobStore implements BlobStore {
                 if (line.startsWith("sync ") && isDecimal(line.substring(5))) {
                     durable = Math.max(durable, Long.parseLong(line.substring(5)));
                 } else if (isDecimal(line)) {
-                    entries.add(Long.parseLong(line));
+                    entries++;
                 }
             }
             String bootId = plan.string("boot_id").orElse("");
             boolean sameBoot = bootId.equals(BootId.current()) || BootId.current().isEmpty();
-            int trusted = sameBoot ? entries.size() : (int) Math.min(durable, entries.size());
-            if (trusted < entries.size()) {
-                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries.size() - trusted)
+            long trusted = sameBoot ? entries : Math.min(durable, entries);
+            if (trusted < entries) {
+                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries - trusted)
                         + " of its blocks may not have reached the disk and will be asked for again.");
             }
-            BitSet received = new BitSet();
-            for (long index : entries.subList(0, trusted)) {
-                if (index < total) {
-                    received.set((int) index);
+            BlockRuns received = new BlockRuns();
+            try (BufferedReader again = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+                again.readLine();
+                long seen = 0;
+                while (seen < trusted && (line = again.readLine()) != null) {
+                    if (!line.startsWith("sync ") && isDecimal(line)) {
+                        seen++;
+                        long index = Long.parseLong(line);
+                        if (index < total) {
+                            received.add(index);
+                        }
+                    }
                 }
             }
-            return new LocalUpload(space, uploadServices(), key, name, size, blockSize, received, part, journal);
+            Ledger.Entry promise = space.promises.get(key);
+            if (promise == null || promise.size != size || promise.blockSize != blockSize) {
+                if (promise != null) {
+                    promise.close();
+                }
+                promise = ledger.open(key, size, blockSize, received.count() * blockSize,
+                        Files.getLastModifiedTime(journal).toMillis());
+                space.promises.put(key, promise);
+            }
+            return new LocalUpload(space, uploadServices(), key, name, size, blockSize, received, part, journal, promise);
         } catch (IOException | RuntimeException e) {
             warnings.accept("The unfinished upload of \"" + key + "\" could not be restored (" + e.getMessage()
                     + "); it was removed and must be uploaded again.");
             Files.deleteIfExists(journal);
             Files.deleteIfExists(part);
+            Ledger.Entry promise = space.promises.remove(key);
+            if (promise != null) {
+                promise.close();
+            }
             return null;
         }
     }
@@ -319,11 +421,15 @@ public final class LocalBlobStore implements BlobStore {
             deleteUnfinished(user, key);
             String name = StorageNames.encode(key);
             Path part = space.part(name);
-            Files.deleteIfExists(part);
-            Files.createFile(part);
-            LocalUpload empty = new LocalUpload(space, uploadServices(), key, name, 0, Blocks.CLASSIC_BLOCK_SIZE, new BitSet(), part,
-                    space.journal(name));
-            return space.publish(empty, MD5_OF_NOTHING);
+            try {
+                Files.deleteIfExists(part);
+                PrivateFiles.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+            } catch (IOException e) {
+                throw DiskErrors.classify(e, "storing the empty file \"" + key + "\"");
+            }
+            LocalUpload empty = new LocalUpload(space, uploadServices(), key, name, 0, Blocks.CLASSIC_BLOCK_SIZE,
+                    new BlockRuns(), part, space.journal(name), ledger.open(key, 0, Blocks.CLASSIC_BLOCK_SIZE, 0, 0));
+            return space.publish(empty, MD5_OF_NOTHING, false);
         }
     }
 
@@ -335,7 +441,18 @@ public final class LocalBlobStore implements BlobStore {
             if (Files.exists(target)) {
                 return false;
             }
-            writeAtomically(target, StepJson.toText(record).getBytes(StandardCharsets.US_ASCII), "saving DATA \"" + key + "\"");
+            byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
+            long limit = quotas.limitFor(user);
+            if (limit != Quotas.UNLIMITED) {
+                long used = space.storedBytes() + space.promisedBytes();
+                if (used + bytes.length > limit) {
+                    throw new QuotaExceededException(user, used, limit, bytes.length);
+                }
+            }
+            writeAtomically(target, bytes, "saving DATA \"" + key + "\"");
+            if (space.dataBytes >= 0) {
+                space.dataBytes += bytes.length;
+            }
             return true;
         }
     }
@@ -360,18 +477,121 @@ public final class LocalBlobStore implements BlobStore {
     public boolean deleteData(String user, String key) throws IOException {
         UserSpace space = space(user);
         synchronized (space) {
-            return Files.deleteIfExists(space.data(StorageNames.encode(key)));
+            Path target = space.data(StorageNames.encode(key));
+            long size;
+            try {
+                size = Files.size(target);
+            } catch (NoSuchFileException e) {
+                return false;
+            }
+            space.storedBytes(); // counts the records first, so this one is subtracted from a known total
+            boolean deleted = Files.deleteIfExists(target);
+            if (deleted) {
+                space.dataBytes -= size;
+            }
+            return deleted;
         }
     }
 
-    /** Closes the files of uploads idle for a minute, and frees their buffers; the server calls this now and then. */
+    /**
+     * The server calls this now and then: drops uploads idle for a minute from memory (their state
+     * is on disk), frees idle buffers, deletes uploads untouched for longer than the upload lifetime
+     * (every ten minutes), and keeps the log files private (rotation makes new ones).
+     */
+    public void housekeeping() {
+        closeIdleFiles();
+        if (System.currentTimeMillis() - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
+            sweepExpired();
+        }
+        Path log = root.resolve("log");
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(log)) {
+            for (Path f : files) {
+                PrivateFiles.restrict(f);
+            }
+        } catch (IOException e) {
+            // No log folder (a store used on its own) or it went away: nothing to tighten.
+        }
+    }
+
+    /** Drops uploads idle for a minute from memory, and frees idle buffers. */
     public void closeIdleFiles() {
+        closeIdleFiles(IDLE_CLOSE_NANOS);
+    }
+
+    void closeIdleFiles(long idleNanos) {
         for (UserSpace space : users.values()) {
             for (LocalUpload upload : space.uploads.values()) {
-                upload.closeIfIdle(IDLE_CLOSE_NANOS);
+                if (upload.evictIfIdle(idleNanos)) {
+                    space.uploads.remove(upload.key(), upload);
+                }
             }
         }
-        buffers.dropFreeIfIdle(IDLE_CLOSE_NANOS);
+        buffers.dropFreeIfIdle(idleNanos);
+    }
+
+    long ledgerOutstanding() {
+        return ledger.outstanding();
+    }
+
+    /** Uploads in memory now, for tests. */
+    int uploadsInMemory() {
+        return users.values().stream().mapToInt(s -> s.uploads.size()).sum();
+    }
+
+    /** Deletes every unfinished upload untouched for longer than the upload lifetime. */
+    public void sweepExpired() {
+        lastSweepMillis = System.currentTimeMillis();
+        long oldest = System.currentTimeMillis() - uploadTtl.toMillis();
+        for (UserSpace space : users.values()) {
+            for (Ledger.Entry promise : List.copyOf(space.promises.values())) {
+                if (promise.touchedMillis() < oldest) {
+                    try {
+                        synchronized (space) {
+                            if (space.promises.get(promise.key) == promise && promise.touchedMillis() < oldest) {
+                                deleteUnfinished(space.user, promise.key);
+                                warnings.accept("Deleted the unfinished upload of \"" + promise.key + "\" by "
+                                        + space.user + ": untouched for longer than " + uploadTtl + ".");
+                            }
+                        }
+                    } catch (IOException e) {
+                        warnings.accept("Could not delete the expired upload of \"" + promise.key + "\": " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Walks every user folder once: removes crash leftovers and expired uploads, finishes a
+     * replacement a crash interrupted between its two renames, and records every unfinished upload's
+     * promise.
+     */
+    private void sweepAtStart() throws IOException {
+        for (String leftover : new String[] {"accounts.json.tmp", "server.secret.tmp"}) {
+            Files.deleteIfExists(root.resolve(leftover));
+        }
+        long oldest = System.currentTimeMillis() - uploadTtl.toMillis();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(usersDir)) {
+            for (Path dir : dirs) {
+                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                Path nameFile = dir.resolve("name");
+                Files.deleteIfExists(dir.resolve("name.tmp"));
+                if (!Files.isRegularFile(nameFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                String user = Files.readString(nameFile, StandardCharsets.UTF_8);
+                if (!dir.getFileName().toString().equals(StorageNames.encode(user))) {
+                    warnings.accept("Skipped " + dir + ": its name file does not match the folder.");
+                    continue;
+                }
+                UserSpace space = space(user);
+                synchronized (space) {
+                    space.sweep(oldest);
+                }
+            }
+        }
     }
 
     @Override
@@ -390,7 +610,7 @@ public final class LocalBlobStore implements BlobStore {
     static void writeAtomically(Path target, byte[] content, String what) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);
                 while (buffer.hasRemaining()) {
@@ -428,7 +648,14 @@ public final class LocalBlobStore implements BlobStore {
         private final Path files;
         private final Path uploadsDir;
         private final Path dataDir;
+        /** Uploads in memory now (idle ones are dropped and restored from their journal on use). */
         final Map<String, LocalUpload> uploads = new ConcurrentHashMap<>();
+        /** Every unfinished upload's promise, in memory or not. */
+        final Map<String, Ledger.Entry> promises = new ConcurrentHashMap<>();
+        /** Bytes of the finished files; valid once the index is loaded. Guarded by this. */
+        long storedBytes;
+        /** Bytes of the DATA records; -1 until counted. Guarded by this. */
+        long dataBytes = -1;
         private volatile ConcurrentSkipListMap<String, StoredFile> index;
         private volatile boolean ready;
 
@@ -446,9 +673,9 @@ public final class LocalBlobStore implements BlobStore {
             }
             synchronized (this) {
                 if (!ready) {
-                    Files.createDirectories(files);
-                    Files.createDirectories(uploadsDir);
-                    Files.createDirectories(dataDir);
+                    PrivateFiles.createDirectories(files);
+                    PrivateFiles.createDirectories(uploadsDir);
+                    PrivateFiles.createDirectories(dataDir);
                     Path nameFile = dir.resolve("name");
                     if (!Files.exists(nameFile)) {
                         writeAtomically(nameFile, user.getBytes(StandardCharsets.UTF_8), "creating the user folder");
@@ -495,6 +722,7 @@ public final class LocalBlobStore implements BlobStore {
                             }
                         }
                     }
+                    storedBytes = loaded.values().stream().mapToLong(StoredFile::size).sum();
                     index = loaded;
                 }
                 return index;
@@ -519,9 +747,50 @@ public final class LocalBlobStore implements BlobStore {
             }
         }
 
-        /** Moves a verified upload into place: metadata first, then the bytes by atomic rename. */
-        StoredFile publish(LocalUpload upload, String md5) throws IOException {
+        Path metaNext(String name) {
+            return files.resolve(name + META + ".next");
+        }
+
+        /** Bytes of finished files and DATA records. Caller holds this. */
+        long storedBytes() throws IOException {
+            index();
+            if (dataBytes < 0) {
+                long sum = 0;
+                try (DirectoryStream<Path> records = Files.newDirectoryStream(dataDir, "*.json")) {
+                    for (Path r : records) {
+                        sum += Files.size(r);
+                    }
+                }
+                dataBytes = sum;
+            }
+            return storedBytes + dataBytes;
+        }
+
+        long promisedBytes() {
+            return promises.values().stream().mapToLong(p -> p.size).sum();
+        }
+
+        /** The instance that took over from an evicted upload, restored from its journal; null if it is gone. */
+        LocalUpload reloaded(LocalUpload evicted) throws IOException {
             synchronized (this) {
+                // The eviction may not have taken it out of the map yet.
+                uploads.remove(evicted.key(), evicted);
+            }
+            Optional<UploadSession> now = findUpload(user, evicted.key());
+            return now.isPresent() && now.get() != evicted ? (LocalUpload) now.get() : null;
+        }
+
+        /**
+         * Moves a verified upload into place, replacing any finished file of the same key: the new
+         * metadata is written beside the old as {@code .meta.next}, the bytes are renamed over the old
+         * file, then the metadata over the old metadata. A crash between the renames is finished at
+         * the next start (the part file is gone exactly when the bytes were renamed).
+         */
+        StoredFile publish(LocalUpload upload, String md5, boolean mustBeCurrent) throws IOException {
+            synchronized (this) {
+                if (mustBeCurrent && uploads.get(upload.key()) != upload) {
+                    throw new UploadRestartedException(upload.key()); // deleted or planned anew while it completed
+                }
                 StoredFile stored = new StoredFile(upload.key(), upload.size(), md5, System.currentTimeMillis());
                 JsonObject meta = new JsonObject();
                 meta.addProperty("key", stored.key());
@@ -529,17 +798,116 @@ public final class LocalBlobStore implements BlobStore {
                 meta.addProperty("md5", stored.md5());
                 meta.addProperty("modified", stored.modified());
                 String name = upload.name();
-                writeAtomically(meta(name), StepJson.encode(meta), "finishing \"" + upload.key() + "\"");
+                writeAtomically(metaNext(name), StepJson.encode(meta), "finishing \"" + upload.key() + "\"");
                 try {
                     moveAtomically(upload.partPath(), blob(name));
-                } catch (FileAlreadyExistsException e) {
-                    throw new StorageException("Could not publish \"" + upload.key() + "\": " + e.getMessage(), e);
+                } catch (IOException e) {
+                    Files.deleteIfExists(metaNext(name));
+                    throw DiskErrors.classify(e, "finishing \"" + upload.key() + "\"");
                 }
+                moveAtomically(metaNext(name), meta(name));
                 syncDirectory(files);
                 Files.deleteIfExists(upload.journalPath());
                 uploads.remove(upload.key(), upload);
-                index().put(stored.key(), stored);
+                Ledger.Entry promise = promises.remove(upload.key());
+                if (promise != null) {
+                    promise.close();
+                }
+                upload.promise().close();
+                StoredFile old = index().put(stored.key(), stored);
+                storedBytes += stored.size() - (old == null ? 0 : old.size());
                 return stored;
+            }
+        }
+
+        /** The start-up sweep of this user's folders; caller holds this. */
+        void sweep(long oldestMillis) throws IOException {
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(files)) {
+                for (Path f : all) {
+                    String n = f.getFileName().toString();
+                    if (n.endsWith(".tmp")) {
+                        Files.deleteIfExists(f);
+                    } else if (n.endsWith(META + ".next")) {
+                        String name = n.substring(0, n.length() - (META + ".next").length());
+                        if (Files.exists(part(name), java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.exists(blob(name))) {
+                            Files.deleteIfExists(f); // the bytes were not renamed: the old file stands
+                        } else {
+                            moveAtomically(f, meta(name)); // the bytes were renamed: finish with their metadata
+                        }
+                    }
+                }
+            }
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(files)) {
+                for (Path f : all) {
+                    String n = f.getFileName().toString();
+                    if (n.endsWith(META) && !Files.exists(blob(n.substring(0, n.length() - META.length())))) {
+                        Files.deleteIfExists(f); // left by a crash inside a FILE DELETE
+                    } else if (n.endsWith(BLOB) && !Files.exists(meta(n.substring(0, n.length() - BLOB.length())))) {
+                        Files.deleteIfExists(f); // no metadata: never listed nor readable, only taking space
+                    }
+                }
+            }
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(dataDir, "*.tmp")) {
+                for (Path f : all) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            try (DirectoryStream<Path> all = Files.newDirectoryStream(uploadsDir)) {
+                for (Path f : all) {
+                    String n = f.getFileName().toString();
+                    if (n.endsWith(".part")) {
+                        if (!Files.exists(uploadsDir.resolve(n.substring(0, n.length() - 5) + ".journal"))) {
+                            Files.deleteIfExists(f);
+                        }
+                    } else if (n.endsWith(".journal")) {
+                        sweepJournal(f, n.substring(0, n.length() - 8), oldestMillis);
+                    } else {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
+
+        private void sweepJournal(Path journal, String name, long oldestMillis) throws IOException {
+            Path part = part(name);
+            long touched = Math.max(Files.getLastModifiedTime(journal).toMillis(),
+                    Files.exists(part) ? Files.getLastModifiedTime(part).toMillis() : 0);
+            String key = null;
+            long size = -1;
+            int blockSize = 0;
+            long lines = 0;
+            try (BufferedReader reader = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
+                String header = reader.readLine();
+                StepMessage plan = new StepMessage(StepJson.parse(header == null ? "" : header).getAsJsonObject());
+                key = plan.string("key").orElseThrow();
+                size = plan.integer("size").orElseThrow();
+                blockSize = (int) plan.integer("block_size").orElseThrow();
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (isDecimal(line)) {
+                        lines++;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                key = null;
+            }
+            if (key == null || !StorageNames.encode(key).equals(name) || !Files.exists(part)) {
+                warnings.accept("Removed the damaged unfinished upload " + journal + ".");
+                Files.deleteIfExists(journal);
+                Files.deleteIfExists(part);
+                return;
+            }
+            if (touched < oldestMillis) {
+                Files.deleteIfExists(journal);
+                Files.deleteIfExists(part);
+                warnings.accept("Deleted the unfinished upload of \"" + key + "\" by " + user
+                        + ": untouched for longer than " + uploadTtl + ".");
+                return;
+            }
+            long received = Math.min(lines, Blocks.totalBlocks(size, blockSize)) * blockSize;
+            Ledger.Entry old = promises.put(key, ledger.open(key, size, blockSize, received, touched));
+            if (old != null) {
+                old.close();
             }
         }
     }

@@ -10,10 +10,11 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -53,7 +54,8 @@ final class LocalUpload implements UploadSession {
     private static final int DIRECT_MIN_BLOCK = 256 << 10;
     private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[CHUNK]);
 
-    enum State { OPEN, COMPLETED, ABANDONED }
+    /** EVICTED: closed while idle and dropped from memory; its state is on disk and a new instance takes over. */
+    enum State { OPEN, COMPLETED, ABANDONED, EVICTED }
 
     /**
      * {@code ExtendedOpenOption.DIRECT}, looked up at run time: it lives in the JDK's unsupported
@@ -85,9 +87,10 @@ final class LocalUpload implements UploadSession {
     private final Path journalPath;
 
     private final Object lock = new Object();
-    private final BitSet received;
-    private final BitSet writing = new BitSet();
-    private int receivedCount;
+    private final BlockRuns received;
+    /** Indices being written now: a second write of one waits until the first is recorded. Bounded by the writers. */
+    private final Set<Long> writing = new HashSet<>();
+    private final Ledger.Entry promise;
     private State state = State.OPEN;
     private FileChannel data;
     /** The part file opened for direct I/O, or null when this upload writes through the page cache. */
@@ -115,7 +118,7 @@ final class LocalUpload implements UploadSession {
     }
 
     LocalUpload(LocalBlobStore.UserSpace space, Services services, String key, String name, long size,
-            int blockSize, BitSet received, Path part, Path journalPath) {
+            int blockSize, BlockRuns received, Path part, Path journalPath, Ledger.Entry promise) {
         this.space = space;
         this.hashers = services.hashers();
         this.buffers = services.buffers();
@@ -128,18 +131,21 @@ final class LocalUpload implements UploadSession {
         this.blockSize = blockSize;
         this.totalBlocks = Blocks.totalBlocks(size, blockSize);
         this.received = received;
-        this.receivedCount = received.cardinality();
+        this.promise = promise;
         this.part = part;
         this.journalPath = journalPath;
         this.md5 = LocalBlobStore.newMd5();
     }
 
-    static String journalHeader(String key, long size, int blockSize) {
+    static String journalHeader(String key, long size, int blockSize, boolean replace) {
         com.google.gson.JsonObject h = new com.google.gson.JsonObject();
         h.addProperty("key", key);
         h.addProperty("size", size);
         h.addProperty("block_size", blockSize);
         h.addProperty("boot_id", BootId.current());
+        if (replace) {
+            h.addProperty("replace", true);
+        }
         return org.fita.protocol.StepJson.toText(h) + "\n";
     }
 
@@ -168,17 +174,28 @@ final class LocalUpload implements UploadSession {
     }
 
     @Override
-    public BitSet received() {
+    public byte[] receivedBitmap() {
         synchronized (lock) {
-            return (BitSet) received.clone();
+            return received.toBitmap();
         }
     }
 
     @Override
-    public int receivedCount() {
+    public long receivedCount() {
         synchronized (lock) {
-            return receivedCount;
+            return received.count();
         }
+    }
+
+    /** Runs in the block map: what its memory grows with. */
+    int receivedRuns() {
+        synchronized (lock) {
+            return received.runCount();
+        }
+    }
+
+    Ledger.Entry promise() {
+        return promise;
     }
 
     /** Whether this upload writes its blocks past the page cache (as far as it has found out). */
@@ -194,12 +211,14 @@ final class LocalUpload implements UploadSession {
 
     @Override
     public BlockResult writeBlock(long index, InputStream in, int length, Integer expectedCrc32c) throws IOException {
-        int bit = Math.toIntExact(index);
-        FileChannel channel;
-        FileChannel directChannel;
+        FileChannel channel = null;
+        FileChannel directChannel = null;
+        boolean evicted = false;
         synchronized (lock) {
             lastUsedNanos = System.nanoTime();
-            while (writing.get(bit) && state == State.OPEN) {
+            // A second copy of a block waits until the first is written and recorded (or failed), so
+            // it can never be written twice nor see the upload complete under it.
+            while (writing.contains(index) && state == State.OPEN) {
                 try {
                     lock.wait();
                 } catch (InterruptedException e) {
@@ -207,7 +226,7 @@ final class LocalUpload implements UploadSession {
                     throw new IOException("Interrupted while waiting for another write of the same block.", e);
                 }
             }
-            if (state == State.COMPLETED || state == State.OPEN && received.get(bit)) {
+            if (state == State.COMPLETED || state == State.OPEN && received.contains(index)) {
                 drain(in, length);
                 return new BlockResult(BlockResult.Outcome.ALREADY_HELD, null);
             }
@@ -215,48 +234,62 @@ final class LocalUpload implements UploadSession {
                 drain(in, length);
                 throw new UploadRestartedException(key);
             }
-            channel = openChannels();
-            directChannel = directWanted ? direct : null;
-            writing.set(bit);
-        }
-        ByteBuffer whole = buffers.take(blockSize);
-        boolean crcMatches;
-        try {
-            crcMatches = whole == null ? copyToDisk(channel, index * blockSize, in, length, expectedCrc32c)
-                    : receiveWhole(channel, directChannel, index * blockSize, in, length, expectedCrc32c, whole);
-        } catch (IOException | RuntimeException e) {
-            if (whole != null) {
-                buffers.give(whole);
-            }
-            throw e;
-        } finally {
-            synchronized (lock) {
-                writing.clear(bit);
-                lock.notifyAll();
+            evicted = state == State.EVICTED;
+            if (!evicted) {
+                channel = openChannels();
+                directChannel = directWanted ? direct : null;
+                writing.add(index);
             }
         }
-        if (whole != null && !(crcMatches && keepForHashing(index, whole))) {
-            buffers.give(whole);
-        }
-        if (!crcMatches) {
-            return new BlockResult(BlockResult.Outcome.CHECKSUM_MISMATCH, null);
-        }
-        boolean complete;
-        synchronized (lock) {
-            if (state != State.OPEN) {
+        if (evicted) {
+            // Dropped from memory while idle, just before this block: the upload lives on from its journal.
+            // (Not under this lock: restoring takes the user's lock, which is taken before upload locks.)
+            LocalUpload current = space.reloaded(this);
+            if (current == null) {
+                drain(in, length);
                 throw new UploadRestartedException(key);
             }
-            if (!received.get(bit)) {
+            return current.writeBlock(index, in, length, expectedCrc32c);
+        }
+        boolean complete;
+        try {
+            ByteBuffer whole = buffers.take(blockSize);
+            boolean crcMatches;
+            try {
+                crcMatches = whole == null ? copyToDisk(channel, index * blockSize, in, length, expectedCrc32c)
+                        : receiveWhole(channel, directChannel, index * blockSize, in, length, expectedCrc32c, whole);
+            } catch (IOException | RuntimeException e) {
+                if (whole != null) {
+                    buffers.give(whole);
+                }
+                throw e;
+            }
+            if (whole != null && !(crcMatches && keepForHashing(index, whole))) {
+                buffers.give(whole);
+            }
+            if (!crcMatches) {
+                return new BlockResult(BlockResult.Outcome.CHECKSUM_MISMATCH, null);
+            }
+            synchronized (lock) {
+                if (state != State.OPEN) {
+                    throw new UploadRestartedException(key);
+                }
                 try {
                     journal.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
                     journalEntries++;
                 } catch (IOException e) {
                     throw DiskErrors.classify(e, "recording block " + index + " of \"" + key + "\"");
                 }
-                received.set(bit);
-                receivedCount++;
+                received.add(index);
+                promise.received(length);
+                lastUsedNanos = System.nanoTime();
+                complete = received.count() == totalBlocks;
             }
-            complete = receivedCount == totalBlocks;
+        } finally {
+            synchronized (lock) {
+                writing.remove(index);
+                lock.notifyAll();
+            }
         }
         if (complete) {
             return new BlockResult(BlockResult.Outcome.STORED, complete());
@@ -268,11 +301,11 @@ final class LocalUpload implements UploadSession {
     /** Opens the part and journal files if they are closed (after a restart or an idle close). Caller holds lock. */
     private FileChannel openChannels() throws IOException {
         if (data == null) {
-            data = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            journal = FileChannel.open(journalPath, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            data = PrivateFiles.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            journal = PrivateFiles.open(journalPath, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             if (directWanted) {
                 try {
-                    direct = FileChannel.open(part, StandardOpenOption.WRITE, DIRECT_OPTION);
+                    direct = FileChannel.open(part, StandardOpenOption.WRITE, DIRECT_OPTION, java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException | UnsupportedOperationException notHere) {
                     // A file system without direct I/O (tmpfs, some network mounts): the page cache it is.
                     directWanted = false;
@@ -353,7 +386,7 @@ final class LocalUpload implements UploadSession {
         synchronized (lock) {
             long deadline = System.nanoTime() + HASH_WAIT_NANOS;
             while (state == State.OPEN && index >= hashedBlocks + lagBlocks && hashedBlocks < totalBlocks
-                    && received.get((int) hashedBlocks)) {
+                    && received.contains(hashedBlocks)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     break;
@@ -461,7 +494,7 @@ final class LocalUpload implements UploadSession {
     private boolean prefixCanGrow() {
         synchronized (lock) {
             long next = hashedBlocks;
-            return state == State.OPEN && next < totalBlocks && received.get((int) next);
+            return state == State.OPEN && next < totalBlocks && received.contains(next);
         }
     }
 
@@ -487,7 +520,7 @@ final class LocalUpload implements UploadSession {
             synchronized (lock) {
                 // Writers waiting for the hasher to come closer look again.
                 lock.notifyAll();
-                if (hashedBlocks >= totalBlocks || !received.get((int) hashedBlocks) || state == State.ABANDONED) {
+                if (hashedBlocks >= totalBlocks || !received.contains(hashedBlocks) || state == State.ABANDONED) {
                     return;
                 }
                 block = hashedBlocks;
@@ -565,10 +598,15 @@ final class LocalUpload implements UploadSession {
                 data.force(true);
                 releaseKept();
                 closeChannels();
-                completed = space.publish(this, hex);
-                state = State.COMPLETED;
-                return completed;
             }
+            // Published outside this lock: the user's lock comes first (a delete holds it, then abandons this).
+            StoredFile done = space.publish(this, hex, true);
+            synchronized (lock) {
+                completed = done;
+                state = State.COMPLETED;
+                lock.notifyAll();
+            }
+            return done;
         } finally {
             hashLock.unlock();
         }
@@ -594,16 +632,28 @@ final class LocalUpload implements UploadSession {
         }
     }
 
-    /** Closes the files of an idle upload; they reopen on the next block. */
-    boolean closeIfIdle(long idleNanos) {
-        synchronized (lock) {
-            if (data != null && writing.isEmpty() && !hashLock.isLocked()
-                    && System.nanoTime() - lastUsedNanos > idleNanos) {
-                releaseKept();
-                closeQuietly();
-                return true;
-            }
+    /**
+     * Drops an idle upload from memory: closes its files and marks it evicted, so that its next
+     * block goes to a fresh instance restored from the journal. True if it was evicted.
+     */
+    boolean evictIfIdle(long idleNanos) {
+        if (!hashLock.tryLock()) {
             return false;
+        }
+        try {
+            synchronized (lock) {
+                if (state == State.OPEN && writing.isEmpty() && !hashQueued.get() && received.count() < totalBlocks
+                        && System.nanoTime() - lastUsedNanos > idleNanos) {
+                    state = State.EVICTED;
+                    releaseKept();
+                    closeQuietly();
+                    lock.notifyAll();
+                    return true;
+                }
+                return false;
+            }
+        } finally {
+            hashLock.unlock();
         }
     }
 

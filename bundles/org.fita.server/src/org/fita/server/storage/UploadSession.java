@@ -2,7 +2,6 @@ package org.fita.server.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.BitSet;
 
 /** An unfinished upload: its plan and the blocks held so far. */
 public interface UploadSession {
@@ -15,10 +14,13 @@ public interface UploadSession {
 
     long totalBlocks();
 
-    /** A copy of the set of blocks held. */
-    BitSet received();
+    /**
+     * The blocks held, as {@code java.util.BitSet.toByteArray()} would give them (bit {@code i % 8}
+     * of byte {@code i / 8}); a fresh array.
+     */
+    byte[] receivedBitmap();
 
-    int receivedCount();
+    long receivedCount();
 
     /**
      * Stores block {@code index}, reading exactly {@code length} bytes from {@code data} (the
