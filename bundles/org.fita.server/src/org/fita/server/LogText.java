@@ -3,10 +3,12 @@ package org.fita.server;
 import java.util.regex.Pattern;
 
 /**
- * Makes text from clients safe to put in a log line or on a terminal: the one place where log text
- * is escaped. A client can neither end a record (newline, CR, U+2028/2029), nor send escape
- * sequences to a terminal (ESC and the other control characters), nor reorder what a reader sees
- * (bidi and other invisible format characters).
+ * Makes text from clients safe to put in a log line or on a terminal. {@link #escape} is the one
+ * escaping function: the server log applies it to every message it writes (file, console and
+ * listeners alike), so a client can neither end a record (newline, CR, U+2028/2029), nor send
+ * escape sequences to a terminal (ESC and the other control characters), nor reorder what a reader
+ * sees (bidi and other invisible format characters). {@link #field} and {@link #quoted} delimit a
+ * client's value inside a line, so that its words cannot pass for the line's own.
  */
 public final class LogText {
     private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z0-9_.:@+-]{1,64}");
@@ -16,10 +18,11 @@ public final class LogText {
     }
 
     /**
-     * {@code text} with control characters (C0, DEL, C1) as {@code \xHH}; line and paragraph
+     * {@code text} with control characters (C0, DEL, C1) as {@code \xHH}, and line and paragraph
      * separators, format characters (bidi controls, zero-width characters) and unpaired surrogates
-     * as {@code \\uHHHH}; and the backslash itself as {@code \\}, so the escaping cannot be faked.
-     * Everything else, non-ASCII letters included, stays as it is.
+     * as {@code \\uHHHH}. Everything else, non-ASCII letters and backslashes included, stays as it
+     * is, so escaping twice changes nothing. Inside {@link #quoted} values backslashes are doubled,
+     * so there an escape cannot be faked.
      */
     public static String escape(String text) {
         if (text == null) {
@@ -27,7 +30,7 @@ public final class LogText {
         }
         int i = 0;
         while (i < text.length() && !needsEscape(text, i)) {
-            i++;
+            i += Character.isHighSurrogate(text.charAt(i)) ? 2 : 1;
         }
         if (i == text.length()) {
             return text;
@@ -40,8 +43,6 @@ public final class LogText {
                 if (Character.isHighSurrogate(c)) {
                     out.append(text.charAt(++i));
                 }
-            } else if (c == '\\') {
-                out.append("\\\\");
             } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
                 out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
             } else {
@@ -67,19 +68,19 @@ public final class LogText {
         return quoted(value);
     }
 
-    /** A client-supplied value escaped and always in double quotes (keys, messages echoing them). */
+    /**
+     * A client-supplied value in double quotes (keys, messages echoing them), each backslash inside
+     * written twice and each {@code "} as {@code \"}, then escaped.
+     */
     public static String quoted(String value) {
         if (value == null) {
             return "null";
         }
-        return "\"" + escape(value).replace("\"", "\\\"") + "\"";
+        return "\"" + escape(value.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
     }
 
     private static boolean needsEscape(String text, int i) {
         char c = text.charAt(i);
-        if (c == '\\') {
-            return true;
-        }
         if (c >= 0x20 && c < 0x7f) {
             return false;
         }

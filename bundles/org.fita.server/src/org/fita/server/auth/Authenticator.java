@@ -24,6 +24,8 @@ public final class Authenticator implements AutoCloseable {
     /** Password checks waiting for a hashing thread; more are refused as {@link LoginThrottle.Limit#BUSY}. */
     static final int HASH_QUEUE = 16;
     private static final Duration HASH_DEADLINE = Duration.ofSeconds(20);
+    /** How long a slow check waits for its address's gate ({@link LoginThrottle#gate}). */
+    private static final Duration GATE_WAIT = Duration.ofSeconds(10);
 
     private final AuthMode mode;
     private final AccountStore accounts;
@@ -70,6 +72,27 @@ public final class Authenticator implements AutoCloseable {
      * null) has used up its checks; see {@link LoginThrottle}.
      */
     public LoginResult login(String username, String password, String address) throws IOException {
+        if (mode == AuthMode.CLASSIC) {
+            return admitted(username, password, address);
+        }
+        // One source may run only a few slow checks at once: the others wait here, not in the pool's queue.
+        java.util.concurrent.Semaphore gate = throttle.gate(address);
+        try {
+            if (!gate.tryAcquire(GATE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return new Throttled(LoginThrottle.Limit.BUSY, Duration.ofSeconds(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while waiting to check a password.", e);
+        }
+        try {
+            return admitted(username, password, address);
+        } finally {
+            gate.release();
+        }
+    }
+
+    private LoginResult admitted(String username, String password, String address) throws IOException {
         LoginThrottle.Admission admission = throttle.admit(username, address);
         if (admission instanceof LoginThrottle.Refusal r) {
             return new Throttled(r.limit(), r.retryAfter());

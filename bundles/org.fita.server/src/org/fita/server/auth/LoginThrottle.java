@@ -3,6 +3,7 @@ package org.fita.server.auth;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongSupplier;
 
 /**
@@ -10,9 +11,10 @@ import java.util.function.LongSupplier;
  * PerSourcePenalties: each account and each address has a bucket of check permits that refills at
  * a steady rate. A check takes a permit from both buckets; a successful login gives them back, so
  * only failures use them up, and a guesser is held to the refill rate while correct logins are not
- * slowed. An address may also have only a few checks running at once, so one source cannot occupy
- * the hashing threads. Memory is bounded: full buckets are forgotten, and past
- * {@link #MAX_TRACKED} names one shared bucket stands in for the new ones.
+ * slowed. For slow (hashed) checks an address also gets a gate of {@link #ADDRESS_CONCURRENT}
+ * checks at once, so that one source cannot occupy every hashing thread; further checks from it
+ * wait their turn. Memory is bounded: full buckets and free gates are forgotten, and past
+ * {@link #MAX_TRACKED} names one shared bucket (or gate) stands in for the new ones.
  */
 public final class LoginThrottle {
     /** Checks one account may have at once after a quiet spell, and per second after that. */
@@ -21,7 +23,7 @@ public final class LoginThrottle {
     /** The same for one client address, over all the accounts it tries. */
     public static final int ADDRESS_BURST = 20;
     public static final double ADDRESS_PER_SECOND = 10;
-    /** Password checks running at once for one address. */
+    /** Slow password checks running at once for one address. */
     public static final int ADDRESS_CONCURRENT = 2;
     static final int MAX_TRACKED = 100_000;
 
@@ -29,7 +31,7 @@ public final class LoginThrottle {
     public enum Limit {
         /** Too many failed logins for this account. */
         ACCOUNT,
-        /** Too many failed logins, or checks at once, from this address. */
+        /** Too many failed logins from this address. */
         ADDRESS,
         /** Every hashing thread and queue slot is taken. */
         BUSY
@@ -38,8 +40,10 @@ public final class LoginThrottle {
     private final LongSupplier nanoClock;
     private final Map<String, Bucket> accounts = new ConcurrentHashMap<>();
     private final Map<String, Bucket> addresses = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
     private final Bucket accountOverflow;
     private final Bucket addressOverflow;
+    private final Semaphore gateOverflow = new Semaphore(ADDRESS_CONCURRENT, true);
 
     public LoginThrottle() {
         this(System::nanoTime);
@@ -85,7 +89,6 @@ public final class LoginThrottle {
                 return;
             }
             done = true;
-            address.endCheck();
             if (refund) {
                 account.refund();
                 address.refund();
@@ -112,26 +115,41 @@ public final class LoginThrottle {
                             ? new Refusal(Limit.ADDRESS, Duration.ofNanos(addressWait))
                             : new Refusal(Limit.ACCOUNT, Duration.ofNanos(accountWait));
                 }
-                if (adr.running >= ADDRESS_CONCURRENT) {
-                    return new Refusal(Limit.ADDRESS, Duration.ofSeconds(1));
-                }
                 acc.take();
                 adr.take();
-                adr.running++;
                 return new Permit(acc, adr);
             }
         }
     }
 
-    /** Forgets buckets that are full again and idle, so that memory follows current activity only. */
+    /**
+     * The gate of slow checks from {@code address} (null: a gate of its own): acquire a permit,
+     * with a deadline, before {@link #admit}, and release it when the check is over.
+     */
+    public Semaphore gate(String address) {
+        if (address == null) {
+            return new Semaphore(ADDRESS_CONCURRENT, true);
+        }
+        Semaphore gate = gates.get(address);
+        if (gate != null) {
+            return gate;
+        }
+        if (gates.size() >= MAX_TRACKED) {
+            return gateOverflow;
+        }
+        return gates.computeIfAbsent(address, a -> new Semaphore(ADDRESS_CONCURRENT, true));
+    }
+
+    /** Forgets buckets that are full again and gates nobody holds, so that memory follows current activity only. */
     public void forgetIdle() {
         long now = nanoClock.getAsLong();
-        accounts.values().removeIf(b -> b.isIdleAndFull(now));
-        addresses.values().removeIf(b -> b.isIdleAndFull(now));
+        accounts.values().removeIf(b -> b.isFull(now));
+        addresses.values().removeIf(b -> b.isFull(now));
+        gates.values().removeIf(g -> g.availablePermits() == ADDRESS_CONCURRENT && !g.hasQueuedThreads());
     }
 
     int tracked() {
-        return accounts.size() + addresses.size();
+        return accounts.size() + addresses.size() + gates.size();
     }
 
     private static Bucket bucket(Map<String, Bucket> map, String name, Bucket overflow, int burst, double perSecond,
@@ -152,7 +170,6 @@ public final class LoginThrottle {
         private final double perNano;
         private double tokens;
         private long refilled;
-        private int running;
 
         Bucket(int burst, double perSecond, long now) {
             this.burst = burst;
@@ -181,13 +198,9 @@ public final class LoginThrottle {
             tokens = Math.min(burst, tokens + 1);
         }
 
-        synchronized void endCheck() {
-            running--;
-        }
-
-        synchronized boolean isIdleAndFull(long now) {
+        synchronized boolean isFull(long now) {
             refill(now);
-            return running == 0 && tokens >= burst;
+            return tokens >= burst;
         }
     }
 }
