@@ -1,8 +1,6 @@
 package org.fita.server.internal;
 
 import com.google.gson.JsonObject;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +38,8 @@ import org.fita.server.storage.StoredFile;
  * server can close a connection whose client stopped reading ({@link #writingSinceNanos()}).
  */
 public final class Connection implements Runnable {
-    private static final int IO_BUFFER = 64 * 1024;
+    private static final int IO_BUFFER = 16 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
     private final Socket socket;
     private final ConnectionInfo info;
@@ -50,7 +49,8 @@ public final class Connection implements Runnable {
     private final ConnectionHost host;
     private final String address;
     private final long openedNanos = System.nanoTime();
-    private final byte[] chunk = new byte[IO_BUFFER];
+    /** Download buffer, made at the first DOWNLOAD: most connections never need one. */
+    private byte[] chunk;
     private final AtomicBoolean released = new AtomicBoolean();
     /** When the socket write in progress began (System.nanoTime), or 0 when none is. */
     private volatile long writingSince;
@@ -138,8 +138,8 @@ public final class Connection implements Runnable {
     public void run() {
         String reason = "closed by the client";
         try (Socket s = socket) {
-            InputStream in = new BufferedInputStream(s.getInputStream(), IO_BUFFER);
-            OutputStream out = new BufferedOutputStream(new TimedOutput(s.getOutputStream()), IO_BUFFER);
+            InputStream in = new LeanStreams.Input(s.getInputStream(), IO_BUFFER);
+            OutputStream out = new LeanStreams.Output(new TimedOutput(s.getOutputStream()), IO_BUFFER);
             FrameReader reader = new FrameReader(in, limits);
             FrameWriter writer = new FrameWriter(out);
             while (true) {
@@ -289,6 +289,9 @@ public final class Connection implements Runnable {
 
     /** Reads the block through the connection's chunk buffer, one chunk at a time. */
     private void forEachChunk(BlobReader reader, Reply.Block block, ChunkSink sink) throws IOException {
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
         long done = 0;
         while (done < block.length()) {
             int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,

@@ -23,11 +23,13 @@ public final class BenchServer {
         Path root = null;
         boolean classicOnly = false;
         boolean directIo = true;
+        int maxConnections = ServerConfig.builder().build().maxConnections();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--classic-only" -> classicOnly = true;
                 case "--no-direct-io" -> directIo = false;
+                case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
             }
         }
@@ -36,7 +38,7 @@ public final class BenchServer {
         }
         HeapMeter heap = new HeapMeter();
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
-                .classicOnly(classicOnly).directIo(directIo).build();
+                .classicOnly(classicOnly).directIo(directIo).maxConnections(maxConnections).build();
         try (StepServer server = StepServer.start(config)) {
             System.out.println(READY + server.port());
             System.out.flush();

@@ -24,12 +24,13 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions)
-            throws IOException {
+    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions,
+            int maxConnections) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", benchJar.toString(), BenchServer.class.getName(), "--root", root.toString()));
+        command.addAll(List.of("--max-connections", Integer.toString(maxConnections)));
         if (classicOnly) {
             command.add("--classic-only");
         }
