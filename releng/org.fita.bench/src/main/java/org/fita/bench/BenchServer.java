@@ -10,7 +10,8 @@ import org.fita.server.StepServer;
 /**
  * The server side of the bench, in a JVM of its own so that its heap is capped and measured apart
  * from the client's. It prints {@code ready PORT}, then answers one command per line on stdin:
- * {@code reset} (start a heap measurement), {@code heap} (print it), {@code quit}. End of input also
+ * {@code reset} (start a heap measurement), {@code heap} (print it), {@code live} (the heap in use after a full
+ * collection), {@code quit}. End of input also
  * stops it, so it never outlives the bench.
  */
 public final class BenchServer {
@@ -51,6 +52,12 @@ public final class BenchServer {
                         System.out.println("ok");
                     }
                     case "heap" -> System.out.println(heap.snapshot().toLine());
+                    case "live" -> {
+                        // The heap that is really held, after a full collection.
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        System.out.println(rt.totalMemory() - rt.freeMemory());
+                    }
                     case "quit" -> {
                         return;
                     }

@@ -67,6 +67,11 @@ final class ServerProcess implements AutoCloseable {
         ask("reset");
     }
 
+    /** The server's heap in use right after a full collection, in bytes. */
+    long liveHeap() throws IOException {
+        return Long.parseLong(ask("live").trim());
+    }
+
     HeapMeter.Snapshot heap() throws IOException {
         return HeapMeter.Snapshot.parse(ask("heap"));
     }
