@@ -43,8 +43,9 @@ class LoginThrottleTest {
         for (int i = 0; i < 100; i++) {
             ((LoginThrottle.Permit) throttle.admit("user" + i, "10.0.1." + i)).failed();
         }
-        throttle.gate("10.0.0.1");
-        assertTrue(throttle.tracked() >= 200);
+        throttle.addressGate("10.0.0.1");
+        throttle.accountGate("user1");
+        assertTrue(throttle.tracked() >= 202);
         now.addAndGet(10_000_000_000L);
         throttle.forgetIdle();
         assertEquals(0, throttle.tracked());

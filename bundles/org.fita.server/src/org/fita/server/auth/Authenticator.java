@@ -24,7 +24,7 @@ public final class Authenticator implements AutoCloseable {
     /** Password checks waiting for a hashing thread; more are refused as {@link LoginThrottle.Limit#BUSY}. */
     static final int HASH_QUEUE = 16;
     private static final Duration HASH_DEADLINE = Duration.ofSeconds(20);
-    /** How long a slow check waits for its address's gate ({@link LoginThrottle#gate}). */
+    /** How long a slow check waits for its account's and address's gates, in all. */
     private static final Duration GATE_WAIT = Duration.ofSeconds(10);
 
     private final AuthMode mode;
@@ -75,20 +75,29 @@ public final class Authenticator implements AutoCloseable {
         if (mode == AuthMode.CLASSIC) {
             return admitted(username, password, address);
         }
-        // One source may run only a few slow checks at once: the others wait here, not in the pool's queue.
-        java.util.concurrent.Semaphore gate = throttle.gate(address);
+        // One slow check at a time per account, then per address: the others wait here, not in the pool's queue.
+        java.util.concurrent.Semaphore accountGate = throttle.accountGate(username);
+        java.util.concurrent.Semaphore addressGate = throttle.addressGate(address);
+        long deadline = System.nanoTime() + GATE_WAIT.toNanos();
         try {
-            if (!gate.tryAcquire(GATE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            if (!accountGate.tryAcquire(GATE_WAIT.toNanos(), TimeUnit.NANOSECONDS)) {
                 return new Throttled(LoginThrottle.Limit.BUSY, Duration.ofSeconds(1));
+            }
+            try {
+                if (!addressGate.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    return new Throttled(LoginThrottle.Limit.BUSY, Duration.ofSeconds(1));
+                }
+                try {
+                    return admitted(username, password, address);
+                } finally {
+                    addressGate.release();
+                }
+            } finally {
+                accountGate.release();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while waiting to check a password.", e);
-        }
-        try {
-            return admitted(username, password, address);
-        } finally {
-            gate.release();
         }
     }
 

@@ -11,10 +11,11 @@ import java.util.function.LongSupplier;
  * PerSourcePenalties: each account and each address has a bucket of check permits that refills at
  * a steady rate. A check takes a permit from both buckets; a successful login gives them back, so
  * only failures use them up, and a guesser is held to the refill rate while correct logins are not
- * slowed. For slow (hashed) checks an address also gets a gate of {@link #ADDRESS_CONCURRENT}
- * checks at once, so that one source cannot occupy every hashing thread; further checks from it
- * wait their turn. Memory is bounded: full buckets and free gates are forgotten, and past
- * {@link #MAX_TRACKED} names one shared bucket (or gate) stands in for the new ones.
+ * slowed. Slow (hashed) checks also pass two gates, one check at a time per account and one per
+ * address: guesses at one account queue behind each other, not in front of other accounts' logins
+ * from the same address, and one source never holds more than one hashing thread. Memory is
+ * bounded: full buckets and free gates are forgotten, and past {@link #MAX_TRACKED} names one
+ * shared bucket (or gate) stands in for the new ones.
  */
 public final class LoginThrottle {
     /** Checks one account may have at once after a quiet spell, and per second after that. */
@@ -23,8 +24,8 @@ public final class LoginThrottle {
     /** The same for one client address, over all the accounts it tries. */
     public static final int ADDRESS_BURST = 20;
     public static final double ADDRESS_PER_SECOND = 10;
-    /** Slow password checks running at once for one address. */
-    public static final int ADDRESS_CONCURRENT = 2;
+    /** Slow password checks running at once for one account, and for one address. */
+    public static final int CONCURRENT = 1;
     static final int MAX_TRACKED = 100_000;
 
     /** Why a check was not allowed. */
@@ -40,10 +41,12 @@ public final class LoginThrottle {
     private final LongSupplier nanoClock;
     private final Map<String, Bucket> accounts = new ConcurrentHashMap<>();
     private final Map<String, Bucket> addresses = new ConcurrentHashMap<>();
-    private final Map<String, Semaphore> gates = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> accountGates = new ConcurrentHashMap<>();
+    private final Map<String, Semaphore> addressGates = new ConcurrentHashMap<>();
     private final Bucket accountOverflow;
     private final Bucket addressOverflow;
-    private final Semaphore gateOverflow = new Semaphore(ADDRESS_CONCURRENT, true);
+    private final Semaphore accountGateOverflow = new Semaphore(CONCURRENT, true);
+    private final Semaphore addressGateOverflow = new Semaphore(CONCURRENT, true);
 
     public LoginThrottle() {
         this(System::nanoTime);
@@ -123,21 +126,30 @@ public final class LoginThrottle {
     }
 
     /**
-     * The gate of slow checks from {@code address} (null: a gate of its own): acquire a permit,
-     * with a deadline, before {@link #admit}, and release it when the check is over.
+     * The gate of slow checks of {@code account}: acquire a permit, with a deadline, before the
+     * address's {@link #addressGate} (always in that order), and release both when the check is over.
      */
-    public Semaphore gate(String address) {
-        if (address == null) {
-            return new Semaphore(ADDRESS_CONCURRENT, true);
+    public Semaphore accountGate(String account) {
+        return gate(accountGates, account, accountGateOverflow);
+    }
+
+    /** The gate of slow checks from {@code address} (null: a gate of its own); see {@link #accountGate}. */
+    public Semaphore addressGate(String address) {
+        return gate(addressGates, address, addressGateOverflow);
+    }
+
+    private static Semaphore gate(Map<String, Semaphore> gates, String name, Semaphore overflow) {
+        if (name == null) {
+            return new Semaphore(CONCURRENT, true);
         }
-        Semaphore gate = gates.get(address);
+        Semaphore gate = gates.get(name);
         if (gate != null) {
             return gate;
         }
         if (gates.size() >= MAX_TRACKED) {
-            return gateOverflow;
+            return overflow;
         }
-        return gates.computeIfAbsent(address, a -> new Semaphore(ADDRESS_CONCURRENT, true));
+        return gates.computeIfAbsent(name, n -> new Semaphore(CONCURRENT, true));
     }
 
     /** Forgets buckets that are full again and gates nobody holds, so that memory follows current activity only. */
@@ -145,11 +157,12 @@ public final class LoginThrottle {
         long now = nanoClock.getAsLong();
         accounts.values().removeIf(b -> b.isFull(now));
         addresses.values().removeIf(b -> b.isFull(now));
-        gates.values().removeIf(g -> g.availablePermits() == ADDRESS_CONCURRENT && !g.hasQueuedThreads());
+        accountGates.values().removeIf(g -> g.availablePermits() == CONCURRENT && !g.hasQueuedThreads());
+        addressGates.values().removeIf(g -> g.availablePermits() == CONCURRENT && !g.hasQueuedThreads());
     }
 
     int tracked() {
-        return accounts.size() + addresses.size() + gates.size();
+        return accounts.size() + addresses.size() + accountGates.size() + addressGates.size();
     }
 
     private static Bucket bucket(Map<String, Bucket> map, String name, Bucket overflow, int burst, double perSecond,
