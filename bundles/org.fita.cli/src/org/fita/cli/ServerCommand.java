@@ -66,8 +66,22 @@ public final class ServerCommand implements Callable<Integer> {
             + " other files out of the cache; a download right after the upload then reads from the disk.")
     private boolean noDirectIo;
 
-    @Option(names = "--max-connections", paramLabel = "N", description = "Connections served at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", paramLabel = "N", description = "Connections served at once; when full, the"
+            + " oldest connection that has not logged in makes room for a new one (default: ${DEFAULT-VALUE}).")
     private int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N",
+            description = "Connections one client address may hold at once; 0 for no limit (default: ${DEFAULT-VALUE}).")
+    private int maxConnectionsPerAddress;
+
+    @Option(names = "--login-grace-time", paramLabel = "SECONDS", converter = Durations.Converter.class,
+            description = "Close a connection that has not logged in this long after it opened (default: ${DEFAULT-VALUE}).")
+    private Duration loginGraceTime;
+
+    @Option(names = "--write-timeout", paramLabel = "SECONDS", converter = Durations.Converter.class,
+            description = "Close a connection whose reply cannot be written this long, because its client does not"
+                    + " read (default: ${DEFAULT-VALUE}).")
+    private Duration writeTimeout;
 
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", converter = Durations.Converter.class,
             description = "Close a connection silent this long (default: ${DEFAULT-VALUE}).")
@@ -132,6 +146,9 @@ public final class ServerCommand implements Callable<Integer> {
                     .classicOnly(classicOnly)
                     .directIo(!noDirectIo)
                     .maxConnections(maxConnections)
+                    .maxConnectionsPerAddress(maxConnectionsPerAddress)
+                    .loginGraceTime(loginGraceTime)
+                    .writeTimeout(writeTimeout)
                     .idleTimeout(idleTimeout)
                     .maxJsonBytes(maxJsonBytes)
                     .maxBlockSize(maxBlockSize)

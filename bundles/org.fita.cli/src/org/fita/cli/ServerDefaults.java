@@ -25,6 +25,9 @@ final class ServerDefaults implements IDefaultValueProvider {
             case "--auth" -> DEFAULTS.authMode().name().toLowerCase(Locale.ROOT);
             case "--max-connections" -> Integer.toString(DEFAULTS.maxConnections());
             case "--idle-timeout" -> Long.toString(DEFAULTS.idleTimeout().toSeconds());
+            case "--max-connections-per-address" -> Integer.toString(DEFAULTS.maxConnectionsPerAddress());
+            case "--login-grace-time" -> Long.toString(DEFAULTS.loginGraceTime().toSeconds());
+            case "--write-timeout" -> Long.toString(DEFAULTS.writeTimeout().toSeconds());
             case "--max-json-bytes" -> ByteSizes.format(DEFAULTS.maxJsonBytes());
             case "--max-block-size" -> ByteSizes.format(DEFAULTS.maxBlockSize());
             case "--max-file-size" -> ByteSizes.format(DEFAULTS.maxFileSize());

@@ -21,6 +21,9 @@ public final class ServerConfig {
     private final boolean classicOnly;
     private final int maxConnections;
     private final Duration idleTimeout;
+    private final Duration loginGraceTime;
+    private final Duration writeTimeout;
+    private final int maxConnectionsPerAddress;
     private final int maxJsonBytes;
     private final int maxBlockSize;
     private final long maxFileSize;
@@ -39,6 +42,9 @@ public final class ServerConfig {
         this.classicOnly = b.classicOnly;
         this.maxConnections = b.maxConnections;
         this.idleTimeout = b.idleTimeout;
+        this.loginGraceTime = b.loginGraceTime;
+        this.writeTimeout = b.writeTimeout;
+        this.maxConnectionsPerAddress = b.maxConnectionsPerAddress;
         this.maxJsonBytes = b.maxJsonBytes;
         this.maxBlockSize = b.maxBlockSize;
         this.maxFileSize = b.maxFileSize;
@@ -64,6 +70,9 @@ public final class ServerConfig {
         b.directIo = directIo;
         b.maxConnections = maxConnections;
         b.idleTimeout = idleTimeout;
+        b.loginGraceTime = loginGraceTime;
+        b.writeTimeout = writeTimeout;
+        b.maxConnectionsPerAddress = maxConnectionsPerAddress;
         b.maxJsonBytes = maxJsonBytes;
         b.maxBlockSize = maxBlockSize;
         b.maxFileSize = maxFileSize;
@@ -110,8 +119,27 @@ public final class ServerConfig {
         return directIo;
     }
 
+    /**
+     * Connections served at once. At the cap a new connection takes the place of the oldest one that
+     * has not logged in; only when all have logged in is it refused (429).
+     */
     public int maxConnections() {
         return maxConnections;
+    }
+
+    /** Connections one client address may hold at once; 0 means no limit of its own. */
+    public int maxConnectionsPerAddress() {
+        return maxConnectionsPerAddress;
+    }
+
+    /** A connection that has not logged in (LOGIN, or a request with a valid token) this long after it opened is closed. */
+    public Duration loginGraceTime() {
+        return loginGraceTime;
+    }
+
+    /** A reply that cannot be written for this long (the client does not read) closes its connection. */
+    public Duration writeTimeout() {
+        return writeTimeout;
     }
 
     /** A connection silent this long is closed. */
@@ -165,8 +193,11 @@ public final class ServerConfig {
         private AuthMode authMode = AuthMode.CLASSIC;
         private boolean classicOnly;
         private boolean directIo = true;
-        private int maxConnections = 256;
+        private int maxConnections = 10_000;
+        private int maxConnectionsPerAddress;
         private Duration idleTimeout = Duration.ofMinutes(5);
+        private Duration loginGraceTime = Duration.ofSeconds(30);
+        private Duration writeTimeout = Duration.ofSeconds(60);
         private int maxJsonBytes = 1 << 20;
         private int maxBlockSize = Blocks.MAX_BLOCK_SIZE;
         private long maxFileSize = 64L << 30;
@@ -219,6 +250,31 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("maxConnections must be at least 1.");
             }
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /** @param perAddress at least 1, or 0 for no per-address limit */
+        public Builder maxConnectionsPerAddress(int perAddress) {
+            if (perAddress < 0) {
+                throw new IllegalArgumentException("maxConnectionsPerAddress must be 0 (no limit) or more.");
+            }
+            this.maxConnectionsPerAddress = perAddress;
+            return this;
+        }
+
+        public Builder loginGraceTime(Duration loginGraceTime) {
+            if (loginGraceTime.isNegative() || loginGraceTime.isZero()) {
+                throw new IllegalArgumentException("The login grace time must be positive.");
+            }
+            this.loginGraceTime = loginGraceTime;
+            return this;
+        }
+
+        public Builder writeTimeout(Duration writeTimeout) {
+            if (writeTimeout.isNegative() || writeTimeout.isZero()) {
+                throw new IllegalArgumentException("The write timeout must be positive.");
+            }
+            this.writeTimeout = writeTimeout;
             return this;
         }
 

@@ -41,10 +41,19 @@ public final class ServerLog {
         logger.addHandler(file);
         if (console) {
             logger.addHandler(new Handler() {
+                // A lock, not synchronized: virtual threads log too, and must not pin their carrier on I/O.
+                private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+
                 @Override
-                public synchronized void publish(LogRecord record) {
-                    consoleStream.print(format.format(record));
-                    consoleStream.flush();
+                public void publish(LogRecord record) {
+                    String text = format.format(record);
+                    lock.lock();
+                    try {
+                        consoleStream.print(text);
+                        consoleStream.flush();
+                    } finally {
+                        lock.unlock();
+                    }
                 }
 
                 @Override
@@ -104,13 +113,25 @@ public final class ServerLog {
             StringBuilder line = new StringBuilder(160);
             line.append(LocalDateTime.now().format(TIME)).append(' ');
             String level = record.getLevel() == Level.SEVERE ? "ERROR" : record.getLevel() == Level.WARNING ? "WARN" : "INFO";
-            line.append(String.format("%-5s", level)).append(' ').append(formatMessage(record)).append('\n');
+            // Messages quote what clients sent: escaped here, so every record is exactly one line.
+            line.append(String.format("%-5s", level)).append(' ').append(LogText.escape(formatMessage(record)))
+                    .append('\n');
             if (record.getThrown() != null) {
-                java.io.StringWriter trace = new java.io.StringWriter();
-                record.getThrown().printStackTrace(new java.io.PrintWriter(trace));
-                line.append(trace);
+                appendTrace(line, record.getThrown(), "");
             }
             return line.toString();
+        }
+
+        /** A stack trace whose continuation lines start with a tab; exception messages are escaped too. */
+        private static void appendTrace(StringBuilder out, Throwable t, String caption) {
+            java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (Throwable cause = t; cause != null && seen.add(cause); cause = cause.getCause()) {
+                out.append('\t').append(cause == t ? caption : "Caused by: ").append(LogText.escape(cause.toString()))
+                        .append('\n');
+                for (StackTraceElement frame : cause.getStackTrace()) {
+                    out.append("\t\tat ").append(frame).append('\n');
+                }
+            }
         }
     }
 

@@ -12,18 +12,23 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fita.protocol.FrameLimits;
@@ -43,9 +48,13 @@ import org.fita.server.storage.LocalBlobStore;
 import org.fita.server.storage.PrivateFiles;
 
 /**
- * A STEP server: listens, runs one thread per connection (at most {@code maxConnections}), and
- * answers with a {@link RequestHandler} over a {@link LocalBlobStore}. Start it with
- * {@link #start(ServerConfig)}; {@link #close()} stops it and waits for its threads.
+ * A STEP server: listens, serves each connection on a virtual thread of its own (at most
+ * {@code maxConnections} at once), and answers with a {@link RequestHandler} over a
+ * {@link LocalBlobStore}. Connections that have not logged in are closed after the login grace
+ * time, and are the first to go when the server is full (OpenSSH's MaxStartups idea), so a flood of
+ * silent connections cannot lock real clients out. A reply that cannot be written for the write
+ * timeout closes its connection. Start it with {@link #start(ServerConfig)}; {@link #close()} stops
+ * it and waits for its threads.
  */
 public final class StepServer implements AutoCloseable {
     /** Name and version announced to FiTA clients. */
@@ -56,10 +65,16 @@ public final class StepServer implements AutoCloseable {
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     private final AtomicLong connectionIds = new AtomicLong();
     private final AtomicInteger served = new AtomicInteger();
-    private final Semaphore slots;
-    private final ExecutorService workers;
-    private final ThreadPoolExecutor rejecter;
+    /** Guards admission: the counts below and the not-logged-in queue change together. */
+    private final ReentrantLock admission = new ReentrantLock();
+    private int active;
+    private final Map<String, Integer> perAddress = new HashMap<>();
+    /** Connections that have not logged in, oldest (lowest id) first. */
+    private final NavigableMap<Long, Connection> notLoggedIn = new TreeMap<>();
+    /** Refusals being explained at once; past this, refused sockets are just closed. */
+    private final Semaphore refusals = new Semaphore(MAX_REFUSALS_AT_ONCE);
     private final ScheduledExecutorService housekeeping;
+    private Authenticator authenticator;
     private ServerLog log;
     private LocalBlobStore store;
     private ServerSocket serverSocket;
@@ -69,13 +84,12 @@ public final class StepServer implements AutoCloseable {
     private volatile boolean stopping;
     private volatile boolean started;
 
+    private static final int MAX_REFUSALS_AT_ONCE = 64;
+    private static final Duration REFUSAL_READ_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
     private StepServer(ServerConfig config) {
         this.config = config;
-        this.slots = new Semaphore(config.maxConnections());
-        this.workers = Executors.newCachedThreadPool(daemon("fita-conn"));
-        // Tells clients over the limit why they are refused; small and bounded so it cannot be flooded.
-        this.rejecter = new ThreadPoolExecutor(1, 4, 10, TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(32),
-                daemon("fita-reject"));
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(daemon("fita-housekeeping"));
     }
 
@@ -110,7 +124,7 @@ public final class StepServer implements AutoCloseable {
         AccountStore accounts = new AccountStore(config.root(), new PasswordHasher(config.passwordIterations()));
         store.configure(config.uploadTtl(), accounts.quotas(config.defaultQuota()));
         TokenService tokens = TokenService.forRoot(config.root(), config.tokenTtl(), accounts::generation);
-        Authenticator authenticator = new Authenticator(config.authMode(), accounts);
+        authenticator = new Authenticator(config.authMode(), accounts);
         RequestHandler handler = new RequestHandler(config, store, tokens, authenticator, NAME);
         FrameLimits limits = new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true);
 
@@ -126,6 +140,9 @@ public final class StepServer implements AutoCloseable {
         acceptThread.setDaemon(true);
         acceptThread.start();
         housekeeping.scheduleWithFixedDelay(store::housekeeping, 30, 30, TimeUnit.SECONDS);
+        housekeeping.scheduleWithFixedDelay(authenticator::forgetIdle, 10, 10, TimeUnit.SECONDS);
+        long tick = deadlineTick().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::enforceDeadlines, tick, tick, TimeUnit.MILLISECONDS);
         log.info("Start the TCP service, listening " + port() + " on IP " + config.host()
                 + " (auth " + config.authMode().name().toLowerCase() + ", storage " + config.root()
                 + (config.classicOnly() ? ", classic only" : "") + ")");
@@ -165,45 +182,159 @@ public final class StepServer implements AutoCloseable {
             }
             ConnectionInfo info = new ConnectionInfo(connectionIds.incrementAndGet(),
                     socket.getInetAddress().getHostAddress() + ":" + socket.getPort(), Instant.now());
-            if (!slots.tryAcquire()) {
-                refuse(socket, info);
-                continue;
-            }
+            Connection connection;
             try {
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));
-                Connection connection = new Connection(socket, info, handler, store, limits, host());
-                connections.add(connection);
-                log.info("--> New connection #" + info.id() + " from " + info.remote());
-                forEachListener(l -> l.connectionOpened(info));
-                workers.execute(connection);
-            } catch (SocketException | RejectedExecutionException e) {
-                slots.release();
+                connection = new Connection(socket, info, handler, store, limits, host());
+            } catch (SocketException e) {
                 closeQuietly(socket);
+                continue;
+            }
+            Optional<String> refusal = admit(connection);
+            if (refusal.isPresent()) {
+                refuse(socket, info, refusal.get());
+                continue;
+            }
+            log.info("--> New connection #" + info.id() + " from " + info.remote());
+            forEachListener(l -> l.connectionOpened(info));
+            try {
+                Thread.ofVirtual().name("fita-conn-" + info.id()).start(connection);
+            } catch (RuntimeException | OutOfMemoryError e) {
+                connections.remove(connection);
+                release(connection);
+                closeQuietly(socket);
+                log.error("Cannot start a thread for connection #" + info.id(), e);
             }
         }
     }
 
-    private void refuse(Socket socket, ConnectionInfo info) {
-        log.warn("Refused connection #" + info.id() + " from " + info.remote() + ": all "
-                + config.maxConnections() + " connection slots are in use");
+    /**
+     * Takes a slot for a new connection. At the cap, the oldest connection that has not logged in is
+     * closed to make room; only if every connection has logged in is the new one refused.
+     *
+     * @return the refusal message for the client, if it is refused
+     */
+    private Optional<String> admit(Connection connection) {
+        Connection evicted = null;
+        admission.lock();
+        try {
+            String address = connection.address();
+            int fromAddress = perAddress.getOrDefault(address, 0);
+            if (config.maxConnectionsPerAddress() > 0 && fromAddress >= config.maxConnectionsPerAddress()) {
+                return Optional.of("Your address already has " + fromAddress + " connections to this server, its limit."
+                        + " Close one, or try again later.");
+            }
+            if (active >= config.maxConnections()) {
+                Map.Entry<Long, Connection> oldest = notLoggedIn.pollFirstEntry();
+                if (oldest == null) {
+                    return Optional.of("The server is serving its limit of " + config.maxConnections()
+                            + " connections. Try again later.");
+                }
+                evicted = oldest.getValue();
+                releaseLocked(evicted);
+            }
+            active++;
+            perAddress.merge(address, 1, Integer::sum);
+            notLoggedIn.put(connection.info().id(), connection);
+            connections.add(connection);
+        } finally {
+            admission.unlock();
+        }
+        if (evicted != null) {
+            evicted.close("not logged in, and the oldest such connection when the server reached its limit of "
+                    + config.maxConnections() + " connections (it made room for a new one)");
+        }
+        return Optional.empty();
+    }
+
+    /** Gives back a connection's slot, once. */
+    private void release(Connection connection) {
+        admission.lock();
+        try {
+            releaseLocked(connection);
+        } finally {
+            admission.unlock();
+        }
+    }
+
+    private void releaseLocked(Connection connection) {
+        notLoggedIn.remove(connection.info().id());
+        if (connection.releaseSlot()) {
+            active--;
+            perAddress.computeIfPresent(connection.address(), (a, n) -> n > 1 ? n - 1 : null);
+        }
+    }
+
+    /** How often the login grace time and the write timeout are checked: often enough for either. */
+    private Duration deadlineTick() {
+        Duration shortest = config.loginGraceTime().compareTo(config.writeTimeout()) < 0
+                ? config.loginGraceTime() : config.writeTimeout();
+        long millis = Math.max(50, Math.min(1000, shortest.toMillis() / 4));
+        return Duration.ofMillis(millis);
+    }
+
+    /** Closes connections past the login grace time and connections whose reply is stuck. */
+    private void enforceDeadlines() {
+        try {
+            long now = System.nanoTime();
+            long grace = config.loginGraceTime().toNanos();
+            List<Connection> late = new ArrayList<>();
+            admission.lock();
+            try {
+                // Oldest first: the first one still within its grace time ends the search.
+                for (Connection c : notLoggedIn.values()) {
+                    if (now - c.openedNanos() < grace) {
+                        break;
+                    }
+                    late.add(c);
+                }
+                late.forEach(c -> notLoggedIn.remove(c.info().id()));
+            } finally {
+                admission.unlock();
+            }
+            for (Connection c : late) {
+                c.close("not logged in within the login grace time of " + config.loginGraceTime().toSeconds() + " s");
+            }
+            long writeLimit = config.writeTimeout().toNanos();
+            for (Connection c : connections) {
+                long since = c.writingSinceNanos();
+                if (since != 0 && now - since > writeLimit) {
+                    c.close("a reply could not be written for " + config.writeTimeout().toSeconds()
+                            + " s (the client does not read its replies)");
+                }
+            }
+        } catch (RuntimeException e) {
+            // The next tick tries again; a failure here must not end the schedule.
+            log.error("Checking connection deadlines failed", e);
+        }
+    }
+
+    private void refuse(Socket socket, ConnectionInfo info, String message) {
+        log.warn("Refused connection #" + info.id() + " from " + info.remote() + ": " + message);
+        if (!refusals.tryAcquire()) {
+            // Flooded: explaining would cost a thread per refusal.
+            closeQuietly(socket);
+            return;
+        }
         Runnable tellAndClose = () -> {
             try (Socket s = socket) {
-                s.setSoTimeout(2000);
+                s.setSoTimeout((int) REFUSAL_READ_TIMEOUT.toMillis());
                 // Read the first request so the reply answers it, then say why and close.
                 new FrameReader(s.getInputStream(), new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true)).next();
                 FrameWriter writer = new FrameWriter(s.getOutputStream());
-                writer.write(Replies.of(Operation.ERROR, MessageType.ERROR, Status.TOO_MANY_CONNECTIONS,
-                        "The server is serving its limit of " + config.maxConnections()
-                                + " connections. Try again later.").build());
+                writer.write(Replies.of(Operation.ERROR, MessageType.ERROR, Status.TOO_MANY_CONNECTIONS, message).build());
                 writer.flush();
             } catch (IOException | RuntimeException ignored) {
                 // The client went away or sent junk: it is refused either way.
+            } finally {
+                refusals.release();
             }
         };
         try {
-            rejecter.execute(tellAndClose);
-        } catch (RejectedExecutionException floodedOrStopping) {
+            Thread.ofVirtual().name("fita-refuse-" + info.id()).start(tellAndClose);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            refusals.release();
             closeQuietly(socket);
         }
     }
@@ -216,17 +347,30 @@ public final class StepServer implements AutoCloseable {
                 boolean blockTransfer = "UPLOAD".equals(e.operation()) || "DOWNLOAD".equals(e.operation());
                 // One line per block would drown the log (and slow transfers); failures are always logged.
                 if (e.status() != Status.OK.code() || !blockTransfer) {
-                    log.info("#" + e.connectionId() + " " + e.type() + " " + e.operation()
-                            + (e.key() != null ? " \"" + e.key() + "\"" : "")
-                            + (e.user() != null ? " by " + e.user() : "") + " -> " + e.status() + " " + e.message());
+                    // Quoted and escaped: a client's words cannot pass for the line's own.
+                    log.info("#" + e.connectionId() + " " + LogText.field(e.type()) + " " + LogText.field(e.operation())
+                            + (e.key() != null ? " " + LogText.quoted(e.key()) : "")
+                            + (e.user() != null ? " by " + LogText.field(e.user()) : "") + " -> " + e.status() + " "
+                            + LogText.quoted(e.message()));
                 }
                 forEachListener(l -> l.requestHandled(e));
             }
 
             @Override
+            public void authenticated(Connection connection) {
+                admission.lock();
+                try {
+                    connection.markAuthenticated();
+                    notLoggedIn.remove(connection.info().id());
+                } finally {
+                    admission.unlock();
+                }
+            }
+
+            @Override
             public void closed(Connection connection, String reason) {
                 connections.remove(connection);
-                slots.release();
+                release(connection);
                 log.info("Connection #" + connection.info().id() + " from " + connection.info().remote()
                         + " closed: " + reason);
                 forEachListener(l -> l.connectionClosed(connection.info(), reason));
@@ -308,19 +452,22 @@ public final class StepServer implements AutoCloseable {
         }
         stopping = true;
         closeQuietly(serverSocket);
-        connections.forEach(Connection::close);
-        workers.shutdown();
-        rejecter.shutdownNow();
         housekeeping.shutdownNow();
         try {
-            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
             if (acceptThread != null) {
                 acceptThread.join(5000);
             }
+            // Connections end on their own threads once their sockets are closed; wait for them to report.
+            long deadline = System.nanoTime() + STOP_WAIT.toNanos();
+            while (!connections.isEmpty() && System.nanoTime() < deadline) {
+                connections.forEach(c -> c.close("the server is stopping"));
+                Thread.sleep(10);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (authenticator != null) {
+            authenticator.close();
         }
         if (store != null) {
             store.close();

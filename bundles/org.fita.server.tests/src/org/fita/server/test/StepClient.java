@@ -27,7 +27,15 @@ public final class StepClient implements AutoCloseable {
     private final FrameWriter writer;
 
     public StepClient(int port) throws IOException {
+        this(port, null);
+    }
+
+    /** Connects from {@code localAddress} (such as 127.0.0.2, to play a second client machine), or any if null. */
+    public StepClient(int port, String localAddress) throws IOException {
         socket = new Socket();
+        if (localAddress != null) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setTcpNoDelay(true);
         socket.setSoTimeout(20_000);

@@ -1,8 +1,6 @@
 package org.fita.server.internal;
 
 import com.google.gson.JsonObject;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +9,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 import org.fita.protocol.Fields;
 import org.fita.protocol.FrameLimits;
@@ -31,12 +30,16 @@ import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.StoredFile;
 
 /**
- * One client connection: reads requests in order and answers each in order, so pipelined requests
- * are safe. Replies are buffered and flushed when no further request is already waiting, which
- * batches the replies to a pipelined burst into few packets.
+ * One client connection, served on its own (virtual) thread: reads requests in order and answers
+ * each in order, so pipelined requests are safe, and reads the next request only once the reply to
+ * the last one is written, so whatever a client pipelines waits in its own socket buffers, not in
+ * the server. Replies are buffered and flushed when no further request is already waiting, which
+ * batches the replies to a pipelined burst into few packets. Every socket write is timed, so the
+ * server can close a connection whose client stopped reading ({@link #writingSinceNanos()}).
  */
 public final class Connection implements Runnable {
-    private static final int IO_BUFFER = 64 * 1024;
+    private static final int IO_BUFFER = 16 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
     private final Socket socket;
     private final ConnectionInfo info;
@@ -44,7 +47,16 @@ public final class Connection implements Runnable {
     private final BlobStore store;
     private final FrameLimits limits;
     private final ConnectionHost host;
-    private final byte[] chunk = new byte[IO_BUFFER];
+    private final String address;
+    private final long openedNanos = System.nanoTime();
+    /** Download buffer, made at the first DOWNLOAD: most connections never need one. */
+    private byte[] chunk;
+    private final AtomicBoolean released = new AtomicBoolean();
+    /** When the socket write in progress began (System.nanoTime), or 0 when none is. */
+    private volatile long writingSince;
+    private volatile boolean authenticated;
+    /** Why the server closed this connection, if it did; reported instead of the socket error it causes. */
+    private volatile String closedBecause;
     private StoredFile openFile;
     private BlobReader openReader;
 
@@ -55,6 +67,9 @@ public final class Connection implements Runnable {
         void closed(Connection connection, String reason);
 
         void failed(ConnectionInfo info, String what, Throwable error);
+
+        /** The connection has logged in: a LOGIN succeeded, or a request carried a valid token. */
+        void authenticated(Connection connection);
     }
 
     public Connection(Socket socket, ConnectionInfo info, RequestHandler handler, BlobStore store, FrameLimits limits,
@@ -65,10 +80,49 @@ public final class Connection implements Runnable {
         this.store = store;
         this.limits = limits;
         this.host = host;
+        this.address = socket.getInetAddress() == null ? null : socket.getInetAddress().getHostAddress();
     }
 
     public ConnectionInfo info() {
         return info;
+    }
+
+    /** The client's IP address as text, or null if unknown. */
+    public String address() {
+        return address;
+    }
+
+    /** When it was accepted, on the System.nanoTime clock. */
+    public long openedNanos() {
+        return openedNanos;
+    }
+
+    public boolean isAuthenticated() {
+        return authenticated;
+    }
+
+    /** Marks it logged in; the server calls this once, under its admission lock. */
+    public void markAuthenticated() {
+        authenticated = true;
+    }
+
+    /** Since when (System.nanoTime) the current socket write has been blocked, or 0 if none is under way. */
+    public long writingSinceNanos() {
+        return writingSince;
+    }
+
+    /**
+     * True the first time only: the server gives back this connection's slot exactly once, either
+     * when it makes room by closing it or when its thread ends.
+     */
+    public boolean releaseSlot() {
+        return released.compareAndSet(false, true);
+    }
+
+    /** Closes the socket for {@code reason} (fit to show a person); its thread then ends and reports it. */
+    public void close(String reason) {
+        closedBecause = reason;
+        close();
     }
 
     /** Closes the socket; the connection's thread then ends. */
@@ -84,8 +138,8 @@ public final class Connection implements Runnable {
     public void run() {
         String reason = "closed by the client";
         try (Socket s = socket) {
-            InputStream in = new BufferedInputStream(s.getInputStream(), IO_BUFFER);
-            OutputStream out = new BufferedOutputStream(s.getOutputStream(), IO_BUFFER);
+            InputStream in = new LeanStreams.Input(s.getInputStream(), IO_BUFFER);
+            OutputStream out = new LeanStreams.Output(new TimedOutput(s.getOutputStream()), IO_BUFFER);
             FrameReader reader = new FrameReader(in, limits);
             FrameWriter writer = new FrameWriter(out);
             while (true) {
@@ -111,7 +165,7 @@ public final class Connection implements Runnable {
                 long started = System.nanoTime();
                 Reply reply;
                 try {
-                    reply = handler.handle(frame);
+                    reply = handler.handle(frame, address);
                 } catch (MalformedFrameException | SocketException | SocketTimeoutException e) {
                     reason = "connection failed inside a request: " + e.getMessage();
                     break;
@@ -121,6 +175,9 @@ public final class Connection implements Runnable {
                     reply = Reply.of(Replies.of(String.valueOf(m.operation()), String.valueOf(m.type()),
                             Status.SERVER_ERROR, "The server failed: " + e.getMessage()
                                     + ". The request may be retried; the server log has details.").build(), null);
+                }
+                if (!authenticated && loggedIn(frame, reply)) {
+                    host.authenticated(this);
                 }
                 long bytesOut = write(writer, reply);
                 // A refused UPLOAD leaves its payload unread; drop it so that available() speaks of the next request.
@@ -143,7 +200,63 @@ public final class Connection implements Runnable {
             host.failed(info, "serving the connection", e);
         } finally {
             closeReader();
-            host.closed(this, reason);
+            String because = closedBecause;
+            host.closed(this, because != null ? because : reason);
+        }
+    }
+
+    /**
+     * Whether this reply shows the client to be logged in: a successful LOGIN, or any other request
+     * whose token was accepted (FiTA clients reuse one token on extra connections without a LOGIN).
+     * Only LOGIN replies name a user without a valid token.
+     */
+    private static boolean loggedIn(IncomingFrame frame, Reply reply) {
+        if (reply.user() == null) {
+            return false;
+        }
+        boolean login = Operation.LOGIN.wireName().equals(frame.message().operation());
+        return !login || reply.json().get(org.fita.protocol.Fields.STATUS).getAsInt() == Status.OK.code();
+    }
+
+    /** The socket's output, noting when each write begins and ends so that a stuck write can be seen. */
+    private final class TimedOutput extends java.io.FilterOutputStream {
+        TimedOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            begin();
+            try {
+                out.write(b);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            begin();
+            try {
+                out.write(b, off, len);
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            begin();
+            try {
+                out.flush();
+            } finally {
+                writingSince = 0;
+            }
+        }
+
+        private void begin() {
+            long now = System.nanoTime();
+            writingSince = now == 0 ? 1 : now;
         }
     }
 
@@ -176,6 +289,9 @@ public final class Connection implements Runnable {
 
     /** Reads the block through the connection's chunk buffer, one chunk at a time. */
     private void forEachChunk(BlobReader reader, Reply.Block block, ChunkSink sink) throws IOException {
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
         long done = 0;
         while (done < block.length()) {
             int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,

@@ -65,9 +65,10 @@ public final class RequestHandler {
 
     /**
      * Answers a request whose binary part is still in the stream; consumes it if it is an UPLOAD.
-     * Throws only for I/O failures of the connection itself.
+     * Throws only for I/O failures of the connection itself. {@code from} is the client's address
+     * (for login throttling), or null.
      */
-    Reply handle(IncomingFrame frame) throws IOException {
+    Reply handle(IncomingFrame frame, String from) throws IOException {
         StepMessage m = frame.message();
         JsonObject json = m.json();
 
@@ -94,7 +95,7 @@ public final class RequestHandler {
         }
         Operation operation = op.get();
         if (operation == Operation.LOGIN) {
-            return login(m, type.get());
+            return login(m, type.get(), from);
         }
         if (operation == Operation.BYE) {
             JsonObject bye = Replies.of(Operation.BYE.wireName(), type.get().wireName(), Status.OK, "Bye.").build();
@@ -152,7 +153,7 @@ public final class RequestHandler {
 
     // ---------------------------------------------------------------- LOGIN
 
-    private Reply login(StepMessage m, MessageType type) throws IOException {
+    private Reply login(StepMessage m, MessageType type, String from) throws IOException {
         Operation op = Operation.LOGIN;
         MessageType auth = MessageType.AUTH;
         if (type != MessageType.AUTH) {
@@ -176,7 +177,11 @@ public final class RequestHandler {
         if (password.isEmpty()) {
             return reply(op, auth, Status.INVALID_VALUE, "\"password\" has to be a string.", username.get());
         }
-        if (!authenticator.check(username.get(), password.get())) {
+        Authenticator.LoginResult result = authenticator.login(username.get(), password.get(), from);
+        if (result instanceof Authenticator.Throttled t) {
+            return reply(op, auth, Status.TOO_MANY_CONNECTIONS, throttledMessage(t, username.get()), username.get());
+        }
+        if (result instanceof Authenticator.Rejected) {
             String message = authenticator.mode() == org.fita.server.auth.AuthMode.CLASSIC
                     ? "\"Password error for login."
                     : "Wrong username or password.";
@@ -209,6 +214,16 @@ public final class RequestHandler {
             }
         }
         return Reply.of(ok.build(), username.get());
+    }
+
+    private static String throttledMessage(Authenticator.Throttled t, String username) {
+        long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
+        String wait = "try again in " + seconds + " s.";
+        return switch (t.limit()) {
+            case ACCOUNT -> "Too many failed logins for \"" + username + "\"; the password was not checked; " + wait;
+            case ADDRESS -> "Too many failed logins from your address; the password was not checked; " + wait;
+            case BUSY -> "The server is busy checking other passwords; the password was not checked; " + wait;
+        };
     }
 
     // ---------------------------------------------------------------- DATA

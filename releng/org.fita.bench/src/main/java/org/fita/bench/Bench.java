@@ -49,8 +49,10 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(cleanup);
         long started = System.nanoTime();
         report.text(header(args));
+        // Room for the load scenario's idle and active connections besides the bench's own.
+        int maxConnections = Math.max(10_000, options.loadManyIdle() + options.loadClients() + 100);
         try (ServerProcess server = ServerProcess.start(jar, Files.createDirectories(scratch.resolve("server")), false,
-                options.serverDirectIo(), options.serverJavaOptions());
+                options.serverDirectIo(), options.serverJavaOptions(), maxConnections);
                 StepSession session = StepSession.connect(new ServerAddress("127.0.0.1", server.port()),
                         BenchContext.USER, StepSession.classicPassword(BenchContext.USER))) {
             report.progress("server pid " + server.pid() + " on 127.0.0.1:" + server.port() + ", scratch " + scratch);
@@ -62,6 +64,7 @@ public final class Bench {
                         case LARGE -> new LargeFiles(ctx).run();
                         case SMALL -> new SmallFiles(ctx).run();
                         case WAN -> new Wan(ctx).run();
+                        case LOAD -> new Load(ctx).run();
                     }
                 } catch (Exception e) {
                     // One broken scenario must not hide the figures of the others.

@@ -11,10 +11,11 @@ import java.util.Set;
 
 /** The command line of the bench. */
 record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, long smallSize, int concurrency,
-        long wanSize, Duration wanDelay, Set<Scenario> scenarios, List<String> serverJavaOptions, boolean serverDirectIo,
-        boolean help) {
+        long wanSize, Duration wanDelay, int loadIdle, int loadManyIdle, int loadClients, long loadSize,
+        Set<Scenario> scenarios, List<String> serverJavaOptions, boolean serverDirectIo, boolean help) {
 
-    enum Scenario { LARGE, SMALL, WAN }
+    /** Scenarios in the order they run; LOAD is left out of the default run (it needs ~10,000 file descriptors). */
+    enum Scenario { LARGE, SMALL, WAN, LOAD }
 
     static final String USAGE = """
             Usage: fita-bench [options]
@@ -27,7 +28,11 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
               --concurrency N        transfers at once in the concurrent small-file runs (default 4)
               --wan-size SIZE        file size of the WAN scenario (default 8M)
               --wan-delay MS         delay of each direction of the WAN proxy (default 25)
-              --only LIST            scenarios to run: large,small,wan (default all)
+              --load-idle N          idle (logged-in) connections while the load clients upload (default 3000)
+              --load-many-idle N     idle connections for the memory figure (default 10000)
+              --load-clients N       concurrent stop-and-wait uploaders of the load scenario (default 200)
+              --load-size SIZE       file each load client uploads (default 2M)
+              --only LIST            scenarios to run: large,small,wan,load (default large,small,wan)
               --server-java-opts S   JVM options of the server process (default -Xmx256m)
               --no-direct-io         the server writes every upload through the page cache (fita-server's option)
             The client runs in this JVM: releng/scripts/fita-bench gives it -Xmx256m.
@@ -42,7 +47,11 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
         int concurrency = 4;
         long wanSize = 8 * Units.MIB;
         Duration wanDelay = Duration.ofMillis(25);
-        Set<Scenario> scenarios = EnumSet.allOf(Scenario.class);
+        int loadIdle = 3000;
+        int loadManyIdle = 10_000;
+        int loadClients = 200;
+        long loadSize = 2 * Units.MIB;
+        Set<Scenario> scenarios = EnumSet.of(Scenario.LARGE, Scenario.SMALL, Scenario.WAN);
         List<String> serverJava = List.of("-Xmx256m");
         boolean serverDirectIo = true;
         boolean help = false;
@@ -69,6 +78,10 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
                 case "--concurrency" -> concurrency = positive(arg, value);
                 case "--wan-size" -> wanSize = Units.parseSize(value);
                 case "--wan-delay" -> wanDelay = Duration.ofMillis(positive(arg, value));
+                case "--load-idle" -> loadIdle = positive(arg, value);
+                case "--load-many-idle" -> loadManyIdle = positive(arg, value);
+                case "--load-clients" -> loadClients = positive(arg, value);
+                case "--load-size" -> loadSize = Units.parseSize(value);
                 case "--only" -> {
                     List<Scenario> chosen = new ArrayList<>();
                     for (String s : value.split(",")) {
@@ -81,7 +94,8 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
             }
         }
         return new BenchOptions(scratch, sizes, repeat, smallFiles, smallSize, concurrency, wanSize, wanDelay,
-                scenarios, serverJava, serverDirectIo, help);
+                loadIdle, Math.max(loadIdle, loadManyIdle), loadClients, loadSize, scenarios, serverJava, serverDirectIo,
+                help);
     }
 
     private static int positive(String option, String value) {

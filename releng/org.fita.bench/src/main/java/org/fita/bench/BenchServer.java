@@ -10,7 +10,8 @@ import org.fita.server.StepServer;
 /**
  * The server side of the bench, in a JVM of its own so that its heap is capped and measured apart
  * from the client's. It prints {@code ready PORT}, then answers one command per line on stdin:
- * {@code reset} (start a heap measurement), {@code heap} (print it), {@code quit}. End of input also
+ * {@code reset} (start a heap measurement), {@code heap} (print it), {@code live} (the heap in use after a full
+ * collection), {@code quit}. End of input also
  * stops it, so it never outlives the bench.
  */
 public final class BenchServer {
@@ -23,11 +24,13 @@ public final class BenchServer {
         Path root = null;
         boolean classicOnly = false;
         boolean directIo = true;
+        int maxConnections = ServerConfig.builder().build().maxConnections();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--classic-only" -> classicOnly = true;
                 case "--no-direct-io" -> directIo = false;
+                case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
             }
         }
@@ -36,7 +39,7 @@ public final class BenchServer {
         }
         HeapMeter heap = new HeapMeter();
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
-                .classicOnly(classicOnly).directIo(directIo).build();
+                .classicOnly(classicOnly).directIo(directIo).maxConnections(maxConnections).build();
         try (StepServer server = StepServer.start(config)) {
             System.out.println(READY + server.port());
             System.out.flush();
@@ -49,6 +52,12 @@ public final class BenchServer {
                         System.out.println("ok");
                     }
                     case "heap" -> System.out.println(heap.snapshot().toLine());
+                    case "live" -> {
+                        // The heap that is really held, after a full collection.
+                        System.gc();
+                        Runtime rt = Runtime.getRuntime();
+                        System.out.println(rt.totalMemory() - rt.freeMemory());
+                    }
                     case "quit" -> {
                         return;
                     }

@@ -24,12 +24,13 @@ final class ServerProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions)
-            throws IOException {
+    static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions,
+            int maxConnections) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
         command.addAll(List.of("-cp", benchJar.toString(), BenchServer.class.getName(), "--root", root.toString()));
+        command.addAll(List.of("--max-connections", Integer.toString(maxConnections)));
         if (classicOnly) {
             command.add("--classic-only");
         }
@@ -64,6 +65,11 @@ final class ServerProcess implements AutoCloseable {
 
     void resetHeap() throws IOException {
         ask("reset");
+    }
+
+    /** The server's heap in use right after a full collection, in bytes. */
+    long liveHeap() throws IOException {
+        return Long.parseLong(ask("live").trim());
     }
 
     HeapMeter.Snapshot heap() throws IOException {
