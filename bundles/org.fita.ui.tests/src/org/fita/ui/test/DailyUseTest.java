@@ -1,5 +1,6 @@
 package org.fita.ui.test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -21,6 +22,7 @@ import org.fita.transfer.RemoteFile;
 import org.fita.transfer.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
+import org.fita.ui.explorer.ExplorerProbeCommands;
 import org.fita.ui.messages.MessagesProbe;
 import org.fita.ui.messages.MessagesView;
 import org.fita.ui.preferences.FitaPreferences;
@@ -197,6 +199,44 @@ class DailyUseTest {
         Fita.drop(explorer, Fita.randomFile(scratch.resolve("bidi-local"), spoofing, 100));
         Fita.waitListed(explorer, spoofing);
         assertEquals("invoice\\u202efdp.exe", explorer.cellText(spoofing, 0));
+    }
+
+    @Test
+    void overwriteThenCancelLeavesTheOldFileIntact() throws Exception {
+        Fita.startLocalServer(scratch.resolve("overwrite"), false);
+        ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
+        Path v1 = Fita.randomFile(scratch.resolve("overwrite-v1"), "report.bin", 200_000);
+        Fita.drop(explorer, v1);
+        Fita.waitListed(explorer, "report.bin");
+        Ui.waitUntil("the first version is verified", () -> Fita.task("report.bin").status().state()
+                == TransferTask.State.VERIFIED, () -> Fita.task("report.bin").status());
+        String oldMd5 = explorer.file("report.bin").md5();
+
+        IPreferenceStore store = FitaPreferences.store();
+        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
+        store.setValue(FitaPreferences.CONNECTIONS, 1);
+        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
+        store.setValue(FitaPreferences.BANDWIDTH_KIB, 512);
+        TransferTask first = Fita.task("report.bin");
+        Path v2 = Fita.randomFile(scratch.resolve("overwrite-v2"), "report.bin", 4 << 20);
+        Ui.answerNextDialog("Destination exists", "Overwrite");
+        Fita.drop(explorer, v2);
+        Ui.waitUntil("the new version is being uploaded", () -> Fita.task("report.bin") != first
+                && Fita.task("report.bin").status().bytesDone() > (256 << 10), Fita.transfers()::tasks);
+        TransferTask replacing = Fita.task("report.bin");
+        replacing.cancel();
+        Ui.waitUntil("the replacement is cancelled", () -> replacing.status().state() == TransferTask.State.CANCELLED,
+                replacing::status);
+
+        new ExplorerProbeCommands(explorer).refresh();
+        Ui.waitUntil("the listing is back", () -> explorer.status().getText().contains(" on 127.0.0.1:"),
+                () -> explorer.status().getText());
+        assertEquals(oldMd5, explorer.file("report.bin").md5(), "the old version is still there, whole");
+        Path back = Files.createDirectories(scratch.resolve("overwrite-back"));
+        explorer.download(List.of(explorer.file("report.bin")), back);
+        Ui.waitUntil("the old version downloads", () -> explorer.status().getText().startsWith("Downloaded 1 file"),
+                () -> explorer.status().getText());
+        assertArrayEquals(Files.readAllBytes(v1), Files.readAllBytes(back.resolve("report.bin")));
     }
 
     @Test
