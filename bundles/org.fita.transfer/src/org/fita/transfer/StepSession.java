@@ -77,6 +77,23 @@ public final class StepSession implements AutoCloseable {
     private record Login(StepConnection connection, String token, Capabilities capabilities) {
     }
 
+    /** Sees what the session asks of its server on the control connection and what it answers, for a message log. */
+    public interface Trace {
+        /** {@code request} as sent (hiding its token is the receiver's business) and {@code reply} as received. */
+        void exchanged(ServerAddress server, JsonObject request, StepMessage reply);
+
+        /** The session logged in again: the server had closed the connection, restarted or refused the token. */
+        default void loggedInAgain(ServerAddress server, int logins) {
+        }
+    }
+
+    private volatile Trace trace;
+
+    /** Reports each control request and its reply to {@code trace} from now on; null stops it. */
+    public void trace(Trace trace) {
+        this.trace = trace;
+    }
+
     /** The classic password of a user: the lowercase hex MD5 of the username, as coursework servers expect. */
     public static String classicPassword(String username) {
         return HexFormat.of().formatHex(Md5.create().digest(username.getBytes(StandardCharsets.UTF_8)));
@@ -219,7 +236,11 @@ public final class StepSession implements AutoCloseable {
         control = login.connection();
         token = login.token();
         capabilities = login.capabilities();
-        logins.incrementAndGet();
+        int count = logins.incrementAndGet();
+        Trace t = trace;
+        if (t != null) {
+            t.loggedInAgain(address, count);
+        }
         if (closed) {
             control.close();
         }
@@ -247,6 +268,10 @@ public final class StepSession implements AutoCloseable {
                         request.addProperty(Fields.TOKEN, used);
                     }
                     reply = control.call(capabilities.isFita() ? Requests.fita(request) : request);
+                    Trace t = trace;
+                    if (t != null) {
+                        t.exchanged(address, request, reply);
+                    }
                 } catch (ConnectionException e) {
                     if (control != null) {
                         control.close();

@@ -211,4 +211,9 @@ public record ExplorerProbe(ClientExplorerView view) {
     public void download(List<RemoteFile> files, Path folder) {
         view.download(files, folder);
     }
+
+    /** The token of the explorer's session now. */
+    public String token() {
+        return view.session().token();
+    }
 }

@@ -154,6 +154,11 @@ class DailyUseTest {
         Ui.waitUntil("the message log has the whole reason", () -> messages.texts().stream()
                 .anyMatch(t -> t.contains(reason)), messages::texts);
         assertTrue(messages.texts().stream().anyMatch(t -> t.startsWith("Logged in as \"tester\"")), "the login is logged");
+        Ui.waitUntil("the server's whole 404 reply is logged", () -> messages.texts().stream()
+                .anyMatch(t -> t.startsWith("{") && t.contains("\"status\":404")), messages::texts);
+        assertTrue(messages.texts().stream().anyMatch(t -> t.contains("\"token\":\"(hidden)\"")), "requests are logged");
+        String token = explorer.token();
+        assertTrue(messages.texts().stream().noneMatch(t -> t.contains(token)), "no token in the log");
     }
 
     @Test

@@ -346,6 +346,7 @@ public final class ClientExplorerView extends ViewPart {
         } else if (forget) {
             PasswordStore.forget(recent);
         }
+        ClientLog.follow(connected);
         ClientLog.response(connected.address(), "Logged in as \"" + connected.username() + "\": "
                 + (connected.capabilities().isFita() ? connected.capabilities().server() + ", extensions "
                         + connected.capabilities().extensions() : "a classic STEP server (no extensions)") + ".");
@@ -388,9 +389,8 @@ public final class ClientExplorerView extends ViewPart {
         }
         Job.create("Listing files on " + current.address(), (IProgressMonitor monitor) -> {
             try {
-                ClientLog.command(current.address(), "FILE LIST");
                 List<RemoteFile> files = current.list(null);
-                ClientLog.response(current.address(), files.size() + (files.size() == 1 ? " file" : " files") + " listed.");
+                ClientLog.status(current.address(), files.size() + (files.size() == 1 ? " file" : " files") + " listed.");
                 UiThread.async(statusLabel, () -> listed(current, files, null, more));
             } catch (UnsupportedException e) {
                 List<RemoteFile> uploaded = stillThere(current,
@@ -569,9 +569,7 @@ public final class ClientExplorerView extends ViewPart {
                     break;
                 }
                 try {
-                    ClientLog.command(current.address(), "FILE DELETE \"" + f.key() + "\"");
                     current.delete(f.key());
-                    ClientLog.response(current.address(), "\"" + f.key() + "\" deleted.");
                 } catch (StepException e) {
                     ClientLog.error(current.address(), e.getMessage());
                     failures.add(e.getMessage());
