@@ -106,7 +106,7 @@ final class Download {
     private TransferResult download(long started) throws StepException {
         caps = session.capabilities();
         if (Files.exists(target) && !options.overwrite()) {
-            throw new LocalFileException(target + " already exists. Use --overwrite to replace it.", null);
+            throw new LocalFileException(target + " already exists.", null);
         }
         JsonObject get = Requests.fileGet(session.token(), key);
         if (caps.isFita()) {

@@ -164,12 +164,12 @@ public final class TransferTask {
             task.interrupted = true;
             task.pausedWhenStopped = true;
             task.status = new Status(State.PAUSED, entry.bytesDone(), entry.size(), 0, -1,
-                    "Paused when FiTA stopped; press Resume to continue it.");
+                    "Paused when FiTA stopped.");
         } else {
             task.interrupted = true;
             task.status = new Status(State.FAILED, entry.bytesDone(), entry.size(), 0, -1,
-                    "Interrupted when FiTA stopped; it resumes once FiTA is connected to " + entry.server() + " as \""
-                            + entry.username() + "\" again (or press Retry).");
+                    "Interrupted when FiTA stopped; it continues once connected to " + entry.server() + " as \""
+                            + entry.username() + "\" again.");
         }
         return task;
     }
@@ -442,14 +442,13 @@ public final class TransferTask {
         TransferService.Reconnector r = reconnector.get();
         if (r == null) {
             throw new StepException.ConnectionException("Not connected to " + server + " as \"" + username
-                    + "\": connect to that server first, then retry.", null);
+                    + "\".", null);
         }
         try {
             current = r.connect(server, username);
         } catch (StepException e) {
             throw new StepException.ConnectionException("Could not log in to " + server + " as \"" + username
-                    + "\" to continue: " + e.getMessage() + " It continues when the Client Explorer connects there,"
-                    + " or press Retry.", e);
+                    + "\" to continue: " + e.getMessage() + " It continues once connected there again.", e);
         }
         session = current;
         return current;

@@ -378,7 +378,7 @@ final class Upload {
             return session.control(save, "Planning the upload of \"" + key + "\"");
         } catch (KeyExistsException e) {
             if (!options.overwrite()) {
-                throw new KeyExistsException("\"" + key + "\" already exists on the server. Use --overwrite to replace it.",
+                throw new KeyExistsException("\"" + key + "\" already exists on the server.",
                         e.status());
             }
             if (replace) {

@@ -110,7 +110,7 @@ class TransferHistoryTest {
             assertEquals(State.PAUSED, paused.status().state());
             assertTrue(paused.wasPausedWhenStopped());
             assertFalse(paused.canRetry(), "it waits for Resume, not for Retry");
-            assertTrue(paused.status().message().contains("press Resume"), paused.status().message());
+            assertTrue(paused.status().message().startsWith("Paused when FiTA stopped"), paused.status().message());
 
             EngineFixture.assertContinuesToTheEnd(paused, big);
             assertFalse(paused.wasPausedWhenStopped());

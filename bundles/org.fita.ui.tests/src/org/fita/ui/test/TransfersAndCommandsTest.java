@@ -234,7 +234,8 @@ class TransfersAndCommandsTest {
             assertEquals(0, TransferRestorer.resumeWith(later, explorers), "connecting does not start it either");
             Thread.sleep(1000);
             assertEquals(State.PAUSED, task.status().state(), "still paused a second later: " + task.status());
-            assertTrue(task.status().message().contains("press Resume"), task.status().message());
+            assertTrue(TransfersProbe.detailsCell(task).endsWith("Press Resume to continue it."),
+                    TransfersProbe.detailsCell(task));
 
             TransferJob.resume(task);
             Ui.waitUntil("Resume continues it to the end", () -> task.status().state() == State.VERIFIED,

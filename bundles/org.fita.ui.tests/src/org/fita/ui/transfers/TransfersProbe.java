@@ -100,4 +100,9 @@ public record TransfersProbe(TransfersView view) {
         view.showDetails(task);
         return seen[0];
     }
+
+    /** What the Details cell of {@code task} says. */
+    public static String detailsCell(TransferTask task) {
+        return TransfersView.details(task);
+    }
 }

@@ -109,7 +109,7 @@ public final class TransfersView extends ViewPart {
         TextColumns.add(viewer, "ETA", 70, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
         TextColumns.add(viewer, "State", 75, TransferTask.class, t -> stateText(t.status().state()));
         TableViewerColumn details = TextColumns.add(viewer, "Details", 300, TransferTask.class,
-                t -> Untrusted.visible(t.status().message()));
+                t -> Untrusted.visible(details(t)));
         ColumnFit.fit(viewer.getTable(), details.getColumn(), 200);
         ColumnViewerToolTipSupport.enableFor(viewer);
         viewer.setInput(service);
@@ -198,6 +198,19 @@ public final class TransfersView extends ViewPart {
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
     }
 
+    /** The task's message with what the person can do about it here (the engine's words name no buttons). */
+    static String details(TransferTask t) {
+        String message = t.status().message();
+        State state = t.status().state();
+        if (state == State.PAUSED && t.wasPausedWhenStopped()) {
+            return message + " Press Resume to continue it.";
+        }
+        if (state == State.FAILED && t.canRetry()) {
+            return message + " Press Retry to try again.";
+        }
+        return message;
+    }
+
     /** A failed or cancelled upload may have left blocks on the server. */
     static boolean leftPartOnServer(TransferTask t) {
         State state = t.status().state();
@@ -236,7 +249,7 @@ public final class TransfersView extends ViewPart {
         String text = Untrusted.visible((t.direction() == TransferInfo.Direction.UPLOAD ? "Upload of " : "Download of ")
                 + where) + "\nState: " + stateText(status.state()) + ", " + Formats.bytes(status.bytesDone())
                 + (status.size() >= 0 ? " of " + Formats.bytes(status.size()) : "") + "\n\n"
-                + Untrusted.visible(status.message());
+                + Untrusted.visible(details(t));
         new DetailsDialog(viewer.getControl().getShell(), text).open();
     }
 
