@@ -34,30 +34,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What a person who keeps the window open all day runs into: commands, dialogs, failures, exit. */
-class DailyUseTest {
-    private static Path scratch;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-daily");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
-
-    @AfterEach
-    void stopTheServerAndRestorePreferences() {
-        Fita.runner().stop();
-        IPreferenceStore store = FitaPreferences.store();
-        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB}) {
-            store.setToDefault(key);
-        }
-        Fita.doNotAskBeforeExit();
-    }
+class DailyUseTest extends WorkbenchFixture {
 
     private static Command command(String id) {
         return PlatformUI.getWorkbench().getService(ICommandService.class).getCommand(id);
@@ -163,19 +140,12 @@ class DailyUseTest {
 
     @Test
     void whatACancelledUploadLeftIsRemovedFromTheServer() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.WINDOW, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 512);
+        Fita.slowTransfers(512);
         Path root = scratch.resolve("leftovers");
         Fita.startLocalServer(root, false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Fita.drop(explorer, Fita.randomFile(scratch, "abandoned.bin", 4 << 20));
-        Ui.waitUntil("the upload moved some blocks", () -> Fita.task("abandoned.bin") != null
-                && Fita.task("abandoned.bin").status().bytesDone() > (256 << 10), Fita.transfers()::tasks);
-        TransferTask task = Fita.task("abandoned.bin");
+        TransferTask task = Fita.waitMoved("abandoned.bin", 256 << 10);
         task.cancel();
         TransfersProbe view = Fita.transfersView();
         Ui.waitUntil("its row says Cancelled", () -> "Cancelled".equals(view.stateOf(task)), view::rows);
@@ -217,11 +187,7 @@ class DailyUseTest {
                 == TransferTask.State.VERIFIED, () -> Fita.task("report.bin").status());
         String oldMd5 = explorer.file("report.bin").md5();
 
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 512);
+        Fita.slowTransfers(512);
         TransferTask first = Fita.task("report.bin");
         Path v2 = Fita.randomFile(scratch.resolve("overwrite-v2"), "report.bin", 4 << 20);
         Ui.answerNextDialog("Destination exists", "Overwrite");
@@ -246,11 +212,7 @@ class DailyUseTest {
 
     @Test
     void exitAsksWhileTransfersRun() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 256);
+        Fita.slowTransfers(256);
         Fita.startLocalServer(scratch.resolve("exit"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Fita.drop(explorer, Fita.randomFile(scratch, "running.bin", 4 << 20));
@@ -258,6 +220,7 @@ class DailyUseTest {
                 && Fita.task("running.bin").status().state() == TransferTask.State.RUNNING, Fita.transfers()::tasks);
         var shell = explorer.view().getSite().getShell();
 
+        IPreferenceStore store = FitaPreferences.store();
         store.setValue(FitaPreferences.CONFIRM_EXIT, true);
         Ui.answerNextDialog(ExitConfirmation.TITLE, "Cancel");
         assertFalse(ExitConfirmation.confirm(shell, Fita.transfers()), "Cancel keeps the workbench open");

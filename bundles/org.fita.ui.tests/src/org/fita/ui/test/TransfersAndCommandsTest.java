@@ -55,38 +55,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Transfers view's actions, conflicts, commands and key bindings, drag out, preferences, startup. */
-class TransfersAndCommandsTest {
-    private static Path scratch;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-actions");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
-
-    @AfterEach
-    void stopTheServerAndRestorePreferences() {
-        Fita.runner().stop();
-        IPreferenceStore store = FitaPreferences.store();
-        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB, FitaPreferences.TRANSFERS_AT_ONCE}) {
-            store.setToDefault(key);
-        }
-    }
+class TransfersAndCommandsTest extends WorkbenchFixture {
 
     @Test
     void aTransferIsPausedResumedCancelledRetriedAndRemovedFromItsView() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.WINDOW, 2);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 1024);
+        Fita.slowTransfers(1024);
         Fita.startLocalServer(scratch.resolve("server"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Path file = Fita.randomFile(scratch, "slow.bin", 4 << 20);
