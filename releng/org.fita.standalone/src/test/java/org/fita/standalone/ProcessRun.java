@@ -60,6 +60,15 @@ final class ProcessRun implements AutoCloseable {
         return finish("a terminated process");
     }
 
+    /** SIGINT, what Ctrl-C sends; Java has no call for it, so kill(1) sends it. */
+    StandaloneJar.Result interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -INT " + process.pid() + " failed");
+        }
+        return finish("an interrupted process");
+    }
+
     /** The output so far, complete once the process has ended. */
     StandaloneJar.Result result() throws IOException {
         int exitCode = process.isAlive() ? -1 : process.exitValue();
