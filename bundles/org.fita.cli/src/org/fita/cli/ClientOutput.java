@@ -252,6 +252,10 @@ final class ClientOutput {
         if (key != null && e instanceof NotFoundException && !"upload".equals(operation)) {
             return "\"" + key + "\" is not on the server" + statusOf(e) + "." + hint(e);
         }
+        if (e instanceof TokenRejectedException) {
+            return "The server no longer accepts the token of this login" + statusOf(e) + ": it expired, was revoked,"
+                    + " or the server restarted with new keys." + hint(e);
+        }
         if (key != null && e instanceof KeyExistsException && e.status() > 0) {
             return "\"" + key + "\" already exists on the server" + statusOf(e) + ". Add --overwrite to replace it.";
         }
