@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code fita} command as a person runs it: a child JVM of {@code fita.jar} in a working folder of
- * its own, with {@code FITA_HOME} in a temporary folder so that its journal is apart from the user's,
- * logged in to one server as one user.
+ * its own, with {@code FITA_HOME} and Java's user.home in a temporary folder so that its journal is
+ * apart from the user's, logged in to one server as one user.
  */
 final class FitaClient {
     private final Path work;
@@ -83,7 +83,8 @@ final class FitaClient {
     private ProcessBuilder builder(Map<String, String> environment, List<String> args) {
         Map<String, String> withHome = new java.util.HashMap<>(environment);
         withHome.put("FITA_HOME", home.toString());
-        return StandaloneJar.CLIENT.command(withHome, args).directory(work.toFile());
+        // Java's user.home too: nothing the client does may reach the user's own ~/.fita.
+        return StandaloneJar.CLIENT.command(withHome, List.of("-Duser.home=" + home), args).directory(work.toFile());
     }
 
     /** The JSON objects of a --json run, one per line of standard output. */
