@@ -1,6 +1,7 @@
 package org.fita.cli;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -23,7 +24,8 @@ import org.fita.transfer.TransferResult;
 /**
  * What a {@code fita} command tells: results on standard output, as sentences and tables or as JSON
  * (one object per result, a listing as one array); messages and errors on standard error; the
- * progress bar. It also keeps the exit code: that of the first failure.
+ * progress bar. It also keeps the exit code: that of the first failure. Everything it prints passes
+ * through {@link TerminalText}, as keys, MD5s and messages may come from a hostile server.
  */
 final class ClientOutput {
     private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
@@ -234,7 +236,7 @@ final class ClientOutput {
         return o;
     }
 
-    private void printJson(com.google.gson.JsonElement element) {
+    private void printJson(JsonElement element) {
         out.println(TerminalText.json(element));
     }
 
