@@ -1,5 +1,6 @@
 package org.fita.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -308,9 +309,27 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** How {@code line}'s command reports: text or JSON, a progress bar only on a terminal. */
     ClientOutput output(CommandLine line) {
-        boolean terminal = System.console() != null;
+        boolean terminal = terminal() != null;
         return new ClientOutput(line.getCommandSpec().qualifiedName(), line.getOut(), line.getErr(), json, quiet,
                 terminal, cancellation::exitCode);
+    }
+
+    /**
+     * The console if a person is at it, else null. From Java 22 a console may exist while standard
+     * input and output are redirected; Console.isTerminal (Java 22+, hence reflection) tells.
+     */
+    static Console terminal() {
+        Console console = System.console();
+        if (console == null) {
+            return null;
+        }
+        try {
+            return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(console)) ? console : null;
+        } catch (NoSuchMethodException e) {
+            return console; // Java 21: there is a console only on a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     static final class ServerAddressConverter implements ITypeConverter<ServerAddress> {

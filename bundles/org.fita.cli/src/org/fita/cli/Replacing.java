@@ -37,7 +37,7 @@ final class Replacing {
         } catch (NotFoundException e) {
             return; // nothing finished under the key: nothing to delete
         }
-        Console console = askOnTerminal ? System.console() : null;
+        Console console = askOnTerminal ? ClientCommand.terminal() : null;
         if (console != null && agreed(console, session, key)) {
             return;
         }

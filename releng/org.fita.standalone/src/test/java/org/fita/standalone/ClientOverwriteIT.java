@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.fita.cli.ExitCodes;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,6 +53,31 @@ class ClientOverwriteIT {
             assertEquals(0, replaced.exitCode(), replaced::describe);
             assertEquals("second version, longer", fetched(fita), mode + ": replaced");
         }
+    }
+
+    @Test
+    void onATerminalOverwriteAsksFirst() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script makes the terminal");
+        FitaClient fita = new FitaClient(dir, servers.start(root).port(), "erin");
+        // The classic password, so that no password prompt takes the answer.
+        Map<String, String> password = Map.of("FITA_PASSWORD", TestData.classicPassword("erin"));
+        Path report = fita.work().resolve("report.pdf");
+        Files.writeString(report, "first version");
+        assertEquals(0, fita.run("upload", "report.pdf").exitCode());
+        Files.writeString(report, "second version, longer");
+
+        StandaloneJar.Result no = fita.runOnTerminal(password, "n\n", "upload", "report.pdf", "--overwrite");
+
+        assertEquals(ExitCodes.REFUSED, no.exitCode(), no::describe);
+        assertTrue(no.stdout().contains("Delete it first, then upload?"), no::describe);
+        assertEquals("first version", fetched(fita));
+
+        StandaloneJar.Result yes = fita.runOnTerminal(password, "y\n", "upload", "report.pdf", "--overwrite");
+
+        assertEquals(0, yes.exitCode(), yes::describe);
+        assertTrue(yes.stdout().contains("Delete it first, then upload?") && yes.stdout().contains("verified"),
+                yes::describe);
+        assertEquals("second version, longer", fetched(fita));
     }
 
     private static String fetched(FitaClient fita) throws Exception {

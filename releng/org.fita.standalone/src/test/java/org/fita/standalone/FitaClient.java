@@ -68,6 +68,29 @@ final class FitaClient {
         }
     }
 
+    /**
+     * Runs {@code fita args --server ... --user ...} on a pseudo-terminal, through util-linux's
+     * {@code script}, typing {@code input}; its terminal's output (echo included) is the result's stdout.
+     */
+    StandaloneJar.Result runOnTerminal(Map<String, String> environment, String input, String... args)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(login);
+        ProcessBuilder fita = builder(environment, all);
+        StringBuilder line = new StringBuilder();
+        for (String word : fita.command()) {
+            line.append(line.isEmpty() ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        List<String> command = List.of("script", "-qec", line.toString(), "/dev/null");
+        ProcessBuilder onTerminal = new ProcessBuilder(command).directory(work.toFile());
+        onTerminal.environment().clear();
+        onTerminal.environment().putAll(fita.environment());
+        Path typed = Files.writeString(home.resolve("typed.txt"), input);
+        try (ProcessRun run = ProcessRun.start(onTerminal.redirectInput(typed.toFile()))) {
+            return run.finish("fita " + String.join(" ", args) + " on a terminal");
+        }
+    }
+
     /** Starts {@code fita args --server ... --user ...} and returns at once; close the run to kill it. */
     ProcessRun start(String... args) throws IOException {
         return start(Map.of(), args);

@@ -30,7 +30,7 @@ final class ProcessRun implements AutoCloseable {
         Path out = Files.createTempFile("fita-run-out", ".txt");
         Path err = Files.createTempFile("fita-run-err", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        // Nothing to read from us: a command waiting for input sees its end.
+        // Nothing to read from us (unless input was redirected from a file): a command waiting for input sees its end.
         process.getOutputStream().close();
         return new ProcessRun(process, out, err);
     }
