@@ -49,8 +49,12 @@ final class DownloadCommand implements Callable<Integer> {
     private List<String> keys;
 
     @Option(names = {"-o", "--output"}, paramLabel = "PATH",
-            description = "One key: the file to write, or the folder to write it into. One folder: the folder to"
-                    + " fill. Several: the folder to write into (default: the current folder).")
+            description = "One key: the file to write, or the folder to write it into (an existing folder, or"
+                    + " PATH ending in '/'). One folder: the folder to fill. Several: the folder to write into"
+                    + " (default: the current folder).")
+    private String outputArgument;
+
+    /** -o as a path; null without -o. */
     private Path output;
 
     @Override
@@ -76,6 +80,12 @@ final class DownloadCommand implements Callable<Integer> {
 
     /** Every argument is a key or a folder that could exist, checked before connecting. */
     private void checkArguments() {
+        try {
+            output = outputArgument == null ? null : Path.of(outputArgument);
+        } catch (InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), "-o " + outputArgument + " cannot be a path: "
+                    + e.getMessage());
+        }
         for (String key : keys) {
             String name = isFolder(key) ? key.substring(0, key.length() - 1) : key;
             Names.keyProblem(name).ifPresent(problem -> {
@@ -95,7 +105,8 @@ final class DownloadCommand implements Callable<Integer> {
         Map<String, Path> targets = new LinkedHashMap<>();
         if (keys.size() == 1 && !isFolder(keys.get(0))) {
             String key = keys.get(0);
-            boolean intoFolder = output == null || Files.isDirectory(output);
+            // "restored/" names a folder even before it exists (Path drops the trailing '/').
+            boolean intoFolder = output == null || Files.isDirectory(output) || outputArgument.endsWith("/");
             Path folder = output == null ? Path.of("") : output;
             targets.put(key, intoFolder ? folder.resolve(fileName(key)) : output);
             return targets;

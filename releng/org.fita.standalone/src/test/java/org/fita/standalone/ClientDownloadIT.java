@@ -112,6 +112,11 @@ class ClientDownloadIT {
         assertArrayEquals(files.get("2024/a.jpg"), Files.readAllBytes(fita.work().resolve("years/2024/a.jpg")));
         assertArrayEquals(files.get("2025/a.jpg"), Files.readAllBytes(fita.work().resolve("years/2025/a.jpg")));
 
+        // One key and -o ending in '/': a folder to create, not a file of that name.
+        StandaloneJar.Result oneKey = fita.run("download", "backup/2024/b.jpg", "-o", "new-folder/");
+        assertEquals(0, oneKey.exitCode(), oneKey::describe);
+        assertArrayEquals(files.get("2024/b.jpg"), Files.readAllBytes(fita.work().resolve("new-folder/b.jpg")));
+
         StandaloneJar.Result none = fita.run("download", "nothing/");
         assertEquals(ExitCodes.REFUSED, none.exitCode(), none::describe);
         assertTrue(none.stderr().contains("No key on the server starts with \"nothing/\""), none::describe);
