@@ -12,6 +12,7 @@ import org.fita.transfer.LocalTree;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.InvalidRequestException;
+import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferInfo.Direction;
 import org.fita.transfer.TransferOptions;
@@ -149,7 +150,14 @@ final class DownloadCommand implements Callable<Integer> {
      * server lists may be hostile; LocalTree checks that it cannot land outside {@code into}.
      */
     private static Path inside(Path into, String key, String base) throws StepException {
-        return LocalTree.target(into, key.substring(base.length()));
+        try {
+            return LocalTree.target(into, key.substring(base.length()));
+        } catch (LocalFileException e) {
+            throw new LocalFileException("\"" + key + "\" cannot be downloaded into " + into + ": " + e.getMessage(), e);
+        } catch (StepException e) {
+            throw new InvalidRequestException("\"" + key + "\" cannot be downloaded into " + into + ": "
+                    + e.getMessage() + " Nothing was written for it.");
+        }
     }
 
     /** The deepest folder ("" or ending in '/') that holds every argument; a folder argument holds itself. */

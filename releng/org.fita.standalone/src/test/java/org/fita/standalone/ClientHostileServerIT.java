@@ -159,6 +159,8 @@ class ClientHostileServerIT {
             assertEquals("failed", failure.get("status").getAsString(), failure::toString);
             assertEquals(ExitCodes.REFUSED, failure.get("exit_code").getAsInt(), failure::toString);
         }
+        assertTrue(failures.get(0).get("error").getAsString().startsWith("\"x/../../escape.txt\" cannot be downloaded"),
+                run::describe);
         assertTrue(failures.get(1).get("error").getAsString().startsWith("\"x/ok.txt\" is not on the server (404)."),
                 run::describe);
         try (Stream<Path> all = Files.walk(dir)) {
