@@ -31,7 +31,10 @@ public final class ExitCodes {
     public static final int NETWORK = 4;
     /** The bytes on both sides do not have the same MD5. */
     public static final int VERIFICATION = 5;
-    /** The server refused the request: no such key, the key exists, or another refusal. */
+    /**
+     * The request was refused: no such key, the key exists (also when --overwrite would have to delete
+     * it first and was not allowed to), or another refusal.
+     */
     public static final int REFUSED = 6;
     /** The server lacks the feature, such as listing on a classic server. */
     public static final int UNSUPPORTED = 7;
