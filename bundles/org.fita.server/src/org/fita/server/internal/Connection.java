@@ -97,10 +97,6 @@ public final class Connection implements Runnable {
         return openedNanos;
     }
 
-    public boolean isAuthenticated() {
-        return authenticated;
-    }
-
     /** Marks it logged in; the server calls this once, under its admission lock. */
     public void markAuthenticated() {
         authenticated = true;
