@@ -6,8 +6,8 @@ package org.fita.protocol;
  * cursor, change a window's title or start a new line that passes for another record; format
  * characters (bidi overrides such as U+202E, zero-width characters) reorder or hide what a reader
  * sees. They are written visibly: C0, DEL and C1 controls as {@code \xHH}; line and paragraph
- * separators, format characters and unpaired surrogates as {@code \\uHHHH}. Everything else,
- * non-ASCII letters, emoji and backslashes included, stays as it is, so escaping twice changes
+ * separators, format characters (but the joiners U+200C and U+200D) and unpaired surrogates as
+ * {@code \\uHHHH}. Everything else, non-ASCII letters, emoji and backslashes included, stays as it is, so escaping twice changes
  * nothing. The one place the server log, the command line and the workbench take this from.
  */
 public final class Untrusted {
@@ -65,6 +65,9 @@ public final class Untrusted {
         }
         if (Character.isLowSurrogate(c)) {
             return true; // a low surrogate reached on its own has no high one before it
+        }
+        if (c == 0x200c || c == 0x200d) {
+            return false; // joiners: scripts such as Persian, and emoji sequences, need them
         }
         return unsafeType(Character.getType(c));
     }

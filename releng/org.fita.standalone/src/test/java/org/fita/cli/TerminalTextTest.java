@@ -14,7 +14,7 @@ class TerminalTextTest {
     @Test
     void controlAndBidiCharactersBecomeVisibleEscapes() {
         assertEquals("a\\x1b]0;t\\x07b", TerminalText.escape("a\u001b]0;t\u0007b"));
-        assertEquals("row\\nfake\\r\\t", TerminalText.escape("row\nfake\r\t"));
+        assertEquals("row\\x0afake\\x0d\\x09", TerminalText.escape("row\nfake\r\t"));
         assertEquals("del\\x7f csi\\x9b", TerminalText.escape("del\u007f csi\u009b"));
         assertEquals("evil\\u202egpj.exe \\u2066x\\u2069 \\u200fy", TerminalText.escape("evil\u202egpj.exe \u2066x\u2069 \u200fy"));
         assertEquals("lone \\ud800.", TerminalText.escape("lone \ud800."));
