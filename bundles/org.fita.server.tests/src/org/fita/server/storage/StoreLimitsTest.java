@@ -109,6 +109,10 @@ class StoreLimitsTest {
         InsufficientStorageException full = assertThrows(InsufficientStorageException.class,
                 () -> store.beginUpload("u2", "b", 60_000, 4096, false));
         assertTrue(full.getMessage().contains("60000 are promised"), full.getMessage());
+        // Planning "a" again may use the room its own earlier plan was promised; a refused one keeps it.
+        assertThrows(InsufficientStorageException.class, () -> store.beginUpload("u1", "a", 100_001, 4096, false));
+        assertTrue(store.hasUnfinished("u1", "a"));
+        a = store.beginUpload("u1", "a", 60_000, 4096, false);
         // Bytes received no longer need room (the disk's free space shows them).
         byte[] block = new byte[4096];
         for (int i = 0; i < 5; i++) {
@@ -136,6 +140,13 @@ class StoreLimitsTest {
         assertEquals(new Usage(4000, 5000, 10_000), store.usage("q"));
         store.beginUpload("q", "three", 1000, 4096, false);
         store.beginUpload("other", "big", 1_000_000, 4096, false);
+        // A refused plan changes nothing: the unfinished upload it would have reset stays.
+        assertThrows(QuotaExceededException.class, () -> store.beginUpload("q", "two", 6001, 4096, false));
+        assertTrue(store.hasUnfinished("q", "two"));
+        assertEquals(new Usage(4000, 6000, 10_000), store.usage("q"));
+        // A new plan of the same key may reuse the room of the one it resets.
+        store.beginUpload("q", "two", 5000, 4096, false);
+        assertEquals(new Usage(4000, 6000, 10_000), store.usage("q"));
     }
 
     @Test
