@@ -165,6 +165,28 @@ class StoreLimitsTest {
         }
     }
 
+    /** A block whose bytes start arriving after a pause. */
+    private static final class SlowStream extends ByteArrayInputStream {
+        private boolean paused;
+
+        SlowStream(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            if (!paused) {
+                paused = true;
+                try {
+                    Thread.sleep(15);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.read(b, off, len);
+        }
+    }
+
     /**
      * Two copies of the completing block at once: the second waits for the first to be recorded
      * and is answered "already held", never 408, and the block is written once.
@@ -174,7 +196,7 @@ class StoreLimitsTest {
         store = new LocalBlobStore(root, w -> { }, false);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 60; round++) {
+            for (int round = 0; round < 40; round++) {
                 byte[] file = TestFiles.random(2 * 4096, round);
                 UploadSession upload = store.beginUpload("u", "dup" + round, file.length, 4096, false);
                 upload.writeBlock(0, new ByteArrayInputStream(TestFiles.block(file, 4096, 0)), 4096, null);
@@ -183,7 +205,8 @@ class StoreLimitsTest {
                 for (int t = 0; t < 2; t++) {
                     both.add(pool.submit(() -> {
                         start.await();
-                        return upload.writeBlock(1, new ByteArrayInputStream(TestFiles.block(file, 4096, 1)), 4096, null);
+                        // Slow bytes: the other copy is surely waiting when this one is written.
+                        return upload.writeBlock(1, new SlowStream(TestFiles.block(file, 4096, 1)), 4096, null);
                     }));
                 }
                 int completed = 0;
