@@ -29,10 +29,10 @@ import org.fita.server.storage.BlockResult;
 import org.fita.server.storage.InsufficientStorageException;
 import org.fita.server.storage.ListPage;
 import org.fita.server.storage.QuotaExceededException;
-import org.fita.server.storage.Usage;
 import org.fita.server.storage.StoredFile;
 import org.fita.server.storage.UploadRestartedException;
 import org.fita.server.storage.UploadSession;
+import org.fita.server.storage.Usage;
 
 /**
  * Answers one request. The order of checks and the replies to well-formed requests are those of

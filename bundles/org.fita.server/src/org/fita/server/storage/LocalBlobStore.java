@@ -15,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.time.Duration;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.MalformedFrameException;
 import org.fita.protocol.StepJson;
@@ -257,15 +257,18 @@ public final class LocalBlobStore implements BlobStore {
                     return existing.get();
                 }
             }
-            deleteUnfinished(user, key);
-            if (space.promises.size() >= MAX_UNFINISHED_PER_USER) {
-                throw new QuotaExceededException("\"" + user + "\" has " + space.promises.size()
+            // A refused plan changes nothing: an unfinished upload of the key it would reset stays.
+            // Its promise does not count against the plan that would replace it.
+            Ledger.Entry old = space.promises.get(key);
+            int others = space.promises.size() - (old == null ? 0 : 1);
+            if (others >= MAX_UNFINISHED_PER_USER) {
+                throw new QuotaExceededException("\"" + user + "\" has " + others
                         + " unfinished uploads, the most this server keeps for one user. Finish or delete some"
                         + " (FILE DELETE) first.");
             }
             long limit = quotas.limitFor(user);
             if (limit != Quotas.UNLIMITED) {
-                long used = space.storedBytes() + space.promisedBytes();
+                long used = space.storedBytes() + space.promisedBytes() - (old == null ? 0 : old.size);
                 if (used + size > limit || used + size < 0) {
                     throw new QuotaExceededException(user, used, limit, size);
                 }
@@ -277,13 +280,14 @@ public final class LocalBlobStore implements BlobStore {
             // One plan at a time checks the disk and makes its promise, so two cannot share the same free bytes.
             synchronized (ledger) {
                 long usable = usableSpace.getAsLong();
-                long promised = ledger.outstanding();
+                long promised = ledger.outstanding() - (old == null ? 0 : old.remaining());
                 if (size > usable - promised) {
                     throw new InsufficientStorageException("The server has " + usable + " bytes free, of which "
                             + promised + " are promised to unfinished uploads; \"" + key + "\" needs " + size
                             + ". Free some space on the server, wait for uploads to finish, or upload a smaller file.",
                             null);
                 }
+                deleteUnfinished(user, key);
                 promise = ledger.open(key, size, blockSize, 0, System.currentTimeMillis());
             }
             try {

@@ -305,7 +305,8 @@ final class LocalUpload implements UploadSession {
             journal = PrivateFiles.open(journalPath, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             if (directWanted) {
                 try {
-                    direct = FileChannel.open(part, StandardOpenOption.WRITE, DIRECT_OPTION, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    direct = FileChannel.open(part, StandardOpenOption.WRITE, DIRECT_OPTION,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
                 } catch (IOException | UnsupportedOperationException notHere) {
                     // A file system without direct I/O (tmpfs, some network mounts): the page cache it is.
                     directWanted = false;
@@ -520,7 +521,8 @@ final class LocalUpload implements UploadSession {
             synchronized (lock) {
                 // Writers waiting for the hasher to come closer look again.
                 lock.notifyAll();
-                if (hashedBlocks >= totalBlocks || !received.contains(hashedBlocks) || state == State.ABANDONED) {
+                // Not after an abandon or an eviction: their files are closed and must stay so.
+                if (hashedBlocks >= totalBlocks || !received.contains(hashedBlocks) || state != State.OPEN) {
                     return;
                 }
                 block = hashedBlocks;
