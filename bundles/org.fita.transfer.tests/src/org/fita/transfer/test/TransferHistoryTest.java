@@ -63,7 +63,7 @@ class TransferHistoryTest {
             resumed.requeue();
             StepException notConnected = assertThrows(StepException.ConnectionException.class,
                     () -> resumed.run(TransferListener.NONE));
-            assertTrue(notConnected.getMessage().contains("connect to that server first"), notConnected.getMessage());
+            assertTrue(notConnected.getMessage().startsWith("Not connected to "), notConnected.getMessage());
             assertTrue(resumed.wasInterrupted(), "it still waits for a connection");
 
             second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
