@@ -105,6 +105,11 @@ final class Download {
 
     private TransferResult download(long started) throws StepException {
         caps = session.capabilities();
+        synchronized (lock) {
+            // A retry starts over from the part file: what earlier tries claimed but never stored is fetched again.
+            nextToClaim = 0;
+            hashedBlocks = 0;
+        }
         if (Files.exists(target) && !options.overwrite()) {
             throw new LocalFileException(target + " already exists. Use --overwrite to replace it.", null);
         }
@@ -153,7 +158,7 @@ final class Download {
                 if (transfer.isCancelled()) {
                     throw new CancelledException("The download of \"" + key + "\" was cancelled.");
                 }
-                if (lanes.stream().allMatch(Future::isDone) && failure.get() == null && !allClaimed(total)) {
+                if (lanes.stream().allMatch(Future::isDone) && failure.get() == null && !nextHeld(total)) {
                     // Every lane ended while blocks were left unfetched: never wait for them forever.
                     throw new StepException("The download of \"" + key + "\" stopped: its connections ended with "
                             + "blocks left to fetch. Run it again to continue.", -1, null);
@@ -289,9 +294,10 @@ final class Download {
         return StepJson.toText(h) + "\n";
     }
 
-    private boolean allClaimed(long total) {
+    /** Whether the next block to hash is held (or none is left): once every lane ended, nothing else comes. */
+    private boolean nextHeld(long total) {
         synchronized (lock) {
-            return nextToClaim >= total;
+            return hashedBlocks >= total || held.get((int) hashedBlocks);
         }
     }
 

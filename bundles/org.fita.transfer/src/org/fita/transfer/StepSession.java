@@ -298,6 +298,11 @@ public final class StepSession implements AutoCloseable {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST page of " + entries.size()
                         + " files, more than the " + pageLimit + " asked for.");
             }
+            String next = page.string(Fields.NEXT_AFTER).orElse(null);
+            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0)) {
+                throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
+                        + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
+            }
             String previous = after;
             for (JsonElement e : entries) {
                 if (!e.isJsonObject()) {
@@ -317,9 +322,7 @@ public final class StepSession implements AutoCloseable {
                             + " files; the listing was stopped there. Ask for a narrower prefix.");
                 }
             }
-            String next = page.string(Fields.NEXT_AFTER).orElse(null);
-            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0
-                    || next.compareTo(previous) < 0)) {
+            if (next != null && next.compareTo(previous) < 0) {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
                         + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
             }
