@@ -163,6 +163,17 @@ public final class StepSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the control connection now, to free it while the session is not used; the session stays
+     * open and the next request connects and logs in again.
+     */
+    public void disconnect() {
+        StepConnection c = control;
+        if (c != null) {
+            c.close();
+        }
+    }
+
     /** Records unfinished transfers there, so that they can resume after a crash; null turns it off. */
     public void useJournal(TransferJournal journal) {
         this.journal = journal;

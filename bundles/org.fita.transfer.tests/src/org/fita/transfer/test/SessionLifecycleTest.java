@@ -160,14 +160,16 @@ class SessionLifecycleTest {
     }
 
     @Test
-    void aNewLoginOfTheSameUserReplacesTheOldSession() throws Exception {
+    void aNewLoginOfTheSameUserFreesTheOldSessionsConnection() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b)) {
             DefaultTransferService service = new DefaultTransferService(f.journal);
             StepSession first = service.connect(f.address(), "u1", StepSession.classicPassword("u1"));
             StepSession second = service.connect(f.address(), "u1", StepSession.classicPassword("u1"));
-            assertTrue(first.isClosed(), "the earlier session does not linger");
-            assertFalse(second.isClosed());
+            assertFalse(first.isConnected(), "the earlier session's connection does not linger");
+            assertTrue(second.isConnected());
+            assertEquals(0, first.list(null).size(), "whoever still holds the earlier session can use it");
             service.stop();
+            assertTrue(first.isClosed() && second.isClosed(), "stopping the service closes every session");
         }
     }
 
