@@ -78,6 +78,21 @@ class SessionLifecycleTest {
     }
 
     @Test
+    void aTokenThatExpiresDuringATransferIsRenewedAndTheTransferGoesOn() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b.tokenTtl(Duration.ofSeconds(1)));
+                StepSession s = f.session("u1")) {
+            Path file = f.file("big", 8 << 20, 11);
+            List<TransferEvent> events = new CopyOnWriteArrayList<>();
+            // 4 MiB/s: about two seconds, so the one-second token expires on the way.
+            Transfer t = s.upload(file, "big", EngineFixture.SLOW.withRetry(QUICK_RETRY), events::add);
+            assertEquals(EngineFixture.md5(file), assertTimeoutPreemptively(LIMIT, () -> t.await().md5()));
+            assertTrue(s.logins() >= 2, "logged in again: " + s.logins());
+            assertTrue(events.stream().anyMatch(e -> e instanceof TransferEvent.Reconnecting r
+                    && r.cause() instanceof StepException.TokenRejectedException), "the refused token was the cause");
+        }
+    }
+
+    @Test
     void anUploadCutByARestartFinishesByItselfWhenTheServerIsBack() throws Exception {
         try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
             Path file = f.file("big", 8 << 20, 7);
