@@ -234,6 +234,22 @@ class HostileServerTest {
     }
 
     @Test
+    void aServerThatStopsReadingFailsOnTheWriteWatchdog() throws Exception {
+        try (ScriptedServer server = new ScriptedServer(peer -> {
+            peer.expectLogin("pipelining", "block-size", "resume");
+            Thread.sleep(60_000); // then reads nothing more
+        }); StepSession s = connect(server)) {
+            // 48 MiB, more than loopback's buffers hold (up to 36 MiB here): the write blocks for good.
+            String big = "x".repeat(48 << 20);
+            long start = System.nanoTime();
+            StepException e = assertTimeoutPreemptively(LIMIT, () -> assertThrows(StepException.TimeoutException.class,
+                    () -> s.saveData("record", java.util.Map.of("note", big))));
+            assertTrue(e.getMessage().contains("took no data for 2 s"), e.getMessage());
+            assertTrue(System.nanoTime() - start < 15_000_000_000L, "failed within a few write deadlines");
+        }
+    }
+
+    @Test
     void anUnknownHostSaysSo() {
         StepException e = assertTimeoutPreemptively(LIMIT, () -> assertThrows(StepException.UnknownHostException.class,
                 () -> StepSession.connect(new ServerAddress("nosuchhost.invalid", 14599), "u", "p", QUICK)));
