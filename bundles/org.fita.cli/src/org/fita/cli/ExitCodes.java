@@ -73,7 +73,7 @@ public final class ExitCodes {
             return VERIFICATION;
         }
         if (e instanceof NotFoundException || e instanceof KeyExistsException || e instanceof RemoteException
-                || e instanceof InvalidRequestException) {
+                || e instanceof InvalidRequestException || e instanceof StepException.DeleteFirstRequiredException) {
             return REFUSED;
         }
         if (e instanceof UnsupportedException) {

@@ -180,6 +180,17 @@ public final class StepSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the control connection now, to free it while the session is not used; the session stays
+     * open and the next request connects and logs in again.
+     */
+    public void disconnect() {
+        StepConnection c = control;
+        if (c != null) {
+            c.close();
+        }
+    }
+
     /** Records unfinished transfers there, so that they can resume after a crash; null turns it off. */
     public void useJournal(TransferJournal journal) {
         this.journal = journal;
@@ -323,6 +334,11 @@ public final class StepSession implements AutoCloseable {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST page of " + entries.size()
                         + " files, more than the " + pageLimit + " asked for.");
             }
+            String next = page.string(Fields.NEXT_AFTER).orElse(null);
+            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0)) {
+                throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
+                        + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
+            }
             String previous = after;
             for (JsonElement e : entries) {
                 if (!e.isJsonObject()) {
@@ -342,9 +358,7 @@ public final class StepSession implements AutoCloseable {
                             + " files; the listing was stopped there. Ask for a narrower prefix.");
                 }
             }
-            String next = page.string(Fields.NEXT_AFTER).orElse(null);
-            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0
-                    || next.compareTo(previous) < 0)) {
+            if (next != null && next.compareTo(previous) < 0) {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
                         + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
             }
