@@ -205,8 +205,8 @@ public final class TransfersView extends ViewPart {
         if (state == State.PAUSED && t.wasPausedWhenStopped()) {
             return message + " Press Resume to continue it.";
         }
-        if (state == State.FAILED && t.canRetry()) {
-            return message + " Press Retry to try again.";
+        if (state == State.FAILED && t.wasInterrupted() && t.canRetry()) {
+            return message + " Press Retry to try now.";
         }
         return message;
     }
