@@ -9,7 +9,7 @@ import org.eclipse.ui.application.WorkbenchAdvisor;
 import org.eclipse.ui.application.WorkbenchWindowAdvisor;
 import org.eclipse.ui.PlatformUI;
 import org.fita.server.runner.ServerRunner;
-import org.fita.transfer.TransferService;
+import org.fita.transfer.tasks.TransferService;
 import org.fita.ui.Startup;
 import org.fita.ui.StartupArguments;
 import org.fita.ui.messages.ClientLog;

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.fita.protocol.Names;
-import org.fita.transfer.LocalTree;
+import org.fita.transfer.tasks.LocalTree;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.InvalidRequestException;

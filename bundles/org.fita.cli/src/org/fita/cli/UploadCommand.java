@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.fita.protocol.Names;
-import org.fita.transfer.LocalTree;
+import org.fita.transfer.tasks.LocalTree;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepSession;

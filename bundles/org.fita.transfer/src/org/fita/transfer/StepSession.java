@@ -397,7 +397,8 @@ public final class StepSession implements AutoCloseable {
         control(Requests.dataDelete(token, key), "Deleting DATA \"" + key + "\"");
     }
 
-    static void checkKey(String key) throws StepException {
+    /** Throws {@link StepException.InvalidRequestException} if {@code key} breaks STEP's key rules. */
+    public static void checkKey(String key) throws StepException {
         if (Names.keyProblem(key).isPresent()) {
             throw new StepException.InvalidRequestException(Names.keyProblem(key).get());
         }

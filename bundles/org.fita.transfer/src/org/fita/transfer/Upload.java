@@ -143,7 +143,7 @@ final class Upload {
         } catch (KeyExistsException e) {
             // This very upload may have completed just before the last run stopped hearing back.
             if (resume) {
-                String localMd5 = md5Of(file);
+                String localMd5 = Md5.ofFile(file);
                 RemoteFile remote = session.stat(key);
                 if (remote.size() == size && localMd5.equalsIgnoreCase(remote.md5())) {
                     forget(journal, journalId);
@@ -318,19 +318,6 @@ final class Upload {
                 // A stale entry only makes a later run compare MD5s with the finished file again.
             }
         }
-    }
-
-    static String md5Of(Path file) throws LocalFileException {
-        MessageDigest md5 = Md5.create();
-        byte[] buffer = new byte[1 << 20];
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                md5.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(md5.digest());
     }
 
     private static String md5ofEmpty() {

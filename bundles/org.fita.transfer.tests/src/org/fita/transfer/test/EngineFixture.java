@@ -21,7 +21,7 @@ import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 
 /** A real server on 127.0.0.1 over a temporary root, a scratch folder for local files, and a journal. */
 final class EngineFixture implements AutoCloseable {

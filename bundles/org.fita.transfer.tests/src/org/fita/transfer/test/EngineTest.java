@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import org.fita.server.auth.AccountStore;
 import org.fita.server.auth.AuthMode;
 import org.fita.server.auth.PasswordHasher;
-import org.fita.transfer.LocalTree;
+import org.fita.transfer.tasks.LocalTree;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;

@@ -11,8 +11,8 @@ import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
 import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferInfo;
-import org.fita.transfer.TransferTask.State;
-import org.fita.transfer.TransferTask.Status;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask.Status;
 import org.junit.jupiter.api.Test;
 
 /** How a task's status follows its events (late ones from worker threads, reconnecting), and the retry policy. */

@@ -18,7 +18,7 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.ToolBar;
 import org.eclipse.swt.widgets.ToolItem;
-import org.fita.transfer.RemoteEntry;
+import org.fita.transfer.view.RemoteEntry;
 import org.fita.transfer.RemoteFile;
 
 /** The Client Explorer's widgets and operations, for the tests in other packages. */

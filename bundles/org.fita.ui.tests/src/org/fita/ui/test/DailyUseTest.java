@@ -19,7 +19,7 @@ import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.commands.ICommandService;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.explorer.ExplorerProbeCommands;

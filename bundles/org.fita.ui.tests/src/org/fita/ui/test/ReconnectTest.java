@@ -13,7 +13,7 @@ import org.eclipse.jface.preference.IPreferenceStore;
 import org.fita.server.ServerConfig;
 import org.fita.server.StepServer;
 import org.fita.server.auth.AuthMode;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.explorer.ExplorerProbeCommands;
 import org.fita.ui.preferences.FitaPreferences;

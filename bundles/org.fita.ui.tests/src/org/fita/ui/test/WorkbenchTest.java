@@ -22,7 +22,7 @@ import org.eclipse.ui.handlers.IHandlerService;
 import org.fita.server.ServerConfig;
 import org.fita.server.StepServer;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.server.LocalServerProbe;

@@ -12,11 +12,11 @@ import org.eclipse.swt.dnd.DragSourceAdapter;
 import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.widgets.Shell;
-import org.fita.transfer.LocalTree;
-import org.fita.transfer.RemoteEntry;
-import org.fita.transfer.RemoteFolders;
+import org.fita.transfer.tasks.LocalTree;
+import org.fita.transfer.view.RemoteEntry;
+import org.fita.transfer.view.RemoteFolders;
 import org.fita.transfer.StepException;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.transfers.TransferJob;
 
 /**

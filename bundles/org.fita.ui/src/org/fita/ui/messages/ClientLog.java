@@ -10,9 +10,9 @@ import org.fita.protocol.Fields;
 import org.fita.protocol.StepMessage;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.tasks.TransferTask.State;
 
 /**
  * The client's message log, as FileZilla keeps one: what the workbench asked of which server and

@@ -31,9 +31,9 @@ import org.eclipse.ui.part.ViewPart;
 import org.fita.protocol.Untrusted;
 import org.fita.transfer.StepException;
 import org.fita.transfer.TransferInfo;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.tasks.TransferTask.State;
 import org.fita.ui.ColumnFit;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
@@ -205,8 +205,8 @@ public final class TransfersView extends ViewPart {
         if (state == State.PAUSED && t.wasPausedWhenStopped()) {
             return message + " Press Resume to continue it.";
         }
-        if (state == State.FAILED && t.canRetry()) {
-            return message + " Press Retry to try again.";
+        if (state == State.FAILED && t.wasInterrupted() && t.canRetry()) {
+            return message + " Press Retry to try now.";
         }
         return message;
     }

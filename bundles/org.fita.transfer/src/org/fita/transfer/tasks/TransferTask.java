@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +8,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.fita.transfer.Md5;
 import org.fita.transfer.StepException.CancelledException;
 import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException.NotFoundException;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.Transfer;
+import org.fita.transfer.TransferEvent;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferListener;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.WhenExists;
 
 /**
  * One transfer as a workbench keeps it: what it moves, its latest {@link Status}, and the means to
@@ -418,7 +430,7 @@ public final class TransferTask {
         } catch (java.io.IOException e) {
             throw new LocalFileException("Cannot read " + localPath + ": " + e.getMessage(), e);
         }
-        String localMd5 = Upload.md5Of(localPath);
+        String localMd5 = Md5.ofFile(localPath);
         if (localSize != remote.size() || !localMd5.equalsIgnoreCase(remote.md5())) {
             String where = direction == TransferInfo.Direction.UPLOAD ? "\"" + key + "\" on the server" : localPath.toString();
             String message = where + " already exists with different content (MD5 " + remote.md5() + " on the server, "

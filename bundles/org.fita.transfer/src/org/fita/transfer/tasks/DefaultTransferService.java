@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.WhenExists;
 
 /**
  * The {@link TransferService} component; outside OSGi, create it with {@code new}. With a
