@@ -33,10 +33,12 @@ class ClientHostileServerIT {
     private static final List<String> SHOWN = List.of(
             "c1\\x9b31m.bin",
             "evil\\x1b]0;pwned\\x07.txt",
-            "fake\\n      1 B  2026-01-01 00:00  d41d8cd98f00b204e9800998ecf8427e  passwords.txt",
+            "fake\\x0a      1 B  2026-01-01 00:00  d41d8cd98f00b204e9800998ecf8427e  passwords.txt",
             "spoof\\u202egpj.exe");
     private static final String MD5 = "\u001b[8md41d8cd98f00b204e9800998ecf8427e";
-    private static final String TOKEN = "tok\u001b]0;pwned\u0007en";
+    /** The engine refuses a token that is not printable ASCII before anything prints it (see below). */
+    private static final String TOKEN = "tok-en";
+    private static final String HOSTILE_TOKEN = "tok\u001b]0;pwned\u0007en";
     private static final String DELETE_MESSAGE = "Disk on fire\u001b[2K\rDeleted \"x\".";
     /** Listed under the folder x/: one key that climbs out of any folder, one that is gone when asked for. */
     private static final List<String> FOLDER_KEYS = List.of("x/../../escape.txt", "x/ok.txt");
@@ -135,7 +137,7 @@ class ClientHostileServerIT {
 
         assertEquals(ExitCodes.REFUSED, deleted.exitCode(), deleted::describe);
         assertPrintable(deleted.stderr(), deleted);
-        assertTrue(deleted.stderr().contains("500 \"Disk on fire\\x1b[2K\\rDeleted \"x\".\""), deleted::describe);
+        assertTrue(deleted.stderr().contains("500 \"Disk on fire\\x1b[2K\\x0dDeleted \"x\".\""), deleted::describe);
         assertEquals(1, deleted.stderr().lines().count(), deleted::describe);
 
         Files.writeString(fita.work().resolve("test.txt"), "coursework");
@@ -144,7 +146,24 @@ class ClientHostileServerIT {
 
         assertEquals(ExitCodes.REFUSED, coursework.exitCode(), coursework::describe);
         assertPrintable(coursework.stdout() + coursework.stderr(), coursework);
-        assertEquals("Token: tok\\x1b]0;pwned\\x07en", coursework.stdoutLines().get(0), coursework::describe);
+        assertEquals("Token: tok-en", coursework.stdoutLines().get(0), coursework::describe);
+    }
+
+    @Test
+    void aTokenWithControlCharactersIsRefusedBeforeAnythingPrintsIt() throws Exception {
+        server.close();
+        server = new ScriptedServer(request -> {
+            JsonObject fields = new JsonObject();
+            fields.addProperty("token", HOSTILE_TOKEN);
+            return ScriptedServer.reply(request, 200, "Login successfully", fields);
+        });
+        fita = new FitaClient(dir, server.port(), "mallory");
+
+        StandaloneJar.Result run = fita.run("list");
+
+        assertEquals(ExitCodes.NETWORK, run.exitCode(), run::describe);
+        assertPrintable(run.stdout() + run.stderr(), run);
+        assertTrue(run.stderr().contains("sent a token of 15 characters that is not printable ASCII"), run::describe);
     }
 
     @Test

@@ -27,38 +27,48 @@ class ClientOverwriteIT {
     Path dir;
 
     @Test
+    void aFitaServerReplacesSafelyWithOverwriteAlone() throws Exception {
+        FitaClient fita = new FitaClient(dir, servers.start(root).port(), "dave");
+        Path report = fita.work().resolve("report.pdf");
+        Files.writeString(report, "first version");
+        assertEquals(0, fita.run("upload", "report.pdf").exitCode());
+        Files.writeString(report, "second version, longer");
+
+        StandaloneJar.Result replaced = fita.run("upload", "report.pdf", "--overwrite");
+
+        assertEquals(0, replaced.exitCode(), replaced::describe);
+        assertEquals("second version, longer", fetched(fita), "replaced in one step (the replace extension)");
+    }
+
+    @Test
     void overwriteWithoutSafeReplaceNeedsDeleteFirst() throws Exception {
-        for (String mode : new String[] {"fita", "--classic-only"}) {
-            Path serverRoot = Files.createDirectories(root.resolve(mode.replace("-", "")));
-            String[] args = mode.equals("fita") ? new String[0] : new String[] {mode};
-            FitaClient fita = new FitaClient(Files.createDirectories(dir.resolve(mode.replace("-", ""))),
-                    servers.start(serverRoot, args).port(), "dave");
-            Path report = fita.work().resolve("report.pdf");
-            Files.writeString(report, "first version");
-            assertEquals(0, fita.run("upload", "report.pdf").exitCode());
-            Files.writeString(report, "second version, longer");
+        FitaClient fita = new FitaClient(dir, servers.start(root, "--classic-only").port(), "dave");
+        Path report = fita.work().resolve("report.pdf");
+        Files.writeString(report, "first version");
+        assertEquals(0, fita.run("upload", "report.pdf").exitCode());
+        Files.writeString(report, "second version, longer");
 
-            StandaloneJar.Result refused = fita.run("upload", "report.pdf", "--overwrite");
+        StandaloneJar.Result refused = fita.run("upload", "report.pdf", "--overwrite");
 
-            assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused::describe);
-            assertTrue(refused.stderr().contains("cannot replace a file safely")
-                    && refused.stderr().contains("--delete-first"), refused::describe);
-            assertEquals("first version", fetched(fita), mode + ": the old file is untouched");
+        assertEquals(ExitCodes.REFUSED, refused.exitCode(), refused::describe);
+        assertTrue(refused.stderr().contains("cannot replace a file safely")
+                && refused.stderr().contains("--delete-first"), refused::describe);
+        assertEquals("first version", fetched(fita), "the old file is untouched");
 
-            // A new key has nothing to delete: --overwrite alone goes ahead.
-            StandaloneJar.Result fresh = fita.run("upload", "report.pdf", "--key", "new.pdf", "--overwrite");
-            assertEquals(0, fresh.exitCode(), fresh::describe);
+        // A new key has nothing to delete: --overwrite alone goes ahead.
+        StandaloneJar.Result fresh = fita.run("upload", "report.pdf", "--key", "new.pdf", "--overwrite");
+        assertEquals(0, fresh.exitCode(), fresh::describe);
 
-            StandaloneJar.Result replaced = fita.run("upload", "report.pdf", "--overwrite", "--delete-first");
-            assertEquals(0, replaced.exitCode(), replaced::describe);
-            assertEquals("second version, longer", fetched(fita), mode + ": replaced");
-        }
+        StandaloneJar.Result replaced = fita.run("upload", "report.pdf", "--overwrite", "--delete-first");
+        assertEquals(0, replaced.exitCode(), replaced::describe);
+        assertEquals("second version, longer", fetched(fita), "replaced");
     }
 
     @Test
     void onATerminalOverwriteAsksFirst() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/script")), "util-linux script makes the terminal");
-        FitaClient fita = new FitaClient(dir, servers.start(root).port(), "erin");
+        // A server without the replace extension: there overwriting means deleting first, so it asks.
+        FitaClient fita = new FitaClient(dir, servers.start(root, "--classic-only").port(), "erin");
         // The classic password, so that no password prompt takes the answer.
         Map<String, String> password = Map.of("FITA_PASSWORD", TestData.classicPassword("erin"));
         Path report = fita.work().resolve("report.pdf");
