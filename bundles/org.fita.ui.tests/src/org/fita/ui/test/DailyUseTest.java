@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.core.commands.Command;
+import org.eclipse.core.runtime.preferences.InstanceScope;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.ui.PlatformUI;
@@ -63,6 +64,22 @@ class DailyUseTest extends WorkbenchFixture {
         Ui.settle();
         assertTrue(command("org.fita.ui.upload").isEnabled(), "Upload once connected");
         assertTrue(command("org.fita.ui.refresh").isEnabled(), "Refresh once connected");
+    }
+
+    @Test
+    void aConnectionIsRememberedOnDiskAtOnce() throws Exception {
+        Fita.startLocalServer(scratch.resolve("recent"), false);
+        Fita.connectedToLocalServer("rememberme");
+        int port = Fita.runner().status().address().getPort();
+        // Written when the login succeeds, not when the Preferences dialog is next saved: a crash keeps it.
+        Path prefs = Path.of(InstanceScope.INSTANCE.getLocation().toOSString(), ".settings", "org.fita.ui.prefs");
+        Ui.waitUntil("the preferences file names the connection", () -> {
+            try {
+                return Files.exists(prefs) && Files.readString(prefs).contains("rememberme@127.0.0.1\\:" + port);
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> prefs);
     }
 
     @Test
