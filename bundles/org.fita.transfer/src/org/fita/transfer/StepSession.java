@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
@@ -51,6 +52,7 @@ public final class StepSession implements AutoCloseable {
     private volatile StepConnection control;
     private volatile String token;
     private volatile Capabilities capabilities;
+    private volatile Optional<StorageUsage> usage;
     private final AtomicInteger logins = new AtomicInteger(1);
     private final Set<StepConnection> connections = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
@@ -66,6 +68,7 @@ public final class StepSession implements AutoCloseable {
         this.control = login.connection();
         this.token = login.token();
         this.capabilities = login.capabilities();
+        this.usage = login.usage();
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fita-transfer-" + n.incrementAndGet());
@@ -74,7 +77,8 @@ public final class StepSession implements AutoCloseable {
         });
     }
 
-    private record Login(StepConnection connection, String token, Capabilities capabilities) {
+    private record Login(StepConnection connection, String token, Capabilities capabilities,
+            Optional<StorageUsage> usage) {
     }
 
     /** Sees what the session asks of its server on the control connection and what it answers, for a message log. */
@@ -132,7 +136,8 @@ public final class StepSession implements AutoCloseable {
                 throw new ProtocolViolationException("The server at " + address + " sent a token of " + token.length()
                         + " characters that is not printable ASCII of 1 to " + MAX_TOKEN_CHARS + " characters.");
             }
-            return new Login(connection, token, Capabilities.fromLogin(reply));
+            Capabilities capabilities = Capabilities.fromLogin(reply);
+            return new Login(connection, token, capabilities, StorageUsage.fromLogin(reply, capabilities));
         } catch (StepException | RuntimeException e) {
             connection.close();
             throw e;
@@ -150,6 +155,11 @@ public final class StepSession implements AutoCloseable {
     /** The current token; it changes when the session logs in again. */
     public String token() {
         return token;
+    }
+
+    /** The user's storage and quota as of the last login, where the server tells (the quota extension). */
+    public Optional<StorageUsage> usage() {
+        return usage;
     }
 
     public Capabilities capabilities() {
@@ -247,6 +257,7 @@ public final class StepSession implements AutoCloseable {
         control = login.connection();
         token = login.token();
         capabilities = login.capabilities();
+        usage = login.usage();
         int count = logins.incrementAndGet();
         Trace t = trace;
         if (t != null) {

@@ -10,19 +10,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.fita.transfer.tasks.DefaultTransferService;
 import org.fita.transfer.FitaHome;
 import org.fita.transfer.RetryPolicy;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.Transfer;
 import org.fita.transfer.TransferEvent;
-import org.fita.transfer.tasks.TransferHistory;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
-import org.fita.transfer.tasks.TransferTask;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.tasks.DefaultTransferService;
+import org.fita.transfer.tasks.TransferHistory;
+import org.fita.transfer.tasks.TransferTask;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -11,17 +11,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.fita.transfer.tasks.DefaultTransferService;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
-import org.fita.transfer.tasks.TransferHistory;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
-import org.fita.transfer.tasks.TransferTask;
-import org.fita.transfer.tasks.TransferTask.State;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.tasks.DefaultTransferService;
+import org.fita.transfer.tasks.TransferHistory;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.junit.jupiter.api.Test;
 
 /** The task list across restarts: what was finished comes back as it was, what was not continues. */

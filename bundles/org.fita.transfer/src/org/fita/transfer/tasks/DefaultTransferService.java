@@ -13,8 +13,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
@@ -24,6 +22,8 @@ import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
 import org.fita.transfer.WhenExists;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 
 /**
  * The {@link TransferService} component; outside OSGi, create it with {@code new}. With a

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.fita.protocol.Extensions;
-import org.fita.transfer.StepException.NotFoundException;
 import org.fita.transfer.RemoteFile;
+import org.fita.transfer.StepException.NotFoundException;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 

@@ -7,8 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fita.transfer.view.RemoteFiles.Column;
 import org.fita.transfer.RemoteFile;
+import org.fita.transfer.view.RemoteFiles.Column;
 
 /**
  * A flat listing seen as folders, as file managers show it: a key's '/' separates folder names, so

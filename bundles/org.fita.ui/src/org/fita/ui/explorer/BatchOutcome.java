@@ -5,8 +5,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fita.transfer.tasks.TransferService;
-import org.fita.transfer.tasks.TransferTask;
 import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.UiThread;
 
 /**

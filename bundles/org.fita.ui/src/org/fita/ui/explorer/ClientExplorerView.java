@@ -39,16 +39,18 @@ import org.eclipse.ui.part.ViewPart;
 import org.fita.protocol.Untrusted;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
-import org.fita.transfer.view.RemoteEntry;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.view.RemoteFolders;
 import org.fita.transfer.ServerAddress;
-import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.UnsupportedException;
+import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
+import org.fita.transfer.StorageUsage;
 import org.fita.transfer.TransferInfo;
 import org.fita.transfer.tasks.TransferService;
 import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.view.RemoteEntry;
+import org.fita.transfer.view.RemoteFolders;
+import org.fita.ui.Formats;
 import org.fita.ui.Images;
 import org.fita.ui.Services;
 import org.fita.ui.UiBatcher;
@@ -56,9 +58,9 @@ import org.fita.ui.UiThread;
 import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
-import org.fita.ui.transfers.TransferRestorer;
 import org.fita.ui.preferences.RecentConnection;
 import org.fita.ui.transfers.TransferJob;
+import org.fita.ui.transfers.TransferRestorer;
 
 /**
  * A STEP server's files: connect, list (filter, sort), upload, download, delete, copy keys and
@@ -353,7 +355,7 @@ public final class ClientExplorerView extends ViewPart {
         String resumed = continued(TransferRestorer.resumeWith(service, connected));
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
-                + ")." + note + resumed, false);
+                + connected.usage().map(ClientExplorerView::usageText).orElse("") + ")." + note + resumed, false);
         refresh(resumed);
     }
 
@@ -368,6 +370,12 @@ public final class ClientExplorerView extends ViewPart {
             service.release(previous);
         }
         ExplorerState.publish(getSite().getWorkbenchWindow(), next != null);
+    }
+
+    /** "; 12 MB of 10 GB used" (or "; 12 MB used, no quota"): stored files plus unfinished uploads. */
+    private static String usageText(StorageUsage usage) {
+        return "; " + Formats.bytes(usage.usedBytes()) + (usage.hasQuota() ? " of " + Formats.bytes(usage.quotaBytes())
+                + " used" : " used, no quota");
     }
 
     private static String continued(int resumed) {

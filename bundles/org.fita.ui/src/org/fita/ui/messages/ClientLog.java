@@ -1,18 +1,18 @@
 package org.fita.ui.messages;
 
+import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import com.google.gson.JsonObject;
 import org.fita.protocol.Fields;
 import org.fita.protocol.StepMessage;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.tasks.TransferService;
-import org.fita.transfer.tasks.TransferTask;
 import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 
 /**
  * The client's message log, as FileZilla keeps one: what the workbench asked of which server and
