@@ -93,7 +93,7 @@ final class RemoteFileTable {
             }
         });
         column("Size", 90, SWT.RIGHT, Column.SIZE, row -> Formats.bytes(row.size()));
-        column("Modified", 130, SWT.LEFT, Column.MODIFIED, row -> Formats.dateTime(row.modified()));
+        column("Modified", 145, SWT.LEFT, Column.MODIFIED, row -> Formats.dateTime(row.modified()));
         column("MD5", 250, SWT.LEFT, Column.MD5, row -> Untrusted.visible(md5Text(row)));
         ColumnFit.fit(viewer.getTable(), name.getColumn(), 120);
         show();

@@ -80,7 +80,7 @@ public final class TransfersView extends ViewPart {
         Image down = resources.create(Images.descriptor("download.png"));
         TableViewerColumn name = new TableViewerColumn(viewer, SWT.NONE);
         name.getColumn().setText("Name");
-        name.getColumn().setWidth(200);
+        name.getColumn().setWidth(190);
         name.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
@@ -103,7 +103,7 @@ public final class TransfersView extends ViewPart {
         progress.getColumn().setText("Progress");
         progress.getColumn().setWidth(120);
         progress.setLabelProvider(new ProgressCell());
-        TextColumns.add(viewer, "Transferred", 150, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
+        TextColumns.add(viewer, "Transferred", 170, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
                 + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
         TextColumns.add(viewer, "Speed", 80, TransferTask.class, t -> Formats.speed(t.status().bytesPerSecond()));
         TextColumns.add(viewer, "ETA", 70, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
