@@ -56,7 +56,6 @@ import org.fita.server.ServerListener;
 import org.fita.server.StepServer;
 import org.fita.server.auth.Authenticator;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Sends fuzzer-built requests to a real {@link StepServer} on 127.0.0.1, one connection per input.
@@ -110,8 +109,15 @@ class ServerRequestFuzzTest {
     private static SilentCloseable network;
     private static SilentCloseable files;
 
-    @BeforeAll
-    static void startServer() throws IOException {
+    /**
+     * Starts the server on the first input, not in a {@code @BeforeAll}: Jazzer installs its agent just
+     * before the first input, and the server's classes must load after it to be instrumented.
+     */
+    private static void startServerOnce() throws IOException {
+        if (fuzzToken != null) {
+            return;
+        }
+        stopServer();
         base = Files.createTempDirectory("fita-fuzz").toRealPath();
         root = Files.createDirectory(base.resolve("root"));
         // Every file FiTA code opens lies under the base folder (the root, or this test's own files), except
@@ -151,20 +157,24 @@ class ServerRequestFuzzTest {
         port = server.port();
         network = BugDetectors.allowNetworkConnections((host, p) -> p == port
                 && ("127.0.0.1".equals(host) || "localhost".equals(host)));
-        fuzzToken = login("fuzz");
         otherToken = login("2254001");
+        fuzzToken = login("fuzz"); // last: marks the start as complete
     }
 
     @AfterAll
     static void stopServer() throws IOException {
+        fuzzToken = null;
         if (server != null) {
             server.close();
+            server = null;
         }
         if (network != null) {
             network.close();
+            network = null;
         }
         if (files != null) {
             files.close();
+            files = null;
         }
         if (base != null) {
             try (Stream<Path> all = Files.walk(base)) {
@@ -172,11 +182,13 @@ class ServerRequestFuzzTest {
                     Files.deleteIfExists(p);
                 }
             }
+            base = null;
         }
     }
 
     @FuzzTest
     void answersEveryRequest(FuzzedDataProvider data) throws IOException {
+        startServerOnce();
         failures.clear();
         Session session = new Session();
         try {
