@@ -134,6 +134,8 @@ public final class Connection implements Runnable {
                     break;
                 }
             }
+            // Replies to pipelined requests before a malformed frame, a timeout or the end may still be buffered.
+            writer.flush();
         } catch (SocketTimeoutException e) {
             reason = "idle timeout";
         } catch (IOException e) {

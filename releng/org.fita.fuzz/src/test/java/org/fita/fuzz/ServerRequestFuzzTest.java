@@ -106,8 +106,6 @@ class ServerRequestFuzzTest {
     private static String fuzzToken;
     private static String otherToken;
     private static final Queue<String> failures = new ConcurrentLinkedQueue<>();
-    private static SilentCloseable network;
-    private static SilentCloseable files;
 
     /**
      * Starts the server on the first input, not in a {@code @BeforeAll}: Jazzer installs its agent just
@@ -120,14 +118,6 @@ class ServerRequestFuzzTest {
         stopServer();
         base = Files.createTempDirectory("fita-fuzz").toRealPath();
         root = Files.createDirectory(base.resolve("root"));
-        // Every file FiTA code opens lies under the base folder (the root, or this test's own files), except
-        // the boot id that the storage reads once (it tells a machine restart from a process restart).
-        Path allowed = base;
-        Path bootId = Path.of("/proc/sys/kernel/random/boot_id");
-        files = BugDetectors.setFilePathTraversalAllowPath(p -> {
-            Path normal = p.toAbsolutePath().normalize();
-            return normal.startsWith(allowed) || normal.equals(bootId);
-        });
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
                 .idleTimeout(Duration.ofSeconds(3)).maxJsonBytes(MAX_JSON).maxBlockSize(MAX_BLOCK)
                 .maxFileSize(MAX_FILE).maxConnections(16).passwordIterations(1000).directIo(false).build();
@@ -155,8 +145,6 @@ class ServerRequestFuzzTest {
             }
         });
         port = server.port();
-        network = BugDetectors.allowNetworkConnections((host, p) -> p == port
-                && ("127.0.0.1".equals(host) || "localhost".equals(host)));
         otherToken = login("2254001");
         fuzzToken = login("fuzz"); // last: marks the start as complete
     }
@@ -168,14 +156,6 @@ class ServerRequestFuzzTest {
             server.close();
             server = null;
         }
-        if (network != null) {
-            network.close();
-            network = null;
-        }
-        if (files != null) {
-            files.close();
-            files = null;
-        }
         if (base != null) {
             try (Stream<Path> all = Files.walk(base)) {
                 for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
@@ -186,9 +166,34 @@ class ServerRequestFuzzTest {
         }
     }
 
+    /**
+     * Jazzer's bug detectors, set for each input (Jazzer resets them when fuzzing starts): connections
+     * only to this server; files only under the base folder (the root, or this test's own files), and
+     * the boot id that the storage reads once (it tells a machine restart from a process restart).
+     */
+    private static SilentCloseable allowFiles() {
+        Path bootId = Path.of("/proc/sys/kernel/random/boot_id");
+        return BugDetectors.setFilePathTraversalAllowPath(p -> {
+            Path normal = p.toAbsolutePath().normalize();
+            // Before the base folder exists (while it is made) nothing else runs.
+            return base == null || normal.startsWith(base) || normal.equals(bootId);
+        });
+    }
+
+    private static SilentCloseable allowNetwork() {
+        return BugDetectors.allowNetworkConnections((host, p) -> p == port
+                && ("127.0.0.1".equals(host) || "localhost".equals(host)));
+    }
+
     @FuzzTest
     void answersEveryRequest(FuzzedDataProvider data) throws IOException {
-        startServerOnce();
+        try (SilentCloseable files = allowFiles(); SilentCloseable network = allowNetwork()) {
+            startServerOnce();
+            answer(data);
+        }
+    }
+
+    private void answer(FuzzedDataProvider data) throws IOException {
         failures.clear();
         Session session = new Session();
         try {

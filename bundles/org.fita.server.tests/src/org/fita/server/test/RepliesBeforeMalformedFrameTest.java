@@ -1,0 +1,94 @@
+package org.fita.server.test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import org.fita.protocol.FrameLimits;
+import org.fita.protocol.FrameReader;
+import org.fita.protocol.FrameWriter;
+import org.fita.protocol.Requests;
+import org.fita.server.auth.Authenticator;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pipelined requests followed by a frame the server cannot read: the requests before it are answered
+ * before the connection closes. Found by the request fuzz test (releng/org.fita.fuzz): the replies were
+ * buffered while more input waited, and the close dropped them.
+ */
+class RepliesBeforeMalformedFrameTest {
+    private ServerFixture fixture;
+
+    @BeforeEach
+    void start() throws IOException {
+        fixture = ServerFixture.start(b -> b.idleTimeout(java.time.Duration.ofSeconds(2)));
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        fixture.close();
+    }
+
+    private static byte[] login() {
+        return FrameWriter.encode(Requests.login("2254001", Authenticator.md5Hex("2254001")), null);
+    }
+
+    private void assertLoginAnsweredThenClosed(byte[] bytes, boolean halfClose) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", fixture.port()), 5000);
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(bytes);
+            if (halfClose) {
+                socket.shutdownOutput();
+            }
+            FrameReader reader = new FrameReader(socket.getInputStream(), FrameLimits.CLIENT_DEFAULT);
+            for (int i = 0; i < 2; i++) {
+                FrameReader.IncomingFrame reply = reader.next();
+                assertNotNull(reply, "reply " + (i + 1) + " to the pipelined LOGINs was dropped");
+                assertEquals(200, reply.message().status());
+            }
+            assertNull(reader.next(), "the connection stays open after an unreadable frame");
+        }
+    }
+
+    @Test
+    void repliesBeforeAFrameThatIsNotJsonAreDelivered() throws IOException {
+        byte[] junk = "{\"typ!\"".getBytes(StandardCharsets.US_ASCII);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(login());
+        out.writeBytes(login());
+        out.writeBytes(ByteBuffer.allocate(8).putInt(junk.length).putInt(0).array());
+        out.writeBytes(junk);
+        assertLoginAnsweredThenClosed(out.toByteArray(), false);
+    }
+
+    /** Non-ASCII JSON that does not parse may be character-counted (STEP-PROTOCOL B2): the server waits for more, then times out. */
+    @Test
+    void repliesBeforeAFrameThatTimesOutAreDelivered() throws IOException {
+        byte[] junk = "{\"typ\u0097\u00dd".getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(login());
+        out.writeBytes(login());
+        out.writeBytes(ByteBuffer.allocate(8).putInt(junk.length).putInt(0).array());
+        out.writeBytes(junk);
+        assertLoginAnsweredThenClosed(out.toByteArray(), false);
+    }
+
+    @Test
+    void repliesBeforeAFrameCutShortByTheEndAreDelivered() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(login());
+        out.writeBytes(login());
+        out.writeBytes(ByteBuffer.allocate(8).putInt(100).putInt(0).array());
+        out.writeBytes("{\"type\": ".getBytes(StandardCharsets.US_ASCII));
+        assertLoginAnsweredThenClosed(out.toByteArray(), true);
+    }
+}
