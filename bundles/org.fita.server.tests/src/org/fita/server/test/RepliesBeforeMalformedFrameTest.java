@@ -42,6 +42,10 @@ class RepliesBeforeMalformedFrameTest {
     }
 
     private void assertLoginAnsweredThenClosed(byte[] bytes, boolean halfClose) throws IOException {
+        assertAnsweredThenClosed(bytes, halfClose, 200, 200);
+    }
+
+    private void assertAnsweredThenClosed(byte[] bytes, boolean halfClose, int... statuses) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", fixture.port()), 5000);
             socket.setSoTimeout(10_000);
@@ -50,10 +54,10 @@ class RepliesBeforeMalformedFrameTest {
                 socket.shutdownOutput();
             }
             FrameReader reader = new FrameReader(socket.getInputStream(), FrameLimits.CLIENT_DEFAULT);
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < statuses.length; i++) {
                 FrameReader.IncomingFrame reply = reader.next();
-                assertNotNull(reply, "reply " + (i + 1) + " to the pipelined LOGINs was dropped");
-                assertEquals(200, reply.message().status());
+                assertNotNull(reply, "reply " + (i + 1) + " to the pipelined requests was dropped");
+                assertEquals(statuses[i], reply.message().status());
             }
             assertNull(reader.next(), "the connection stays open after an unreadable frame");
         }
@@ -68,6 +72,17 @@ class RepliesBeforeMalformedFrameTest {
         out.writeBytes(ByteBuffer.allocate(8).putInt(junk.length).putInt(0).array());
         out.writeBytes(junk);
         assertLoginAnsweredThenClosed(out.toByteArray(), false);
+    }
+
+    /** A refused UPLOAD leaves its payload to be skipped; here the input ends inside it. */
+    @Test
+    void repliesBeforeARefusedUploadCutShortByTheEndAreDelivered() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(login());
+        out.writeBytes(login());
+        byte[] upload = FrameWriter.encode(Requests.upload("not-a-token", "demo.bin", 0), new byte[20480]);
+        out.write(upload, 0, upload.length - 1000);
+        assertAnsweredThenClosed(out.toByteArray(), true, 200, 200, 403);
     }
 
     /** Non-ASCII JSON that does not parse may be character-counted (STEP-PROTOCOL B2): the server waits for more, then times out. */

@@ -84,6 +84,8 @@ class ServerRequestFuzzTest {
     /** The token of STEP-PROTOCOL 12.2 (user 2254001, classic secret): raw seeds carry it. */
     static final String GOLDEN_TOKEN = "MjI1NDAwMS4yMDI2MTEyNDA5MDQzNy5sb2dpbi4wMmY3NGRhZjcwMDRhMjljZjIxZDYyZjQ4NjY4MDE0ZA==";
 
+    /** Stands for a request the test could not predict (raw bytes the server may read differently). */
+    private static final JsonObject UNKNOWN = new JsonObject();
     private static final String[] TYPES = {"FILE", "DATA", "AUTH", "ERROR", "DANGEROUS", "file"};
     private static final String[] OPERATIONS = {"SAVE", "UPLOAD", "GET", "DOWNLOAD", "DELETE", "LOGIN", "BYE", "LIST",
         "ERROR", "3BODY", "login"};
@@ -120,7 +122,7 @@ class ServerRequestFuzzTest {
         stopServer();
         base = Files.createTempDirectory("fita-fuzz").toRealPath();
         root = Files.createDirectory(base.resolve("root"));
-        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
+        ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(TRACE)
                 .idleTimeout(Duration.ofSeconds(3)).maxJsonBytes(MAX_JSON).maxBlockSize(MAX_BLOCK)
                 .maxFileSize(MAX_FILE).maxConnections(16).passwordIterations(1000).directIo(false).build();
         server = StepServer.start(config, new ServerListener() {
@@ -264,6 +266,7 @@ class ServerRequestFuzzTest {
         void raw(byte[] bytes) throws IOException {
             ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
             List<JsonObject> requests = new ArrayList<>();
+            boolean unpredictable = false;
             int at = 0;
             while (at < bytes.length) {
                 if (bytes.length - at < 8) {
@@ -276,12 +279,19 @@ class ServerRequestFuzzTest {
                     break;
                 }
                 if (8 + n + m > bytes.length - at) {
+                    // With its JSON whole, a frame cut short in its payload may still be answered (a refused UPLOAD).
+                    unpredictable = 8 + n <= bytes.length - at;
                     break;
                 }
                 JsonObject json;
+                byte[] text = java.util.Arrays.copyOfRange(bytes, at + 8, at + 8 + (int) n);
                 try {
-                    json = StepJson.decodeObject(java.util.Arrays.copyOfRange(bytes, at + 8, at + 8 + (int) n), (int) n);
+                    json = StepJson.decodeObject(text, (int) n);
                 } catch (MalformedFrameException e) {
+                    // Non-ASCII JSON may be read on as character-counted (STEP-PROTOCOL B2), and then answered.
+                    for (byte b : text) {
+                        unpredictable |= b < 0;
+                    }
                     break;
                 }
                 byte[] payload = java.util.Arrays.copyOfRange(bytes, at + 8 + (int) n, at + 8 + (int) (n + m));
@@ -297,7 +307,7 @@ class ServerRequestFuzzTest {
             client.sendAndShutdown(out.toByteArray());
             List<Frame> replies = client.readUntilClosed();
             // Frames up to the first malformed one must be answered; that one may close the connection silently.
-            checkReplies(requests, replies, requests.size());
+            checkReplies(requests, replies, requests.size(), unpredictable);
         }
 
         /** Builds up to five requests from the vocabulary, stop-and-wait. */
@@ -312,7 +322,7 @@ class ServerRequestFuzzTest {
                 List<JsonObject> one = new ArrayList<>();
                 boolean overLimit = frame.length - 8 - payload.length > MAX_JSON || payload.length > MAX_BLOCK;
                 one.add(overLimit ? null : json);
-                checkReplies(one, reply == null ? List.of() : List.of(reply), 1);
+                checkReplies(one, reply == null ? List.of() : List.of(reply), 1, false);
                 if (reply == null || closes(reply)) {
                     return;
                 }
@@ -324,13 +334,15 @@ class ServerRequestFuzzTest {
         /**
          * Checks the replies to {@code requests} (null for one over the limits): each is well formed, and
          * the first {@code mustAnswer} requests are answered unless an earlier reply closed the connection.
+         * With {@code moreMayFollow}, replies to frames the test could not predict may come after them.
          */
-        void checkReplies(List<JsonObject> requests, List<Frame> replies, int mustAnswer) {
-            assertTrue(replies.size() <= requests.size(), replies.size() + " replies to " + requests.size() + " requests");
+        void checkReplies(List<JsonObject> requests, List<Frame> replies, int mustAnswer, boolean moreMayFollow) {
+            assertTrue(replies.size() <= requests.size() || moreMayFollow,
+                    replies.size() + " replies to " + requests.size() + " requests");
             boolean closed = false;
             for (int i = 0; i < replies.size(); i++) {
                 assertTrue(!closed, "a reply after the one that closed the connection");
-                JsonObject request = requests.get(i);
+                JsonObject request = i < requests.size() ? requests.get(i) : UNKNOWN;
                 Frame reply = replies.get(i);
                 if (TRACE) {
                     System.out.println(request + "\n  -> " + reply.message().status() + " " + reply.message().statusMessage());
@@ -341,7 +353,7 @@ class ServerRequestFuzzTest {
             }
             if (!closed && replies.size() < mustAnswer) {
                 fail("The server closed the connection without answering request " + (replies.size() + 1) + " of "
-                        + requests.size() + ": " + requests.get(replies.size()));
+                        + requests.size() + ": " + StepJson.toText(requests.get(replies.size())));
             }
         }
 
@@ -441,7 +453,8 @@ class ServerRequestFuzzTest {
                 case 1 -> new JsonPrimitive(d.consumeBoolean());
                 case 2 -> new JsonPrimitive(d.consumeLong());
                 case 3 -> new JsonPrimitive(d.consumeRegularDouble());
-                case 4 -> new JsonPrimitive(new java.math.BigInteger(1, d.consumeBytes(12)));
+                // At most 64 bits: Gson 2.13.2 rejects some longer integers in strict mode (docs/FUZZING.md, known issues).
+                case 4 -> new JsonPrimitive(new java.math.BigInteger(1, d.consumeBytes(8)));
                 case 5, 6 -> new JsonPrimitive(d.consumeString(24));
                 case 7 -> {
                     JsonArray a = new JsonArray();
