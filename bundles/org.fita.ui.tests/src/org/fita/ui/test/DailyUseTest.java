@@ -13,7 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.core.commands.Command;
-import org.eclipse.core.runtime.preferences.InstanceScope;
+import org.eclipse.core.runtime.Platform;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.ui.PlatformUI;
@@ -72,7 +72,8 @@ class DailyUseTest extends WorkbenchFixture {
         Fita.connectedToLocalServer("rememberme");
         int port = Fita.runner().status().address().getPort();
         // Written when the login succeeds, not when the Preferences dialog is next saved: a crash keeps it.
-        Path prefs = Path.of(InstanceScope.INSTANCE.getLocation().toOSString(), ".settings", "org.fita.ui.prefs");
+        Path prefs = Path.of(Platform.getInstanceLocation().getURL().getFile()).resolve(
+                ".metadata/.plugins/org.eclipse.core.runtime/.settings/org.fita.ui.prefs");
         Ui.waitUntil("the preferences file names the connection", () -> {
             try {
                 return Files.exists(prefs) && Files.readString(prefs).contains("rememberme@127.0.0.1\\:" + port);
