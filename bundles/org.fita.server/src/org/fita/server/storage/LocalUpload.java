@@ -37,7 +37,7 @@ final class LocalUpload implements UploadSession {
     private static final long DIRECT_MIN_SIZE = 16L << 20;
     private static final int DIRECT_MIN_BLOCK = 256 << 10;
 
-    private final LocalBlobStore.UserSpace space;
+    private final UserSpace space;
     private final String key;
     private final String name;
     private final long size;
@@ -56,7 +56,7 @@ final class LocalUpload implements UploadSession {
     record Services(Executor hashers, BlockBuffers buffers, boolean directIo) {
     }
 
-    LocalUpload(LocalBlobStore.UserSpace space, Services services, String key, String name, long size,
+    LocalUpload(UserSpace space, Services services, String key, String name, long size,
             int blockSize, BlockRuns received, Path part, Path journalPath, Ledger.Entry promise) {
         this.space = space;
         this.buffers = services.buffers();
@@ -74,18 +74,6 @@ final class LocalUpload implements UploadSession {
         this.hasher = new PrefixHasher(key, services.hashers(), size, blockSize, this.received, this.part, buffers,
                 lagBlocks);
         this.kept = hasher.kept();
-    }
-
-    static String journalHeader(String key, long size, int blockSize, boolean replace) {
-        com.google.gson.JsonObject h = new com.google.gson.JsonObject();
-        h.addProperty("key", key);
-        h.addProperty("size", size);
-        h.addProperty("block_size", blockSize);
-        h.addProperty("boot_id", BootId.current());
-        if (replace) {
-            h.addProperty("replace", true);
-        }
-        return org.fita.protocol.StepJson.toText(h) + "\n";
     }
 
     @Override
