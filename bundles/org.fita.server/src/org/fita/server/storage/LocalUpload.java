@@ -26,7 +26,8 @@ import org.fita.protocol.Blocks;
  * <p>This class has no lock of its own; each part has one. A writer holds none of them while it
  * receives or writes a block: it claims the index in the record (a mark held from the write until
  * the block is recorded), writes, and records. Where two locks are ever held together the order is:
- * hasher, then kept blocks, then record; the part file's lock is taken alone. Completion and
+ * hasher, then kept blocks, then record; or hasher, then part file (the record's and the part
+ * file's locks are innermost: nothing else is taken under them). Completion and
  * publication run on the thread of the last block, outside every part's lock except the hasher's
  * while it finishes the MD5; the user's lock ({@code UserSpace}) is never taken under any of them.
  */
