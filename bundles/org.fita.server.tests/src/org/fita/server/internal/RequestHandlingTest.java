@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -116,6 +117,20 @@ class RequestHandlingTest {
     }
 
     @Test
+    void fitaLoginAnnouncesTheExtensionsAndLimits() throws IOException {
+        Out out = server.call(with(Requests.login("2254001", "0fad7aae93eb58a6cda4c7d10023adc6"), Fields.FITA_VERSION, 1));
+        assertEquals(200, out.status(), out.text());
+        assertTrue(out.message().json().getAsJsonArray(Fields.EXTENSIONS).size() > 0, out.text());
+        assertEquals(1000, out.message().json().getAsJsonObject(Fields.LIMITS).get("max_list_page").getAsInt());
+        assertTrue(out.message().json().has(Fields.USAGE), out.text());
+        try (EmbeddedServer classic = EmbeddedServer.start(b -> b.classicOnly(true))) {
+            Out plain = classic.call(with(Requests.login("u", "7b774effe4a349c6dd82ad4f4f21d34c"), Fields.FITA_VERSION, 1));
+            assertEquals(200, plain.status(), plain.text());
+            assertFalse(plain.message().has(Fields.EXTENSIONS), plain.text());
+        }
+    }
+
+    @Test
     void envelopeIsCheckedInTheReferenceOrder() throws IOException {
         assertEquals(reply("", "ERROR", 400, "Compulsory field operation is missing.", "ERROR"),
                 server.callText("{\"direction\": \"REQUEST\"}", null).text());
@@ -201,6 +216,38 @@ class RequestHandlingTest {
         assertEquals(reply("", "SAVE", 402, "This file \\\"size\\\" has to be included", "FILE"),
                 server.call(file(Operation.SAVE, "other")).text());
         assertEquals(411, server.call(with(file(Operation.SAVE, "neg"), Fields.SIZE, -1)).status());
+    }
+
+    /** STEP-PROTOCOL 12.3 and 12.4: the plan reply, header included, is the captured one byte for byte. */
+    @Test
+    void goldenPlanReplyByteForByte() throws IOException {
+        String request = "{\"type\": \"FILE\", \"operation\": \"SAVE\", \"direction\": \"REQUEST\", \"token\": \""
+                + token + "\", \"key\": \"demo.bin\", \"size\": 50000}";
+        List<Out> outs = server.feed(EmbeddedServer.frame(request, null));
+        String golden = "00 00 00 c0 00 00 00 00 7b 22 6b 65 79 22 3a 20 22 64 65 6d 6f 2e 62 69 6e 22 2c 20 22 73 69 7a"
+                + " 65 22 3a 20 35 30 30 30 30 2c 20 22 74 6f 74 61 6c 5f 62 6c 6f 63 6b 22 3a 20 33 2c 20 22 62 6c"
+                + " 6f 63 6b 5f 73 69 7a 65 22 3a 20 32 30 34 38 30 2c 20 22 6f 70 65 72 61 74 69 6f 6e 22 3a 20 22"
+                + " 53 41 56 45 22 2c 20 22 64 69 72 65 63 74 69 6f 6e 22 3a 20 22 52 45 53 50 4f 4e 53 45 22 2c 20"
+                + " 22 73 74 61 74 75 73 22 3a 20 32 30 30 2c 20 22 73 74 61 74 75 73 5f 6d 73 67 22 3a 20 22 54 68"
+                + " 69 73 20 69 73 20 74 68 65 20 75 70 6c 6f 61 64 20 70 6c 61 6e 2e 22 2c 20 22 74 79 70 65 22 3a"
+                + " 20 22 46 49 4c 45 22 7d";
+        assertArrayEquals(HexFormat.ofDelimiter(" ").parseHex(golden), EmbeddedServer.frame(outs.get(0).text(), null));
+        assertEquals(1, outs.size());
+    }
+
+    @Test
+    void fitaPlanReportsTheBlocksHeldWhenResuming() throws IOException {
+        byte[] data = TestFiles.random(50000, 13);
+        server.call(Requests.fileSave(token, "r", data.length));
+        server.call(Requests.upload(token, "r", 1), TestFiles.block(data, 20480, 1));
+        JsonObject resume = with(with(Requests.fileSave(token, "r", data.length), Fields.FITA_VERSION, 1),
+                Fields.RESUME, true);
+        Out plan = server.call(resume);
+        assertEquals(1, plan.message().integer(Fields.RECEIVED_COUNT).orElseThrow(), plan.text());
+        // Without resume a classic SAVE starts the upload again (B9), and says nothing of blocks.
+        Out again = server.call(Requests.fileSave(token, "r", data.length));
+        assertFalse(again.message().has(Fields.RECEIVED_COUNT), again.text());
+        assertEquals(0, server.call(resume).message().integer(Fields.RECEIVED_COUNT).orElseThrow());
     }
 
     @Test

@@ -8,6 +8,7 @@ import org.fita.protocol.FrameReader.IncomingFrame;
 import org.fita.protocol.MessageType;
 import org.fita.protocol.Names;
 import org.fita.protocol.Operation;
+import org.fita.protocol.Replies;
 import org.fita.protocol.Status;
 import org.fita.protocol.StepMessage;
 import org.fita.server.ServerConfig;
@@ -98,7 +99,8 @@ record Request(IncomingFrame frame, StepMessage message, Operation operation, Me
         }
     }
 
-    Reply reply(org.fita.protocol.Replies replies) {
+    /** A reply naming this request's user. */
+    Reply reply(Replies replies) {
         return Reply.of(replies.build(), user);
     }
 }

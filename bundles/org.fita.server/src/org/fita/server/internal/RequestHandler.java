@@ -98,7 +98,8 @@ public final class RequestHandler {
         }
         Optional<Operation> op = Operation.ofRequest(m.operation());
         // LIST is an extension: only a request that opted in (fita_version) may use it.
-        if (op.isEmpty() || op.get() == Operation.LIST && !(!config.classicOnly() && m.fitaVersion() > 0)) {
+        boolean optedIn = !config.classicOnly() && m.fitaVersion() > 0;
+        if (op.isEmpty() || op.get() == Operation.LIST && !optedIn) {
             return error(Status.OPERATION_NOT_ALLOWED, "Operation " + shown(json.get(Fields.OPERATION)) + " is not allowed");
         }
         Optional<MessageType> type = MessageType.ofRequest(m.type());
