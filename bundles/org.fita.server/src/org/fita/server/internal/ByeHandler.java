@@ -8,6 +8,7 @@ import org.fita.protocol.Status;
 /** BYE, of any type and without a token: answered, then the connection closes (the reference stays silent, B6). */
 final class ByeHandler implements OperationHandler {
 
+    // BYE never refuses; these two name nothing on the wire.
     @Override
     public Operation refusalOperation() {
         return Operation.BYE;
