@@ -13,7 +13,9 @@ import org.fita.transfer.TransferResult;
  * Ctrl-C (SIGINT) or SIGTERM while {@code fita} runs: the JVM runs its shutdown hooks, and this one
  * cancels the running transfer, which then stops at a block boundary with its journal entry and
  * part file intact for a later resume. The hook waits until the command has reported the
- * cancellation, so the message is not lost when the JVM halts (with 130 after Ctrl-C).
+ * cancellation, so the message is not lost when the JVM halts, with 128 + the signal's number
+ * (130 after Ctrl-C, 143 after SIGTERM). The report says the same code: the signal is noted before
+ * the JVM's own handler starts the shutdown.
  */
 final class Cancellation {
     private static final long REPORT_TIMEOUT_SECONDS = 10;
@@ -21,9 +23,37 @@ final class Cancellation {
     private final Set<Transfer> running = ConcurrentHashMap.newKeySet();
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean requested;
+    /** The number of the signal that stops the process, or 0 (Ctrl-C is assumed then). */
+    private volatile int signal;
 
     void installShutdownHook() {
+        noteSignal("INT");
+        noteSignal("TERM");
         Runtime.getRuntime().addShutdownHook(new Thread(this::cancelAndWait, "fita-cancel"));
+    }
+
+    /** The exit code of a cancelled command: that which the JVM exits with after the signal. */
+    int exitCode() {
+        int number = signal;
+        return number > 0 ? 128 + number : ExitCodes.CANCELLED;
+    }
+
+    /** Notes {@code name} when it arrives, then hands it to the JVM's handler, which starts the shutdown. */
+    private void noteSignal(String name) {
+        try {
+            sun.misc.Signal sig = new sun.misc.Signal(name);
+            sun.misc.SignalHandler[] jvmHandler = new sun.misc.SignalHandler[1];
+            jvmHandler[0] = sun.misc.Signal.handle(sig, s -> {
+                this.signal = s.getNumber();
+                jvmHandler[0].handle(s);
+            });
+            if (jvmHandler[0] == sun.misc.SignalHandler.SIG_DFL || jvmHandler[0] == sun.misc.SignalHandler.SIG_IGN) {
+                // Not the JVM's handler (the signal is ignored, as in a background job): leave it as it was.
+                sun.misc.Signal.handle(sig, jvmHandler[0]);
+            }
+        } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+            // The JVM keeps the signal (-Xrs) or has no such API: codes then follow ExitCodes.CANCELLED.
+        }
     }
 
     /** Waits for {@code transfer}'s end, cancelling it if the process is asked to stop meanwhile. */

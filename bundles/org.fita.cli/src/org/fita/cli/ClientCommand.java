@@ -1,12 +1,18 @@
 package org.fita.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
+import org.fita.transfer.StepException.KeyExistsException;
+import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.Transfer;
 import org.fita.transfer.TransferInfo.Direction;
@@ -45,16 +51,21 @@ public final class ClientCommand implements Callable<Integer> {
     static final String DEFAULT_SERVER = "127.0.0.1:" + ServerAddress.DEFAULT_PORT;
     /** Tests and several installations keep their journals apart with it. */
     static final String HOME_VARIABLE = "FITA_HOME";
+    /** The server when --server is not given, so that a shell can name it once. */
+    static final String SERVER_VARIABLE = "FITA_SERVER";
 
     private static final List<String> ENVIRONMENT_HELP = List.of(
-            "Environment: " + PasswordInput.ENVIRONMENT_VARIABLE + " the password; " + HOME_VARIABLE
+            "Environment: " + SERVER_VARIABLE + " the server when --server is not given; "
+                    + PasswordInput.ENVIRONMENT_VARIABLE + " the password; " + HOME_VARIABLE
                     + " the folder of the journal of unfinished transfers (default ~/.fita).");
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT, defaultValue = DEFAULT_SERVER,
-            converter = ServerAddressConverter.class, description = "The STEP server (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+            defaultValue = "${env:" + SERVER_VARIABLE + ":-" + DEFAULT_SERVER + "}",
+            converter = ServerAddressConverter.class,
+            description = "The STEP server (default: " + SERVER_VARIABLE + ", else " + DEFAULT_SERVER + ").")
     private ServerAddress server;
 
     @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${sys:user.name}",
@@ -87,8 +98,15 @@ public final class ClientCommand implements Callable<Integer> {
     private long limitRate;
 
     @Option(names = "--overwrite", scope = ScopeType.INHERIT,
-            description = "Replace an existing key (upload) or local file (download).")
+            description = "Replace an existing key (upload) or local file (download). A server without safe replace"
+                    + " (classic servers) can only delete the old file first: then fita asks on a terminal, and"
+                    + " refuses elsewhere unless --delete-first is given too.")
     private boolean overwrite;
+
+    @Option(names = "--delete-first", scope = ScopeType.INHERIT,
+            description = "With a server that cannot replace a file safely, overwrite by deleting the old file"
+                    + " before the upload: if the upload then fails, neither is on the server. Implies --overwrite.")
+    private boolean deleteFirst;
 
     @Option(names = "--json", scope = ScopeType.INHERIT,
             description = "Print one JSON object per result on standard output (list: one array); no progress bar.")
@@ -120,6 +138,8 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Ctrl-C and SIGTERM cancel the running transfer; one per process. */
     private final Cancellation cancellation = new Cancellation();
+    /** Whether --overwrite may delete before it uploads; one answer per process. */
+    private final Replacing replacing = new Replacing(() -> deleteFirst);
 
     public static void main(String[] args) {
         ClientCommand command = new ClientCommand();
@@ -179,11 +199,15 @@ public final class ClientCommand implements Callable<Integer> {
             return output.failed("upload", key, file, e);
         }
         try (StepSession session = connect(address, coursework.id, StepSession.classicPassword(coursework.id))) {
-            out.println("Token: " + session.token());
+            out.println(TerminalText.escape("Token: " + session.token()));
             out.flush();
-            TransferResult result = cancellation.await(session.upload(file, key, transferOptions(), output.progress()));
-            out.println("MD5: " + result.md5());
-            out.println("MD5 check: the server's MD5 of \"" + key + "\" matches the local file.");
+            TransferOptions options = transferOptions();
+            if (options.overwrite()) {
+                options = replacing.allow(session, key, output.interactive(), options);
+            }
+            TransferResult result = cancellation.await(session.upload(file, key, options, output.progress()));
+            out.println(TerminalText.escape("MD5: " + result.md5()));
+            out.println(TerminalText.escape("MD5 check: the server's MD5 of \"" + key + "\" matches the local file."));
             return ExitCodes.OK;
         } catch (StepException e) {
             return output.failed("upload", key, file, e);
@@ -226,10 +250,44 @@ public final class ClientCommand implements Callable<Integer> {
             TransferOptions options) {
         return output.attempt(ClientOutput.operation(direction), key, path, () -> {
             cancellation.check();
-            Transfer transfer = direction == Direction.UPLOAD ? session.upload(path, key, options, output.progress())
-                    : session.download(key, path, options, output.progress());
-            output.transferred(direction, cancellation.await(transfer));
+            if (direction == Direction.DOWNLOAD && !options.overwrite() && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                keepIdenticalDownload(output, session, key, path);
+                return;
+            }
+            TransferOptions used = direction == Direction.UPLOAD && options.overwrite()
+                    ? replacing.allow(session, key, output.interactive(), options) : options;
+            Transfer transfer = direction == Direction.UPLOAD ? session.upload(path, key, used, output.progress())
+                    : session.download(key, path, used, output.progress());
+            try {
+                output.transferred(direction, cancellation.await(transfer));
+            } catch (KeyExistsException e) {
+                // Running the same upload again, e.g. after it completed unheard: the same bytes are no failure.
+                if (direction != Direction.UPLOAD || e.status() <= 0) {
+                    throw e;
+                }
+                RemoteFile remote = session.stat(key);
+                if (!LocalFiles.sameContent(path, remote)) {
+                    throw e;
+                }
+                output.identical(direction, key, path, remote.size(), remote.md5());
+            }
         });
+    }
+
+    /** A download onto an existing file: fine if it holds the server's bytes already, refused if not. */
+    private static void keepIdenticalDownload(ClientOutput output, StepSession session, String key, Path path)
+            throws StepException {
+        if (!Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)) {
+            throw new LocalFileException(path + " exists and is not a file; nothing was downloaded. Choose another"
+                    + " place with -o.", null);
+        }
+        RemoteFile remote = session.stat(key);
+        if (!LocalFiles.sameContent(path, remote)) {
+            throw new LocalFileException(path + " already exists with other content than \"" + key + "\" on the"
+                    + " server (MD5 " + remote.md5() + "); nothing was downloaded. Add --overwrite to replace it, or"
+                    + " choose another place with -o.", null);
+        }
+        output.identical(Direction.DOWNLOAD, key, path, remote.size(), remote.md5());
     }
 
     ServerAddress server() {
@@ -242,7 +300,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     TransferOptions transferOptions() {
         try {
-            return new TransferOptions(connections, window, blockSize, overwrite, limitRate);
+            return new TransferOptions(connections, window, blockSize, overwrite || deleteFirst, limitRate);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "Invalid transfer option: " + e.getMessage());
         }
@@ -250,9 +308,27 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** How {@code line}'s command reports: text or JSON, a progress bar only on a terminal. */
     ClientOutput output(CommandLine line) {
-        boolean terminal = System.console() != null;
+        boolean terminal = terminal() != null;
         return new ClientOutput(line.getCommandSpec().qualifiedName(), line.getOut(), line.getErr(), json, quiet,
-                terminal && !json && !quiet);
+                terminal, cancellation::exitCode);
+    }
+
+    /**
+     * The console if a person is at it, else null. From Java 22 a console may exist while standard
+     * input and output are redirected; Console.isTerminal (Java 22+, hence reflection) tells.
+     */
+    static Console terminal() {
+        Console console = System.console();
+        if (console == null) {
+            return null;
+        }
+        try {
+            return Boolean.TRUE.equals(Console.class.getMethod("isTerminal").invoke(console)) ? console : null;
+        } catch (NoSuchMethodException e) {
+            return console; // Java 21: there is a console only on a terminal
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     static final class ServerAddressConverter implements ITypeConverter<ServerAddress> {

@@ -1,6 +1,7 @@
 package org.fita.cli;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -9,9 +10,11 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntSupplier;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.AuthenticationException;
+import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.NotFoundException;
 import org.fita.transfer.StepException.TokenRejectedException;
 import org.fita.transfer.TransferInfo.Direction;
@@ -21,7 +24,8 @@ import org.fita.transfer.TransferResult;
 /**
  * What a {@code fita} command tells: results on standard output, as sentences and tables or as JSON
  * (one object per result, a listing as one array); messages and errors on standard error; the
- * progress bar. It also keeps the exit code: that of the first failure.
+ * progress bar. It also keeps the exit code: that of the first failure. Everything it prints passes
+ * through {@link TerminalText}, as keys, MD5s and messages may come from a hostile server.
  */
 final class ClientOutput {
     private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
@@ -33,15 +37,21 @@ final class ClientOutput {
     private final boolean json;
     private final boolean quiet;
     private final boolean progressBar;
+    private final boolean interactive;
+    /** 130 after Ctrl-C, 143 after SIGTERM: what the process itself will exit with. */
+    private final IntSupplier cancelledExitCode;
     private int exitCode = ExitCodes.OK;
 
-    ClientOutput(String command, PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean progressBar) {
+    ClientOutput(String command, PrintWriter out, PrintWriter err, boolean json, boolean quiet, boolean terminal,
+            IntSupplier cancelledExitCode) {
         this.command = command;
         this.out = out;
         this.err = err;
         this.json = json;
         this.quiet = quiet;
-        this.progressBar = progressBar;
+        this.progressBar = terminal && !json && !quiet;
+        this.interactive = terminal && !json;
+        this.cancelledExitCode = cancelledExitCode;
     }
 
     /** One unit of work of a command: a file to upload, a key to delete. */
@@ -66,8 +76,19 @@ final class ClientOutput {
         }
     }
 
+    /** The exit code of {@code e}; a cancellation's is that of the signal that caused it. */
+    int exitCodeOf(StepException e) {
+        int code = ExitCodes.of(e);
+        return code == ExitCodes.CANCELLED ? cancelledExitCode.getAsInt() : code;
+    }
+
     static String operation(Direction direction) {
         return direction == Direction.UPLOAD ? "upload" : "download";
+    }
+
+    /** Whether a question may be asked: a terminal, and no JSON that a program reads. */
+    boolean interactive() {
+        return interactive;
     }
 
     TransferListener progress() {
@@ -86,7 +107,7 @@ final class ClientOutput {
             o.addProperty("moved", result.moved());
             o.addProperty("seconds", Math.round(seconds * 1000) / 1000.0);
             o.addProperty("status", "verified");
-            out.println(o);
+            printJson(o);
         } else if (!quiet) {
             String speed = seconds > 0 ? ByteSizes.human((long) (result.moved() / seconds)) + "/s" : "-";
             String what = direction == Direction.UPLOAD
@@ -96,8 +117,29 @@ final class ClientOutput {
                     : direction == Direction.UPLOAD
                             ? " Resumed: " + ByteSizes.human(result.moved()) + " sent; the server held the rest."
                             : " Resumed: " + ByteSizes.human(result.moved()) + " received; the rest was in the .part file.";
-            out.printf(Locale.ROOT, "%s: %s in %.1f s (%s), MD5 %s verified.%s%n", what, ByteSizes.human(result.size()),
-                    seconds, speed, result.md5(), resumed);
+            println(out, String.format(Locale.ROOT, "%s: %s in %.1f s (%s), MD5 %s verified.%s", what,
+                    ByteSizes.human(result.size()), seconds, speed, result.md5(), resumed));
+        }
+        out.flush();
+    }
+
+    /** The destination already held the same bytes (size and MD5 compared): nothing was moved. */
+    void identical(Direction direction, String key, Path path, long size, String md5) {
+        if (json) {
+            JsonObject o = new JsonObject();
+            o.addProperty("operation", operation(direction));
+            o.addProperty("key", key);
+            o.addProperty("path", path.toAbsolutePath().toString());
+            o.addProperty("size", size);
+            o.addProperty("md5", md5);
+            o.addProperty("moved", 0);
+            o.addProperty("seconds", 0.0);
+            o.addProperty("status", "identical");
+            printJson(o);
+        } else if (!quiet) {
+            String where = direction == Direction.UPLOAD ? "\"" + key + "\" is already on the server"
+                    : "\"" + key + "\" is already there: " + path;
+            println(out, where + " with the same size and MD5 " + md5 + "; nothing was moved.");
         }
         out.flush();
     }
@@ -108,9 +150,9 @@ final class ClientOutput {
             o.addProperty("operation", "delete");
             o.addProperty("key", key);
             o.addProperty("status", "deleted");
-            out.println(o);
+            printJson(o);
         } else if (!quiet) {
-            out.println("Deleted \"" + key + "\".");
+            println(out, "Deleted \"" + key + "\".");
         }
         out.flush();
     }
@@ -127,14 +169,14 @@ final class ClientOutput {
                 o.addProperty("modified", f.modified() < 0 ? null : Instant.ofEpochMilli(f.modified()).toString());
                 array.add(o);
             }
-            out.println(array);
+            printJson(array);
         } else if (files.isEmpty()) {
             info(prefix == null ? "No files." : "No files whose key starts with \"" + prefix + "\".");
         } else {
             out.printf("%10s  %-16s  %-32s  %s%n", "SIZE", "MODIFIED", "MD5", "KEY");
             for (RemoteFile f : files) {
-                out.printf("%10s  %-16s  %-32s  %s%n", ByteSizes.human(f.size()),
-                        f.modified() < 0 ? "-" : LIST_TIME.format(Instant.ofEpochMilli(f.modified())), f.md5(), f.key());
+                println(out, String.format("%10s  %-16s  %-32s  %s", ByteSizes.human(f.size()),
+                        f.modified() < 0 ? "-" : LIST_TIME.format(Instant.ofEpochMilli(f.modified())), f.md5(), f.key()));
             }
         }
         out.flush();
@@ -146,18 +188,22 @@ final class ClientOutput {
             return;
         }
         PrintWriter to = json ? err : out;
-        to.println(message);
+        println(to, message);
         to.flush();
     }
 
     /** Reports a failure; returns the command's exit code, which is that of its first failure. */
     int failed(String operation, String key, Path path, StepException e) {
-        int code = ExitCodes.of(e);
-        String message = e.getMessage() + hint(e);
-        err.println(command + ": " + message);
+        int code = exitCodeOf(e);
+        String message = message(operation, key, e);
+        println(err, command + ": " + message);
         err.flush();
         if (json) {
-            printFailure(out, operation, key, path, message, code);
+            JsonObject o = failure(operation, key, path, message, code);
+            if (e.status() > 0) {
+                o.addProperty("server_status", e.status());
+            }
+            printJson(o);
         }
         if (exitCode == ExitCodes.OK) {
             exitCode = code;
@@ -171,6 +217,11 @@ final class ClientOutput {
 
     /** The JSON object of a failure; also written for usage errors, before any output object exists. */
     static void printFailure(PrintWriter to, String operation, String key, Path path, String message, int exitCode) {
+        to.println(TerminalText.json(failure(operation, key, path, message, exitCode)));
+        to.flush();
+    }
+
+    private static JsonObject failure(String operation, String key, Path path, String message, int exitCode) {
         JsonObject o = new JsonObject();
         o.addProperty("operation", operation);
         if (key != null) {
@@ -182,8 +233,39 @@ final class ClientOutput {
         o.addProperty("status", "failed");
         o.addProperty("error", message);
         o.addProperty("exit_code", exitCode);
-        to.println(o);
-        to.flush();
+        return o;
+    }
+
+    private void printJson(JsonElement element) {
+        out.println(TerminalText.json(element));
+    }
+
+    /** Every line of text goes out here, escaped: it may hold a server's keys and messages. */
+    private static void println(PrintWriter to, String line) {
+        to.println(TerminalText.escape(line));
+    }
+
+    /**
+     * What went wrong, in one wording per kind of refusal whichever command met it (the server's
+     * own message differs by operation and server), then what to do.
+     */
+    static String message(String operation, String key, StepException e) {
+        // An upload's 404 means something else (its unfinished upload was dropped): the engine's words say it.
+        if (key != null && e instanceof NotFoundException && !"upload".equals(operation)) {
+            return "\"" + key + "\" is not on the server" + statusOf(e) + "." + hint(e);
+        }
+        if (e instanceof TokenRejectedException) {
+            return "The server no longer accepts the token of this login" + statusOf(e) + ": it expired, was revoked,"
+                    + " or the server restarted with new keys." + hint(e);
+        }
+        if (key != null && e instanceof KeyExistsException && e.status() > 0) {
+            return "\"" + key + "\" already exists on the server" + statusOf(e) + ". Add --overwrite to replace it.";
+        }
+        return e.getMessage() + hint(e);
+    }
+
+    private static String statusOf(StepException e) {
+        return e.status() > 0 ? " (" + e.status() + ")" : "";
     }
 
     /** What to do, where the engine's message cannot know it: it does not know the command-line options. */

@@ -31,7 +31,8 @@ public final class CommandLines {
         @Override
         public int handleExecutionException(Exception e, CommandLine line, ParseResult parsed) {
             if (isExpected(e)) {
-                line.getErr().println(line.getColorScheme().errorText(line.getCommandSpec().qualifiedName() + ": " + e.getMessage()));
+                line.getErr().println(line.getColorScheme().errorText(line.getCommandSpec().qualifiedName() + ": "
+                        + TerminalText.escape(e.getMessage())));
             } else {
                 // Anything else is a bug: the stack trace is what a report needs.
                 e.printStackTrace(line.getErr());

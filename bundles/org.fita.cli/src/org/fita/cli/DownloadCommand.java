@@ -7,10 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.fita.protocol.Names;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.StepException.InvalidRequestException;
+import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferInfo.Direction;
 import org.fita.transfer.TransferOptions;
+import org.fita.transfer.tasks.LocalTree;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -19,12 +24,18 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** {@code fita download}: keys to local files. */
+/** {@code fita download}: keys, and folders of keys, to local files. */
 @Command(name = "download", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false,
         description = {
-            "Downloads keys. Each is saved under the last '/'-separated part of its key, in the current folder or"
-                    + " the one -o names; -o may also name the file when there is one key.",
+            "Downloads keys. A KEY ending in '/' is a folder: every file whose key starts with it (listing needs a"
+                    + " FiTA server).",
+            "One key is saved under the last '/'-separated part of its name, in the current folder or the one -o"
+                    + " names; -o may also name the file. One folder becomes a folder of its last name in the"
+                    + " current folder, or the folder -o names. Several keys or folders go into the current folder"
+                    + " or -o, each under its path below the deepest folder they share, so that no two collide.",
+            "A destination that already holds the server's bytes (same size and MD5) is left as it is; one that"
+                    + " differs needs --overwrite.",
             "The bytes arrive in NAME.part; an interrupted download continues from it when the same command runs"
                     + " again, and it becomes NAME once its MD5 equals the server's.",
         })
@@ -35,20 +46,25 @@ final class DownloadCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(paramLabel = "KEY", arity = "1..*", description = "Keys to download.")
+    @Parameters(paramLabel = "KEY", arity = "1..*", description = "Keys to download; KEY/ for a folder.")
     private List<String> keys;
 
     @Option(names = {"-o", "--output"}, paramLabel = "PATH",
-            description = "The file to write (one key), or the folder to write into (default: the current folder).")
+            description = "One key: the file to write, or the folder to write it into (an existing folder, or"
+                    + " PATH ending in '/'). One folder: the folder to fill. Several: the folder to write into"
+                    + " (default: the current folder).")
+    private String outputArgument;
+
+    /** -o as a path; null without -o. */
     private Path output;
 
     @Override
     public Integer call() {
-        Map<String, Path> targets = targets();
+        checkArguments();
         TransferOptions options = client.transferOptions();
         ClientOutput out = client.output(spec.commandLine());
         try (StepSession session = client.connect()) {
-            for (Map.Entry<String, Path> target : targets.entrySet()) {
+            for (Map.Entry<String, Path> target : targets(session, out).entrySet()) {
                 if (!client.transfer(out, session, Direction.DOWNLOAD, target.getKey(), target.getValue(), options)) {
                     break;
                 }
@@ -59,19 +75,107 @@ final class DownloadCommand implements Callable<Integer> {
         return out.exitCode();
     }
 
-    /** Where each key goes, decided before anything is fetched. */
-    private Map<String, Path> targets() {
-        Map<String, Path> targets = new LinkedHashMap<>();
-        boolean intoFolder = keys.size() > 1 || output == null || Files.isDirectory(output);
-        if (keys.size() > 1 && output != null && Files.exists(output) && !Files.isDirectory(output)) {
-            throw new ParameterException(spec.commandLine(), "-o " + output + " is a file, but " + keys.size()
-                    + " keys were given; name a folder to download them into.");
+    private static boolean isFolder(String argument) {
+        return argument.endsWith("/");
+    }
+
+    /** Every argument is a key or a folder that could exist, checked before connecting. */
+    private void checkArguments() {
+        try {
+            output = outputArgument == null ? null : Path.of(outputArgument);
+        } catch (InvalidPathException e) {
+            throw new ParameterException(spec.commandLine(), "-o " + outputArgument + " cannot be a path: "
+                    + e.getMessage());
         }
         for (String key : keys) {
+            String name = isFolder(key) ? key.substring(0, key.length() - 1) : key;
+            Names.keyProblem(name).ifPresent(problem -> {
+                throw new ParameterException(spec.commandLine(), (isFolder(key) ? "The folder \"" : "The key \"") + key
+                        + "\" cannot be on a server: " + problem);
+            });
+        }
+        if (output != null && Files.exists(output) && !Files.isDirectory(output)
+                && (keys.size() > 1 || isFolder(keys.get(0)))) {
+            throw new ParameterException(spec.commandLine(), "-o " + output + " is a file, but " + (keys.size() > 1
+                    ? keys.size() + " keys were given" : "a folder was given") + "; name a folder to download into.");
+        }
+    }
+
+    /** Where each key goes: folders are listed first, and every target is decided before anything is fetched. */
+    private Map<String, Path> targets(StepSession session, ClientOutput out) throws StepException {
+        Map<String, Path> targets = new LinkedHashMap<>();
+        if (keys.size() == 1 && !isFolder(keys.get(0))) {
+            String key = keys.get(0);
+            // "restored/" names a folder even before it exists (Path drops the trailing '/').
+            boolean intoFolder = output == null || Files.isDirectory(output) || outputArgument.endsWith("/");
             Path folder = output == null ? Path.of("") : output;
             targets.put(key, intoFolder ? folder.resolve(fileName(key)) : output);
+            return targets;
+        }
+        Path into;
+        String base;
+        if (keys.size() == 1) {
+            String folder = keys.get(0);
+            base = folder;
+            into = output != null ? output : Path.of(fileName(folder.substring(0, folder.length() - 1)).toString());
+        } else {
+            base = commonFolder(keys);
+            into = output != null ? output : Path.of("");
+        }
+        for (String argument : keys) {
+            if (!isFolder(argument)) {
+                targets.putIfAbsent(argument, inside(into, argument, base));
+                continue;
+            }
+            if (!out.attempt("download", argument, null, () -> {
+                List<RemoteFile> files = session.list(argument);
+                if (files.isEmpty()) {
+                    throw new InvalidRequestException("No key on the server starts with \"" + argument + "\"; nothing"
+                            + " was downloaded from it. Check the folder; 'fita list' shows yours.");
+                }
+                for (RemoteFile file : files) {
+                    // A listed key that cannot be a local file here is reported alone; the others go on.
+                    out.attempt("download", file.key(), null,
+                            () -> targets.putIfAbsent(file.key(), inside(into, file.key(), base)));
+                }
+            })) {
+                break;
+            }
         }
         return targets;
+    }
+
+    /**
+     * The local place of {@code key}: its path below {@code base} inside {@code into}. A key that a
+     * server lists may be hostile; LocalTree checks that it cannot land outside {@code into}.
+     */
+    private static Path inside(Path into, String key, String base) throws StepException {
+        try {
+            return LocalTree.target(into, key.substring(base.length()));
+        } catch (LocalFileException e) {
+            throw new LocalFileException("\"" + key + "\" cannot be downloaded into " + into + ": " + e.getMessage(), e);
+        } catch (StepException e) {
+            throw new InvalidRequestException("\"" + key + "\" cannot be downloaded into " + into + ": "
+                    + e.getMessage() + " Nothing was written for it.");
+        }
+    }
+
+    /** The deepest folder ("" or ending in '/') that holds every argument; a folder argument holds itself. */
+    static String commonFolder(List<String> arguments) {
+        String common = null;
+        for (String argument : arguments) {
+            String folder = argument.substring(0, argument.lastIndexOf('/') + 1);
+            if (common == null) {
+                common = folder;
+                continue;
+            }
+            int i = 0;
+            while (i < common.length() && i < folder.length() && common.charAt(i) == folder.charAt(i)) {
+                i++;
+            }
+            common = common.substring(0, common.lastIndexOf('/', i - 1) + 1);
+        }
+        return common == null ? "" : common;
     }
 
     /** The last part of the key, if it can name a file in a folder (never a way out of it). */

@@ -31,7 +31,10 @@ public final class ExitCodes {
     public static final int NETWORK = 4;
     /** The bytes on both sides do not have the same MD5. */
     public static final int VERIFICATION = 5;
-    /** The server refused the request: no such key, the key exists, or another refusal. */
+    /**
+     * The request was refused: no such key, the key exists (also when --overwrite would have to delete
+     * it first and was not allowed to), or another refusal.
+     */
     public static final int REFUSED = 6;
     /** The server lacks the feature, such as listing on a classic server. */
     public static final int UNSUPPORTED = 7;
@@ -39,6 +42,8 @@ public final class ExitCodes {
     public static final int LOCAL_FILE = 8;
     /** Cancelled by Ctrl-C (128 + SIGINT, as shells report it). */
     public static final int CANCELLED = 130;
+    /** Cancelled by SIGTERM (128 + SIGTERM): the JVM exits with it, so the client's reports say it too. */
+    public static final int TERMINATED = 143;
 
     /** The codes of the {@code fita} client with their meaning, for its usage help. */
     public static final List<String> CLIENT_HELP = List.of(
@@ -52,7 +57,8 @@ public final class ExitCodes {
             String.format("  %3d  refused: no such key, the key exists, a key or size the server does not take, or another reason", REFUSED),
             String.format("  %3d  not supported by the server (list on a classic server)", UNSUPPORTED),
             String.format("  %3d  local file error", LOCAL_FILE),
-            String.format("  %3d  cancelled by Ctrl-C", CANCELLED),
+            String.format("  %3d  cancelled by Ctrl-C (SIGINT)", CANCELLED),
+            String.format("  %3d  cancelled by SIGTERM", TERMINATED),
             "With several files or keys, the code of the first failure.");
 
     /** The exit code that tells scripts what kind of failure {@code e} is. */
@@ -67,7 +73,7 @@ public final class ExitCodes {
             return VERIFICATION;
         }
         if (e instanceof NotFoundException || e instanceof KeyExistsException || e instanceof RemoteException
-                || e instanceof InvalidRequestException) {
+                || e instanceof InvalidRequestException || e instanceof StepException.DeleteFirstRequiredException) {
             return REFUSED;
         }
         if (e instanceof UnsupportedException) {

@@ -54,7 +54,7 @@ final class ProgressBar implements TransferListener {
     private static String line(TransferEvent event, long done, long size, String speed, String rest) {
         int percent = size <= 0 ? 100 : (int) (done * 100 / size);
         int filled = percent * BAR_WIDTH / 100;
-        String name = event.transfer().key();
+        String name = TerminalText.escape(event.transfer().key());
         if (name.length() > NAME_WIDTH) {
             name = "..." + name.substring(name.length() - NAME_WIDTH + 3);
         }

@@ -1,6 +1,7 @@
 package org.fita.server;
 
 import java.util.regex.Pattern;
+import org.fita.protocol.Untrusted;
 
 /**
  * Makes text from clients safe to put in a log line or on a terminal. {@link #escape} is the one
@@ -12,7 +13,6 @@ import java.util.regex.Pattern;
  */
 public final class LogText {
     private static final Pattern BARE_WORD = Pattern.compile("[A-Za-z0-9_.:@+-]{1,64}");
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private LogText() {
     }
@@ -25,32 +25,7 @@ public final class LogText {
      * so there an escape cannot be faked.
      */
     public static String escape(String text) {
-        if (text == null) {
-            return "null";
-        }
-        int i = 0;
-        while (i < text.length() && !needsEscape(text, i)) {
-            i += Character.isHighSurrogate(text.charAt(i)) ? 2 : 1;
-        }
-        if (i == text.length()) {
-            return text;
-        }
-        StringBuilder out = new StringBuilder(text.length() + 16).append(text, 0, i);
-        for (; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (!needsEscape(text, i)) {
-                out.append(c);
-                if (Character.isHighSurrogate(c)) {
-                    out.append(text.charAt(++i));
-                }
-            } else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-                out.append("\\x").append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            } else {
-                out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xf]).append(HEX[(c >> 4) & 0xf])
-                        .append(HEX[c & 0xf]);
-            }
-        }
-        return out.toString();
+        return text == null ? "null" : Untrusted.visible(text);
     }
 
     /**
@@ -77,26 +52,5 @@ public final class LogText {
             return "null";
         }
         return "\"" + escape(value.replace("\\", "\\\\").replace("\"", "\\\"")) + "\"";
-    }
-
-    private static boolean needsEscape(String text, int i) {
-        char c = text.charAt(i);
-        if (c >= 0x20 && c < 0x7f) {
-            return false;
-        }
-        if (Character.isHighSurrogate(c)) {
-            // A proper pair is an ordinary character (such as an emoji); a lone surrogate is not text.
-            return i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))
-                    || isUnsafeType(Character.getType(text.codePointAt(i)));
-        }
-        if (Character.isLowSurrogate(c)) {
-            return true;
-        }
-        return isUnsafeType(Character.getType(c));
-    }
-
-    private static boolean isUnsafeType(int type) {
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
-                || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE;
     }
 }

@@ -146,10 +146,37 @@ public final class StepServer implements AutoCloseable {
         log.info("Start the TCP service, listening " + port() + " on IP " + config.host()
                 + " (auth " + config.authMode().name().toLowerCase() + ", storage " + config.root()
                 + (config.classicOnly() ? ", classic only" : "") + ")");
+        warnIfFewFileDescriptors();
         log.info("Server is ready on " + config.host() + ":" + port());
         InetSocketAddress address = (InetSocketAddress) serverSocket.getLocalSocketAddress();
         started = true;
         forEachListener(l -> l.serverStarted(address));
+    }
+
+    /**
+     * Each connection is a file descriptor: says so at the start if the process may not open enough
+     * of them for the connection cap (Linux only; elsewhere nothing is said).
+     */
+    private void warnIfFewFileDescriptors() {
+        java.nio.file.Path limits = java.nio.file.Path.of("/proc/self/limits");
+        try (java.util.stream.Stream<String> lines = Files.lines(limits)) {
+            lines.filter(l -> l.startsWith("Max open files")).findFirst().ifPresent(line -> {
+                String[] f = line.substring("Max open files".length()).trim().split("\\s+");
+                if (f.length > 0 && f[0].matches("\\d+")) {
+                    long soft = Long.parseLong(f[0]);
+                    // Files, logs and the listening socket need some besides the connections.
+                    long needed = config.maxConnections() + 64L;
+                    if (soft < needed) {
+                        log.warn("This process may open only " + soft + " files, but --max-connections "
+                                + config.maxConnections() + " needs about " + needed
+                                + ": connections past the limit will fail. Raise it (ulimit -n " + needed
+                                + ") or lower --max-connections.");
+                    }
+                }
+            });
+        } catch (IOException | RuntimeException notLinux) {
+            // No /proc: the limit is unknown, and the server runs as it can.
+        }
     }
 
     /** Refuses a second server on the same storage root: they would corrupt each other's uploads. */

@@ -7,12 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Small state files written so that a crash leaves the old version or the new one, never half of one. */
-final class AtomicFiles {
+public final class AtomicFiles {
     private AtomicFiles() {
     }
 
     /** Writes {@code content} beside {@code target} ({@code NAME.tmp}), then moves it over {@code target}. */
-    static void replace(Path target, byte[] content) throws IOException {
+    public static void replace(Path target, byte[] content) throws IOException {
         Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
         Files.write(temporary, content);
         try {

@@ -15,13 +15,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.Extensions;
@@ -43,7 +39,6 @@ import org.fita.transfer.StepException.VerificationException;
  */
 final class Download {
     private static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
-    private static final long ADAPT_EVERY_MILLIS = 300;
 
     private final StepSession session;
     private final Transfer transfer;
@@ -105,8 +100,13 @@ final class Download {
 
     private TransferResult download(long started) throws StepException {
         caps = session.capabilities();
+        synchronized (lock) {
+            // A retry starts over from the part file: what earlier tries claimed but never stored is fetched again.
+            nextToClaim = 0;
+            hashedBlocks = 0;
+        }
         if (Files.exists(target) && !options.overwrite()) {
-            throw new LocalFileException(target + " already exists. Use --overwrite to replace it.", null);
+            throw new LocalFileException(target + " already exists.", null);
         }
         JsonObject get = Requests.fileGet(session.token(), key);
         if (caps.isFita()) {
@@ -136,24 +136,18 @@ final class Download {
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
         Parallelism parallelism = new Parallelism(options, caps);
         MessageDigest md5 = Md5.create();
-        AtomicReference<StepException> failure = new AtomicReference<>();
-        List<Future<?>> lanes = new ArrayList<>();
-        Runnable lane = () -> runLane(size, blockSize, total, parallelism, meter, failure);
-        for (int i = 0; i < parallelism.lanes(); i++) {
-            lanes.add(workers.submit(lane));
-        }
-        meter.parallelism(lanes.size(), parallelism.window());
+        LaneGroup lanes = new LaneGroup(workers, parallelism, meter, "The download of \"" + key + "\"",
+                e -> new LocalFileException("Writing " + part + " failed: " + e.getMessage()
+                        + ". Is the disk full? The download continues from here when run again.", e));
+        lanes.start(() -> runLane(size, blockSize, total, parallelism, meter, lanes));
         try {
-            long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
             // This thread hashes the received prefix while the lanes fetch.
             while (true) {
-                if (failure.get() != null) {
-                    throw failure.get();
-                }
+                lanes.rethrow();
                 if (transfer.isCancelled()) {
                     throw new CancelledException("The download of \"" + key + "\" was cancelled.");
                 }
-                if (lanes.stream().allMatch(Future::isDone) && failure.get() == null && !allClaimed(total)) {
+                if (lanes.allEnded() && !lanes.failed() && !nextHeld(total)) {
                     // Every lane ended while blocks were left unfetched: never wait for them forever.
                     throw new StepException("The download of \"" + key + "\" stopped: its connections ended with "
                             + "blocks left to fetch. Run it again to continue.", -1, null);
@@ -176,36 +170,16 @@ final class Download {
                         hashedBlocks = block + 1;
                     }
                 }
-                if (System.currentTimeMillis() >= nextAdapt) {
-                    nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
-                    if (parallelism.sample(meter.bytesDone(), System.nanoTime())) {
-                        lanes.add(workers.submit(lane));
-                    }
-                    meter.parallelism(lanes.size(), parallelism.window());
-                }
+                lanes.adapt();
             }
-            for (Future<?> f : lanes) {
-                f.get();
-            }
-            if (failure.get() != null) {
-                throw failure.get();
-            }
+            lanes.awaitAll();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            failure.compareAndSet(null, new CancelledException("Interrupted."));
-            Lanes.stop(lanes);
-            throw failure.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new StepException("A download lane failed: " + e.getCause(), -1, e.getCause());
+            throw lanes.stop(new CancelledException("Interrupted."));
         } catch (StepException e) {
-            failure.compareAndSet(null, e);
-            Lanes.stop(lanes);
-            throw e;
+            throw lanes.stop(e);
         } catch (IOException e) {
-            LocalFileException error = new LocalFileException("Reading back " + part + " failed: " + e.getMessage(), e);
-            failure.compareAndSet(null, error);
-            Lanes.stop(lanes);
-            throw error;
+            throw lanes.stop(new LocalFileException("Reading back " + part + " failed: " + e.getMessage(), e));
         }
         String localMd5 = HexFormat.of().formatHex(md5.digest());
         try {
@@ -289,9 +263,10 @@ final class Download {
         return StepJson.toText(h) + "\n";
     }
 
-    private boolean allClaimed(long total) {
+    /** Whether the next block to hash is held (or none is left): once every lane ended, nothing else comes. */
+    private boolean nextHeld(long total) {
         synchronized (lock) {
-            return nextToClaim >= total;
+            return hashedBlocks >= total || held.get((int) hashedBlocks);
         }
     }
 
@@ -306,7 +281,7 @@ final class Download {
     }
 
     private void runLane(long size, int blockSize, long total, Parallelism parallelism, ProgressMeter meter,
-            AtomicReference<StepException> failure) {
+            LaneGroup lanes) throws StepException, IOException, InterruptedException {
         boolean fita = caps.isFita();
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         ArrayDeque<Long> inFlight = new ArrayDeque<>();
@@ -314,7 +289,7 @@ final class Download {
         int maxWindow = Math.max(1, MAX_IN_FLIGHT_BYTES / blockSize / Math.max(1, parallelism.lanes()));
         try (StepConnection connection = session.openConnection()) {
             transfer.closeOnCancel(connection);
-            while (failure.get() == null) {
+            while (!lanes.failed()) {
                 int window = Math.min(maxWindow, parallelism.window());
                 while (inFlight.size() < window) {
                     transfer.checkpoint();
@@ -367,16 +342,6 @@ final class Download {
                 store(index, buffer, length, blockSize);
                 meter.add(length);
             }
-        } catch (StepException e) {
-            failure.compareAndSet(null, e);
-        } catch (IOException e) {
-            failure.compareAndSet(null, new LocalFileException("Writing " + part + " failed: " + e.getMessage()
-                    + ". Is the disk full? The download continues from here when run again.", e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure.compareAndSet(null, new CancelledException("Interrupted."));
-        } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, new StepException("The download of \"" + key + "\" failed: " + e, -1, e));
         }
     }
 

@@ -43,6 +43,11 @@ import org.fita.transfer.StepException.UnknownHostException;
  */
 final class StepConnection implements AutoCloseable {
     private static final int IO_BUFFER = 256 * 1024;
+    /**
+     * Largest piece handed to the socket in one call: the write watchdog sees each call, so a slow but
+     * moving link (above about 1 KiB/s) never looks stuck, whatever the block size.
+     */
+    private static final int WRITE_PIECE = 64 * 1024;
     /** Checks for writes that block; one thread for every connection of the process. */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "fita-write-watchdog");
@@ -157,7 +162,7 @@ final class StepConnection implements AutoCloseable {
             long n;
             writeStarted = System.nanoTime();
             try {
-                n = file.transferTo(position + done, length - done, channel);
+                n = file.transferTo(position + done, Math.min(WRITE_PIECE, length - done), channel);
             } catch (IOException e) {
                 throw lost("sending", e);
             } finally {
@@ -345,11 +350,15 @@ final class StepConnection implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            writeStarted = System.nanoTime();
-            try {
-                out.write(b, off, len);
-            } finally {
-                writeStarted = 0;
+            for (int done = 0; done < len;) {
+                int n = Math.min(WRITE_PIECE, len - done);
+                writeStarted = System.nanoTime();
+                try {
+                    out.write(b, off + done, n);
+                } finally {
+                    writeStarted = 0;
+                }
+                done += n;
             }
         }
 

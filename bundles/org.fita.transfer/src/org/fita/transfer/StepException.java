@@ -78,7 +78,7 @@ public class StepException extends Exception {
     public static final class KeyExistsException extends StepException {
         private static final long serialVersionUID = 1L;
 
-        KeyExistsException(String message, int status) {
+        public KeyExistsException(String message, int status) {
             super(message, status, null);
         }
     }

@@ -10,10 +10,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
@@ -51,6 +52,7 @@ public final class StepSession implements AutoCloseable {
     private volatile StepConnection control;
     private volatile String token;
     private volatile Capabilities capabilities;
+    private volatile Optional<StorageUsage> usage;
     private final AtomicInteger logins = new AtomicInteger(1);
     private final Set<StepConnection> connections = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
@@ -66,6 +68,7 @@ public final class StepSession implements AutoCloseable {
         this.control = login.connection();
         this.token = login.token();
         this.capabilities = login.capabilities();
+        this.usage = login.usage();
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fita-transfer-" + n.incrementAndGet());
@@ -74,7 +77,25 @@ public final class StepSession implements AutoCloseable {
         });
     }
 
-    private record Login(StepConnection connection, String token, Capabilities capabilities) {
+    private record Login(StepConnection connection, String token, Capabilities capabilities,
+            Optional<StorageUsage> usage) {
+    }
+
+    /** Sees what the session asks of its server on the control connection and what it answers, for a message log. */
+    public interface Trace {
+        /** {@code request} as sent (hiding its token is the receiver's business) and {@code reply} as received. */
+        void exchanged(ServerAddress server, JsonObject request, StepMessage reply);
+
+        /** The session logged in again: the server had closed the connection, restarted or refused the token. */
+        default void loggedInAgain(ServerAddress server, int logins) {
+        }
+    }
+
+    private volatile Trace trace;
+
+    /** Reports each control request and its reply to {@code trace} from now on; null stops it. */
+    public void trace(Trace trace) {
+        this.trace = trace;
     }
 
     /** The classic password of a user: the lowercase hex MD5 of the username, as coursework servers expect. */
@@ -115,7 +136,8 @@ public final class StepSession implements AutoCloseable {
                 throw new ProtocolViolationException("The server at " + address + " sent a token of " + token.length()
                         + " characters that is not printable ASCII of 1 to " + MAX_TOKEN_CHARS + " characters.");
             }
-            return new Login(connection, token, Capabilities.fromLogin(reply));
+            Capabilities capabilities = Capabilities.fromLogin(reply);
+            return new Login(connection, token, capabilities, StorageUsage.fromLogin(reply, capabilities));
         } catch (StepException | RuntimeException e) {
             connection.close();
             throw e;
@@ -133,6 +155,11 @@ public final class StepSession implements AutoCloseable {
     /** The current token; it changes when the session logs in again. */
     public String token() {
         return token;
+    }
+
+    /** The user's storage and quota as of the last login, where the server tells (the quota extension). */
+    public Optional<StorageUsage> usage() {
+        return usage;
     }
 
     public Capabilities capabilities() {
@@ -160,6 +187,17 @@ public final class StepSession implements AutoCloseable {
     public boolean isConnected() {
         synchronized (controlLock) {
             return !closed && control != null && !control.isClosed();
+        }
+    }
+
+    /**
+     * Closes the control connection now, to free it while the session is not used; the session stays
+     * open and the next request connects and logs in again.
+     */
+    public void disconnect() {
+        StepConnection c = control;
+        if (c != null) {
+            c.close();
         }
     }
 
@@ -219,7 +257,12 @@ public final class StepSession implements AutoCloseable {
         control = login.connection();
         token = login.token();
         capabilities = login.capabilities();
-        logins.incrementAndGet();
+        usage = login.usage();
+        int count = logins.incrementAndGet();
+        Trace t = trace;
+        if (t != null) {
+            t.loggedInAgain(address, count);
+        }
         if (closed) {
             control.close();
         }
@@ -247,6 +290,10 @@ public final class StepSession implements AutoCloseable {
                         request.addProperty(Fields.TOKEN, used);
                     }
                     reply = control.call(capabilities.isFita() ? Requests.fita(request) : request);
+                    Trace t = trace;
+                    if (t != null) {
+                        t.exchanged(address, request, reply);
+                    }
                 } catch (ConnectionException e) {
                     if (control != null) {
                         control.close();
@@ -298,6 +345,11 @@ public final class StepSession implements AutoCloseable {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST page of " + entries.size()
                         + " files, more than the " + pageLimit + " asked for.");
             }
+            String next = page.string(Fields.NEXT_AFTER).orElse(null);
+            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0)) {
+                throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
+                        + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
+            }
             String previous = after;
             for (JsonElement e : entries) {
                 if (!e.isJsonObject()) {
@@ -317,9 +369,7 @@ public final class StepSession implements AutoCloseable {
                             + " files; the listing was stopped there. Ask for a narrower prefix.");
                 }
             }
-            String next = page.string(Fields.NEXT_AFTER).orElse(null);
-            if (next != null && (entries.isEmpty() || after != null && next.compareTo(after) <= 0
-                    || next.compareTo(previous) < 0)) {
+            if (next != null && next.compareTo(previous) < 0) {
                 throw new ProtocolViolationException("The server at " + address + " sent a LIST cursor that does not "
                         + "advance (\"" + next + "\" after \"" + after + "\"); the listing was stopped.");
             }
@@ -358,7 +408,8 @@ public final class StepSession implements AutoCloseable {
         control(Requests.dataDelete(token, key), "Deleting DATA \"" + key + "\"");
     }
 
-    static void checkKey(String key) throws StepException {
+    /** Throws {@link StepException.InvalidRequestException} if {@code key} breaks STEP's key rules. */
+    public static void checkKey(String key) throws StepException {
         if (Names.keyProblem(key).isPresent()) {
             throw new StepException.InvalidRequestException(Names.keyProblem(key).get());
         }

@@ -11,15 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.BitSet;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -44,7 +41,6 @@ import org.fita.transfer.StepException.VerificationException;
 final class Upload {
     private static final int READ_AHEAD_BYTES = 32 << 20;
     private static final int MAX_CRC_RETRIES = 3;
-    private static final long ADAPT_EVERY_MILLIS = 300;
 
     private final StepSession session;
     private final Transfer transfer;
@@ -147,7 +143,7 @@ final class Upload {
         } catch (KeyExistsException e) {
             // This very upload may have completed just before the last run stopped hearing back.
             if (resume) {
-                String localMd5 = md5Of(file);
+                String localMd5 = Md5.ofFile(file);
                 RemoteFile remote = session.stat(key);
                 if (remote.size() == size && localMd5.equalsIgnoreCase(remote.md5())) {
                     forget(journal, journalId);
@@ -185,19 +181,15 @@ final class Upload {
         // file are still in the page cache.
         BlockingQueue<Block> queue = new ArrayBlockingQueue<>(Math.max(4, Math.min(32, READ_AHEAD_BYTES / blockSize)));
         AtomicReference<String> remoteMd5 = new AtomicReference<>();
-        AtomicReference<StepException> failure = new AtomicReference<>();
         AtomicLong acknowledged = new AtomicLong();
-        List<Future<?>> lanes = new ArrayList<>();
-        Runnable lane = () -> runLane(queue, blockSize, size, parallelism, meter, remoteMd5, failure, acknowledged);
+        LaneGroup lanes = new LaneGroup(workers, parallelism, meter, "The upload of \"" + key + "\"",
+                e -> new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e));
         long toSend = total - held.cardinality();
         long queued = 0;
         // A classic server (the reference) may lose a thread when two connections complete the file
         // at once (STEP-PROTOCOL B11): its last block goes only once every other one is acknowledged.
         boolean lastAlone = !caps.isFita();
-        for (int i = 0; i < parallelism.lanes(); i++) {
-            lanes.add(workers.submit(lane));
-        }
-        meter.parallelism(lanes.size(), parallelism.window());
+        lanes.start(() -> runLane(queue, blockSize, size, parallelism, meter, remoteMd5, lanes, acknowledged));
 
         String localMd5;
         long moved = size - heldBytes;
@@ -206,10 +198,9 @@ final class Upload {
         byte[] buffer = new byte[(int) Math.min(Math.min(blockSize, Md5.READ_CHUNK), Math.max(1, size))];
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             MessageDigest md5 = Md5.create();
-            long nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
             for (long i = 0; i < total; i++) {
                 transfer.checkpoint();
-                rethrow(failure);
+                lanes.rethrow();
                 int length = Blocks.length(size, blockSize, i);
                 boolean send = !held.get((int) i);
                 CRC32C blockCrc = crc && send ? new CRC32C() : null;
@@ -224,41 +215,25 @@ final class Upload {
                 }
                 if (send) {
                     if (lastAlone && queued == toSend - 1) {
-                        awaitAcknowledged(acknowledged, queued, failure);
+                        awaitAcknowledged(acknowledged, queued, lanes);
                     }
-                    put(queue, new Block(i, length, blockCrc == null ? null : (int) blockCrc.getValue()), failure);
+                    put(queue, new Block(i, length, blockCrc == null ? null : (int) blockCrc.getValue()), lanes);
                     queued++;
                 }
-                if (System.currentTimeMillis() >= nextAdapt) {
-                    nextAdapt = System.currentTimeMillis() + ADAPT_EVERY_MILLIS;
-                    if (parallelism.sample(meter.bytesDone(), System.nanoTime())) {
-                        lanes.add(workers.submit(lane));
-                    }
-                    meter.parallelism(lanes.size(), parallelism.window());
-                }
+                lanes.adapt();
             }
             localMd5 = HexFormat.of().formatHex(md5.digest());
             lastLocalMd5 = localMd5;
             lastSize = size;
             for (int i = 0; i < lanes.size(); i++) {
-                put(queue, END, failure);
+                put(queue, END, lanes);
             }
-            for (Future<?> f : lanes) {
-                waitFor(f);
-            }
+            lanes.awaitAll();
         } catch (IOException e) {
-            LocalFileException error = new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
-            failure.compareAndSet(null, error);
-            Lanes.stop(lanes);
-            throw error;
+            throw lanes.stop(new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e));
         } catch (StepException e) {
             // Cancelled, or a lane failed: make every lane stop, then report the first cause.
-            failure.compareAndSet(null, e);
-            Lanes.stop(lanes);
-            throw afterLostReply(failure.get(), started);
-        }
-        if (failure.get() != null) {
-            throw afterLostReply(failure.get(), started);
+            throw afterLostReply(lanes.stop(e), started);
         }
         String serverMd5 = remoteMd5.get();
         if (serverMd5 == null) {
@@ -298,11 +273,10 @@ final class Upload {
         }
     }
 
-    private void awaitAcknowledged(AtomicLong acknowledged, long count, AtomicReference<StepException> failure)
-            throws StepException {
+    private void awaitAcknowledged(AtomicLong acknowledged, long count, LaneGroup lanes) throws StepException {
         while (acknowledged.get() < count) {
             transfer.checkpoint();
-            rethrow(failure);
+            lanes.rethrow();
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
@@ -346,19 +320,6 @@ final class Upload {
         }
     }
 
-    static String md5Of(Path file) throws LocalFileException {
-        MessageDigest md5 = Md5.create();
-        byte[] buffer = new byte[1 << 20];
-        try (java.io.InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buffer)) > 0;) {
-                md5.update(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            throw new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e);
-        }
-        return HexFormat.of().formatHex(md5.digest());
-    }
-
     private static String md5ofEmpty() {
         return HexFormat.of().formatHex(Md5.create().digest());
     }
@@ -378,7 +339,7 @@ final class Upload {
             return session.control(save, "Planning the upload of \"" + key + "\"");
         } catch (KeyExistsException e) {
             if (!options.overwrite()) {
-                throw new KeyExistsException("\"" + key + "\" already exists on the server. Use --overwrite to replace it.",
+                throw new KeyExistsException("\"" + key + "\" already exists on the server.",
                         e.status());
             }
             if (replace) {
@@ -397,15 +358,15 @@ final class Upload {
 
     /** One connection: sends queued blocks, keeping up to the window in flight, and checks each reply. */
     private void runLane(BlockingQueue<Block> queue, int blockSize, long size, Parallelism parallelism,
-            ProgressMeter meter, AtomicReference<String> remoteMd5, AtomicReference<StepException> failure,
-            AtomicLong acknowledged) {
+            ProgressMeter meter, AtomicReference<String> remoteMd5, LaneGroup lanes, AtomicLong acknowledged)
+            throws StepException, IOException, InterruptedException {
         ArrayDeque<long[]> inFlight = new ArrayDeque<>();
         int[] retries = new int[1];
         try (StepConnection connection = session.openConnection();
                 FileChannel source = FileChannel.open(file, StandardOpenOption.READ)) {
             transfer.closeOnCancel(connection);
             while (true) {
-                if (failure.get() != null) {
+                if (lanes.failed()) {
                     return;
                 }
                 Block block = queue.poll();
@@ -434,15 +395,6 @@ final class Upload {
             while (!inFlight.isEmpty()) {
                 receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
             }
-        } catch (StepException e) {
-            failure.compareAndSet(null, e);
-        } catch (IOException e) {
-            failure.compareAndSet(null, new LocalFileException("Reading " + file + " failed: " + e.getMessage(), e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure.compareAndSet(null, new CancelledException("The upload of \"" + key + "\" was interrupted."));
-        } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, new StepException("The upload of \"" + key + "\" failed: " + e, -1, e));
         }
     }
 
@@ -502,33 +454,14 @@ final class Upload {
         }
     }
 
-    private static void rethrow(AtomicReference<StepException> failure) throws StepException {
-        StepException e = failure.get();
-        if (e != null) {
-            throw e;
-        }
-    }
-
-    private static void put(BlockingQueue<Block> queue, Block block, AtomicReference<StepException> failure)
-            throws StepException {
+    private static void put(BlockingQueue<Block> queue, Block block, LaneGroup lanes) throws StepException {
         try {
             while (!queue.offer(block, 100, TimeUnit.MILLISECONDS)) {
-                rethrow(failure);
+                lanes.rethrow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CancelledException("Interrupted.");
-        }
-    }
-
-    private static void waitFor(Future<?> f) throws CancelledException {
-        try {
-            f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CancelledException("Interrupted.");
-        } catch (java.util.concurrent.ExecutionException e) {
-            // Lanes report through the failure reference.
         }
     }
 }

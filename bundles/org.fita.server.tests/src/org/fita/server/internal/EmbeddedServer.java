@@ -21,6 +21,7 @@ import org.fita.protocol.FrameLimits;
 import org.fita.protocol.FrameReader;
 import org.fita.protocol.FrameReader.IncomingFrame;
 import org.fita.protocol.FrameWriter;
+import org.fita.protocol.MalformedFrameException;
 import org.fita.protocol.Requests;
 import org.fita.protocol.StepMessage;
 import org.fita.server.ServerConfig;
@@ -112,15 +113,19 @@ final class EmbeddedServer implements AutoCloseable {
         ByteArrayOutputStream written = new ByteArrayOutputStream();
         FrameWriter writer = new FrameWriter(written);
         List<Boolean> closes = new ArrayList<>();
-        IncomingFrame frame;
-        while ((frame = reader.next()) != null) {
-            Reply reply = handler.answer(frame, "127.0.0.1", failures::add);
-            replies.write(writer, reply);
-            frame.skipRemaining();
-            closes.add(reply.close());
-            if (reply.close()) {
-                break;
+        try {
+            IncomingFrame frame;
+            while ((frame = reader.next()) != null) {
+                Reply reply = handler.answer(frame, "127.0.0.1", failures::add);
+                replies.write(writer, reply);
+                closes.add(reply.close());
+                frame.skipRemaining();
+                if (reply.close()) {
+                    break;
+                }
             }
+        } catch (MalformedFrameException e) {
+            // As a connection does: the replies so far go out, then it closes.
         }
         writer.flush();
         return parse(written.toByteArray(), closes);

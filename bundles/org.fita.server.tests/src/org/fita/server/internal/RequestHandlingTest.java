@@ -178,6 +178,14 @@ class RequestHandlingTest {
         assertEquals(List.of("SAVE", "GET", "DELETE", "GET"), outs.stream().map(Out::operation).toList());
     }
 
+    @Test
+    void repliesBeforeACutShortFrameStillGoOut() throws IOException {
+        byte[] whole = FrameWriter.encode(Requests.dataSave(token, "a", Map.of("n", 1)), null);
+        byte[] cut = FrameWriter.encode(Requests.upload(token, "k", 0), new byte[100]);
+        List<Out> outs = server.feed(concat(whole, java.util.Arrays.copyOf(cut, cut.length - 50)));
+        assertEquals(List.of(200, 408), outs.stream().map(Out::status).toList());
+    }
+
     // ------------------------------------------------------------------ DATA
 
     @Test

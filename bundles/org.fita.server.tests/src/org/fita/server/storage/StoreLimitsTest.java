@@ -109,6 +109,10 @@ class StoreLimitsTest {
         InsufficientStorageException full = assertThrows(InsufficientStorageException.class,
                 () -> store.beginUpload("u2", "b", 60_000, 4096, false));
         assertTrue(full.getMessage().contains("60000 are promised"), full.getMessage());
+        // Planning "a" again may use the room its own earlier plan was promised; a refused one keeps it.
+        assertThrows(InsufficientStorageException.class, () -> store.beginUpload("u1", "a", 100_001, 4096, false));
+        assertTrue(store.hasUnfinished("u1", "a"));
+        a = store.beginUpload("u1", "a", 60_000, 4096, false);
         // Bytes received no longer need room (the disk's free space shows them).
         byte[] block = new byte[4096];
         for (int i = 0; i < 5; i++) {
@@ -136,6 +140,13 @@ class StoreLimitsTest {
         assertEquals(new Usage(4000, 5000, 10_000), store.usage("q"));
         store.beginUpload("q", "three", 1000, 4096, false);
         store.beginUpload("other", "big", 1_000_000, 4096, false);
+        // A refused plan changes nothing: the unfinished upload it would have reset stays.
+        assertThrows(QuotaExceededException.class, () -> store.beginUpload("q", "two", 6001, 4096, false));
+        assertTrue(store.hasUnfinished("q", "two"));
+        assertEquals(new Usage(4000, 6000, 10_000), store.usage("q"));
+        // A new plan of the same key may reuse the room of the one it resets.
+        store.beginUpload("q", "two", 5000, 4096, false);
+        assertEquals(new Usage(4000, 6000, 10_000), store.usage("q"));
     }
 
     @Test
@@ -154,6 +165,28 @@ class StoreLimitsTest {
         }
     }
 
+    /** A block whose bytes start arriving after a pause. */
+    private static final class SlowStream extends ByteArrayInputStream {
+        private boolean paused;
+
+        SlowStream(byte[] bytes) {
+            super(bytes);
+        }
+
+        @Override
+        public synchronized int read(byte[] b, int off, int len) {
+            if (!paused) {
+                paused = true;
+                try {
+                    Thread.sleep(15);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return super.read(b, off, len);
+        }
+    }
+
     /**
      * Two copies of the completing block at once: the second waits for the first to be recorded
      * and is answered "already held", never 408, and the block is written once.
@@ -163,7 +196,7 @@ class StoreLimitsTest {
         store = new LocalBlobStore(root, w -> { }, false);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 60; round++) {
+            for (int round = 0; round < 40; round++) {
                 byte[] file = TestFiles.random(2 * 4096, round);
                 UploadSession upload = store.beginUpload("u", "dup" + round, file.length, 4096, false);
                 upload.writeBlock(0, new ByteArrayInputStream(TestFiles.block(file, 4096, 0)), 4096, null);
@@ -172,7 +205,8 @@ class StoreLimitsTest {
                 for (int t = 0; t < 2; t++) {
                     both.add(pool.submit(() -> {
                         start.await();
-                        return upload.writeBlock(1, new ByteArrayInputStream(TestFiles.block(file, 4096, 1)), 4096, null);
+                        // Slow bytes: the other copy is surely waiting when this one is written.
+                        return upload.writeBlock(1, new SlowStream(TestFiles.block(file, 4096, 1)), 4096, null);
                     }));
                 }
                 int completed = 0;

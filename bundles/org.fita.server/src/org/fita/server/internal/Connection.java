@@ -85,10 +85,6 @@ public final class Connection implements Runnable {
         return openedNanos;
     }
 
-    public boolean isAuthenticated() {
-        return authenticated;
-    }
-
     /** Marks it logged in; the server calls this once, under its admission lock. */
     public void markAuthenticated() {
         authenticated = true;
@@ -163,7 +159,14 @@ public final class Connection implements Runnable {
                 }
                 long bytesOut = replies.write(writer, reply);
                 // A refused UPLOAD leaves its payload unread; drop it so that available() speaks of the next request.
-                frame.skipRemaining();
+                try {
+                    frame.skipRemaining();
+                } catch (MalformedFrameException | SocketTimeoutException e) {
+                    // The payload never came whole: the replies so far still go out (below the loop), then the close.
+                    report(frame, reply, bytesOut, started);
+                    reason = "connection failed inside a request: " + e.getMessage();
+                    break;
+                }
                 if (in.available() == 0 || reply.close()) {
                     writer.flush();
                 }
@@ -173,6 +176,8 @@ public final class Connection implements Runnable {
                     break;
                 }
             }
+            // Replies to pipelined requests before a malformed frame, a timeout or the end may still be buffered.
+            writer.flush();
         } catch (SocketTimeoutException e) {
             reason = "idle timeout";
         } catch (IOException e) {

@@ -47,6 +47,11 @@ final class Ledger {
             outstanding.addAndGet(-counted);
         }
 
+        /** Bytes promised and not received yet (0 once closed). */
+        synchronized long remaining() {
+            return closed ? 0 : size - receivedBytes;
+        }
+
         void touch() {
             touchedMillis = System.currentTimeMillis();
         }

@@ -1,35 +1,34 @@
 package org.fita.server.storage;
 
 import com.google.gson.JsonObject;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import java.time.Duration;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.MalformedFrameException;
 import org.fita.protocol.StepJson;
-import org.fita.protocol.StepMessage;
 
 /**
  * The local-disk {@link BlobStore}. Layout under the storage root:
@@ -45,28 +44,24 @@ import org.fita.protocol.StepMessage;
  *
  * where U and K are {@link StorageNames encoded} names. A finished file appears by an atomic
  * rename after its bytes and its metadata are on disk, so a crash leaves the old state or the new.
+ *
+ * <p>The parts: {@link UserSpace} (one user's folders and index), {@link LocalUpload} (an
+ * unfinished upload), {@link Publication} (moving a verified upload into place, replacing),
+ * {@link Reservations} (quotas and free-space promises), {@link StoreSweeper} (crash leftovers and
+ * expiry) and {@link UploadJournal} (the journal format). Lock order: a user's lock
+ * ({@link UserSpace#lock}), then the reservation lock, then an upload's locks.
  */
 public final class LocalBlobStore implements BlobStore {
-    private static final String BLOB = ".blob";
-    private static final String META = ".meta";
     private static final long IDLE_CLOSE_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final String MD5_OF_NOTHING = "d41d8cd98f00b204e9800998ecf8427e";
-
-    /** Unfinished uploads one user may have at once (each holds two files and a small record). */
-    static final int MAX_UNFINISHED_PER_USER = 1000;
-    /** How often the periodic housekeeping looks for expired uploads. */
-    private static final long SWEEP_EVERY_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
     private final Path root;
     private final Path usersDir;
     private final Consumer<String> warnings;
-    private final Ledger ledger = new Ledger();
-    private volatile Duration uploadTtl = Duration.ofDays(7);
-    private volatile Quotas quotas = Quotas.NONE;
-    private volatile LongSupplier usableSpace;
-    private volatile long lastSweepMillis = System.currentTimeMillis();
+    private final Reservations reservations;
+    private final StoreSweeper sweeper;
     private final Map<String, UserSpace> users = new ConcurrentHashMap<>();
-    private final java.util.concurrent.ExecutorService hashers;
+    private final ExecutorService hashers;
     private final BlockBuffers buffers;
     private final boolean directIo;
     private volatile boolean closed;
@@ -86,15 +81,16 @@ public final class LocalBlobStore implements BlobStore {
         this.root = root;
         this.usersDir = PrivateFiles.createDirectories(root.resolve("users"));
         this.warnings = warnings;
-        this.usableSpace = () -> {
+        this.reservations = new Reservations(() -> {
             try {
                 return Files.getFileStore(usersDir).getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
             }
-        };
-        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
-        this.hashers = java.util.concurrent.Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
+        });
+        this.sweeper = new StoreSweeper(this, root, usersDir, reservations.ledger(), warnings);
+        AtomicInteger n = new AtomicInteger();
+        this.hashers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(), r -> {
             Thread t = new Thread(r, "fita-md5-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -108,14 +104,14 @@ public final class LocalBlobStore implements BlobStore {
      * the unfinished uploads promise.
      */
     public void configure(Duration uploadTtl, Quotas quotas) throws IOException {
-        this.uploadTtl = uploadTtl;
-        this.quotas = quotas;
-        sweepAtStart();
+        sweeper.uploadTtl(uploadTtl);
+        reservations.quotas(quotas);
+        sweeper.sweepAtStart();
     }
 
     /** For tests: where the free-space figure comes from. */
     void usableSpace(LongSupplier usableSpace) {
-        this.usableSpace = usableSpace;
+        reservations.usableSpace(usableSpace);
     }
 
     private LocalUpload.Services uploadServices() {
@@ -130,24 +126,21 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    private UserSpace space(String user) throws IOException {
+    UserSpace space(String user) throws IOException {
         if (closed) {
             throw new StorageException("The server is shutting down.");
         }
-        UserSpace space = users.get(user);
-        if (space == null) {
-            UserSpace created = new UserSpace(user);
-            space = users.putIfAbsent(user, created);
-            if (space == null) {
-                space = created;
-            }
-        }
+        UserSpace space = users.computeIfAbsent(user, u -> new UserSpace(this, usersDir, u, warnings));
         try {
             space.ensureDirectories();
         } catch (IOException e) {
             throw DiskErrors.classify(e, "creating the folders of \"" + user + "\"");
         }
         return space;
+    }
+
+    Collection<UserSpace> spaces() {
+        return users.values();
     }
 
     @Override
@@ -189,7 +182,8 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public boolean deleteFile(String user, String key) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
+        space.lock.lock();
+        try {
             StoredFile removed = space.index().remove(key);
             if (removed == null) {
                 return false;
@@ -199,13 +193,16 @@ public final class LocalBlobStore implements BlobStore {
             Files.deleteIfExists(space.blob(name));
             Files.deleteIfExists(space.meta(name));
             return true;
+        } finally {
+            space.lock.unlock();
         }
     }
 
     @Override
     public boolean deleteUnfinished(String user, String key) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
+        space.lock.lock();
+        try {
             String name = StorageNames.encode(key);
             LocalUpload upload = space.uploads.remove(key);
             if (upload != null) {
@@ -218,6 +215,8 @@ public final class LocalBlobStore implements BlobStore {
             boolean journal = Files.deleteIfExists(space.journal(name));
             boolean part = Files.deleteIfExists(space.part(name));
             return upload != null || journal || part;
+        } finally {
+            space.lock.unlock();
         }
     }
 
@@ -249,7 +248,8 @@ public final class LocalBlobStore implements BlobStore {
     public UploadSession beginUpload(String user, String key, long size, int blockSize, boolean resume,
             boolean replace) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
+        space.lock.lock();
+        try {
             if (resume) {
                 Optional<UploadSession> existing = findUpload(user, key);
                 if (existing.isPresent() && existing.get().size() == size && existing.get().blockSize() == blockSize) {
@@ -257,35 +257,12 @@ public final class LocalBlobStore implements BlobStore {
                     return existing.get();
                 }
             }
-            deleteUnfinished(user, key);
-            if (space.promises.size() >= MAX_UNFINISHED_PER_USER) {
-                throw new QuotaExceededException("\"" + user + "\" has " + space.promises.size()
-                        + " unfinished uploads, the most this server keeps for one user. Finish or delete some"
-                        + " (FILE DELETE) first.");
-            }
-            long limit = quotas.limitFor(user);
-            if (limit != Quotas.UNLIMITED) {
-                long used = space.storedBytes() + space.promisedBytes();
-                if (used + size > limit || used + size < 0) {
-                    throw new QuotaExceededException(user, used, limit, size);
-                }
-            }
+            // A refused plan changes nothing: an unfinished upload of the key it would reset stays.
+            Ledger.Entry promise = reservations.reservePlan(space, key, size, blockSize,
+                    () -> deleteUnfinished(user, key));
             String name = StorageNames.encode(key);
             Path part = space.part(name);
             Path journal = space.journal(name);
-            Ledger.Entry promise;
-            // One plan at a time checks the disk and makes its promise, so two cannot share the same free bytes.
-            synchronized (ledger) {
-                long usable = usableSpace.getAsLong();
-                long promised = ledger.outstanding();
-                if (size > usable - promised) {
-                    throw new InsufficientStorageException("The server has " + usable + " bytes free, of which "
-                            + promised + " are promised to unfinished uploads; \"" + key + "\" needs " + size
-                            + ". Free some space on the server, wait for uploads to finish, or upload a smaller file.",
-                            null);
-                }
-                promise = ledger.open(key, size, blockSize, 0, System.currentTimeMillis());
-            }
             try {
                 try (FileChannel file = PrivateFiles.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -293,7 +270,7 @@ public final class LocalBlobStore implements BlobStore {
                         file.write(ByteBuffer.allocate(1), size - 1);
                     }
                 }
-                PrivateFiles.write(journal, LocalUpload.journalHeader(key, size, blockSize, replace)
+                PrivateFiles.write(journal, UploadJournal.header(key, size, blockSize, replace)
                         .getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 promise.close();
@@ -306,14 +283,19 @@ public final class LocalBlobStore implements BlobStore {
                     part, journal, promise);
             space.uploads.put(key, upload);
             return upload;
+        } finally {
+            space.lock.unlock();
         }
     }
 
     @Override
     public Usage usage(String user) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
-            return new Usage(space.storedBytes(), space.promisedBytes(), quotas.limitFor(user));
+        space.lock.lock();
+        try {
+            return reservations.usage(space);
+        } finally {
+            space.lock.unlock();
         }
     }
 
@@ -324,7 +306,8 @@ public final class LocalBlobStore implements BlobStore {
         if (open != null) {
             return Optional.of(open);
         }
-        synchronized (space) {
+        space.lock.lock();
+        try {
             open = space.uploads.get(key);
             if (open != null) {
                 return Optional.of(open);
@@ -334,10 +317,12 @@ public final class LocalBlobStore implements BlobStore {
                 space.uploads.put(key, restored);
             }
             return Optional.ofNullable(restored);
+        } finally {
+            space.lock.unlock();
         }
     }
 
-    /** Rebuilds an upload from its journal after a restart; damaged state is set aside. */
+    /** Rebuilds an upload from its journal after a restart; damaged state is set aside. Caller holds the user's lock. */
     private LocalUpload restore(UserSpace space, String key) throws IOException {
         String name = StorageNames.encode(key);
         Path journal = space.journal(name);
@@ -345,54 +330,25 @@ public final class LocalBlobStore implements BlobStore {
         if (!Files.exists(journal)) {
             return null;
         }
-        try (BufferedReader reader = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
-            String header = reader.readLine();
-            StepMessage plan = new StepMessage(StepJson.parse(header == null ? "" : header).getAsJsonObject());
-            long size = plan.integer("size").orElseThrow();
-            int blockSize = (int) plan.integer("block_size").orElseThrow();
-            if (!key.equals(plan.string("key").orElse(null)) || !Files.exists(part) || Files.size(part) != size) {
+        try {
+            UploadJournal.Held held = UploadJournal.read(journal);
+            long size = held.plan().size();
+            int blockSize = held.plan().blockSize();
+            if (!key.equals(held.plan().key()) || !Files.exists(part) || Files.size(part) != size) {
                 throw new IOException("the journal does not match its part file");
             }
-            long total = Blocks.totalBlocks(size, blockSize);
-            // Two passes, so that memory holds only the block map, never a list of every journal line.
-            long entries = 0;
-            long durable = 0;
-            String line;
-            while ((line = reader.readLine()) != null) {
-                // A line cut short by a crash has no newline; readLine still returns it, so check it parses.
-                if (line.startsWith("sync ") && isDecimal(line.substring(5))) {
-                    durable = Math.max(durable, Long.parseLong(line.substring(5)));
-                } else if (isDecimal(line)) {
-                    entries++;
-                }
-            }
-            String bootId = plan.string("boot_id").orElse("");
-            boolean sameBoot = bootId.equals(BootId.current()) || BootId.current().isEmpty();
-            long trusted = sameBoot ? entries : Math.min(durable, entries);
-            if (trusted < entries) {
-                warnings.accept("The machine restarted during the upload of \"" + key + "\": " + (entries - trusted)
+            if (held.trusted() < held.entries()) {
+                warnings.accept("The machine restarted during the upload of \"" + key + "\": "
+                        + (held.entries() - held.trusted())
                         + " of its blocks may not have reached the disk and will be asked for again.");
             }
-            BlockRuns received = new BlockRuns();
-            try (BufferedReader again = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
-                again.readLine();
-                long seen = 0;
-                while (seen < trusted && (line = again.readLine()) != null) {
-                    if (!line.startsWith("sync ") && isDecimal(line)) {
-                        seen++;
-                        long index = Long.parseLong(line);
-                        if (index < total) {
-                            received.add(index);
-                        }
-                    }
-                }
-            }
+            BlockRuns received = held.received();
             Ledger.Entry promise = space.promises.get(key);
             if (promise == null || promise.size != size || promise.blockSize != blockSize) {
                 if (promise != null) {
                     promise.close();
                 }
-                promise = ledger.open(key, size, blockSize, received.count() * blockSize,
+                promise = reservations.ledger().open(key, size, blockSize, received.count() * blockSize,
                         Files.getLastModifiedTime(journal).toMillis());
                 space.promises.put(key, promise);
             }
@@ -410,14 +366,11 @@ public final class LocalBlobStore implements BlobStore {
         }
     }
 
-    private static boolean isDecimal(String s) {
-        return !s.isEmpty() && s.length() <= 19 && s.chars().allMatch(Character::isDigit);
-    }
-
     @Override
     public StoredFile storeEmpty(String user, String key) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
+        space.lock.lock();
+        try {
             deleteUnfinished(user, key);
             String name = StorageNames.encode(key);
             Path part = space.part(name);
@@ -428,8 +381,11 @@ public final class LocalBlobStore implements BlobStore {
                 throw DiskErrors.classify(e, "storing the empty file \"" + key + "\"");
             }
             LocalUpload empty = new LocalUpload(space, uploadServices(), key, name, 0, Blocks.CLASSIC_BLOCK_SIZE,
-                    new BlockRuns(), part, space.journal(name), ledger.open(key, 0, Blocks.CLASSIC_BLOCK_SIZE, 0, 0));
-            return space.publish(empty, MD5_OF_NOTHING, false);
+                    new BlockRuns(), part, space.journal(name),
+                    reservations.ledger().open(key, 0, Blocks.CLASSIC_BLOCK_SIZE, 0, 0));
+            return Publication.publish(space, empty, MD5_OF_NOTHING, false);
+        } finally {
+            space.lock.unlock();
         }
     }
 
@@ -437,23 +393,20 @@ public final class LocalBlobStore implements BlobStore {
     public boolean saveData(String user, String key, JsonObject record) throws IOException {
         UserSpace space = space(user);
         Path target = space.data(StorageNames.encode(key));
-        synchronized (space) {
+        space.lock.lock();
+        try {
             if (Files.exists(target)) {
                 return false;
             }
             byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
-            long limit = quotas.limitFor(user);
-            if (limit != Quotas.UNLIMITED) {
-                long used = space.storedBytes() + space.promisedBytes();
-                if (used + bytes.length > limit) {
-                    throw new QuotaExceededException(user, used, limit, bytes.length);
-                }
-            }
-            writeAtomically(target, bytes, "saving DATA \"" + key + "\"");
+            reservations.checkData(space, bytes.length);
+            DurableFiles.writeAtomically(target, bytes, "saving DATA \"" + key + "\"");
             if (space.dataBytes >= 0) {
                 space.dataBytes += bytes.length;
             }
             return true;
+        } finally {
+            space.lock.unlock();
         }
     }
 
@@ -476,7 +429,8 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public boolean deleteData(String user, String key) throws IOException {
         UserSpace space = space(user);
-        synchronized (space) {
+        space.lock.lock();
+        try {
             Path target = space.data(StorageNames.encode(key));
             long size;
             try {
@@ -490,6 +444,8 @@ public final class LocalBlobStore implements BlobStore {
                 space.dataBytes -= size;
             }
             return deleted;
+        } finally {
+            space.lock.unlock();
         }
     }
 
@@ -500,7 +456,7 @@ public final class LocalBlobStore implements BlobStore {
      */
     public void housekeeping() {
         closeIdleFiles();
-        if (System.currentTimeMillis() - lastSweepMillis >= SWEEP_EVERY_MILLIS) {
+        if (sweeper.expirySweepDue()) {
             sweepExpired();
         }
         Path log = root.resolve("log");
@@ -530,7 +486,7 @@ public final class LocalBlobStore implements BlobStore {
     }
 
     long ledgerOutstanding() {
-        return ledger.outstanding();
+        return reservations.ledger().outstanding();
     }
 
     /** Uploads in memory now, for tests. */
@@ -540,58 +496,7 @@ public final class LocalBlobStore implements BlobStore {
 
     /** Deletes every unfinished upload untouched for longer than the upload lifetime. */
     public void sweepExpired() {
-        lastSweepMillis = System.currentTimeMillis();
-        long oldest = System.currentTimeMillis() - uploadTtl.toMillis();
-        for (UserSpace space : users.values()) {
-            for (Ledger.Entry promise : List.copyOf(space.promises.values())) {
-                if (promise.touchedMillis() < oldest) {
-                    try {
-                        synchronized (space) {
-                            if (space.promises.get(promise.key) == promise && promise.touchedMillis() < oldest) {
-                                deleteUnfinished(space.user, promise.key);
-                                warnings.accept("Deleted the unfinished upload of \"" + promise.key + "\" by "
-                                        + space.user + ": untouched for longer than " + uploadTtl + ".");
-                            }
-                        }
-                    } catch (IOException e) {
-                        warnings.accept("Could not delete the expired upload of \"" + promise.key + "\": " + e.getMessage());
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Walks every user folder once: removes crash leftovers and expired uploads, finishes a
-     * replacement a crash interrupted between its two renames, and records every unfinished upload's
-     * promise.
-     */
-    private void sweepAtStart() throws IOException {
-        for (String leftover : new String[] {"accounts.json.tmp", "server.secret.tmp"}) {
-            Files.deleteIfExists(root.resolve(leftover));
-        }
-        long oldest = System.currentTimeMillis() - uploadTtl.toMillis();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(usersDir)) {
-            for (Path dir : dirs) {
-                if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                Path nameFile = dir.resolve("name");
-                Files.deleteIfExists(dir.resolve("name.tmp"));
-                if (!Files.isRegularFile(nameFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                String user = Files.readString(nameFile, StandardCharsets.UTF_8);
-                if (!dir.getFileName().toString().equals(StorageNames.encode(user))) {
-                    warnings.accept("Skipped " + dir + ": its name file does not match the folder.");
-                    continue;
-                }
-                UserSpace space = space(user);
-                synchronized (space) {
-                    space.sweep(oldest);
-                }
-            }
-        }
+        sweeper.sweepExpired();
     }
 
     @Override
@@ -604,311 +509,5 @@ public final class LocalBlobStore implements BlobStore {
             }
         }
         users.clear();
-    }
-
-    /** Writes a small file so that it appears whole or not at all. */
-    static void writeAtomically(Path target, byte[] content, String what) throws IOException {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try {
-            try (FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    ch.write(buffer);
-                }
-                ch.force(true);
-            }
-            moveAtomically(tmp, target);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw DiskErrors.classify(e, what);
-        }
-    }
-
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    static void syncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a directory; the rename itself is still atomic.
-        }
-    }
-
-    /** One user's folders, finished-file index and open uploads. */
-    final class UserSpace {
-        private final String user;
-        private final Path dir;
-        private final Path files;
-        private final Path uploadsDir;
-        private final Path dataDir;
-        /** Uploads in memory now (idle ones are dropped and restored from their journal on use). */
-        final Map<String, LocalUpload> uploads = new ConcurrentHashMap<>();
-        /** Every unfinished upload's promise, in memory or not. */
-        final Map<String, Ledger.Entry> promises = new ConcurrentHashMap<>();
-        /** Bytes of the finished files; valid once the index is loaded. Guarded by this. */
-        long storedBytes;
-        /** Bytes of the DATA records; -1 until counted. Guarded by this. */
-        long dataBytes = -1;
-        private volatile ConcurrentSkipListMap<String, StoredFile> index;
-        private volatile boolean ready;
-
-        UserSpace(String user) {
-            this.user = user;
-            this.dir = usersDir.resolve(StorageNames.encode(user));
-            this.files = dir.resolve("files");
-            this.uploadsDir = dir.resolve("uploads");
-            this.dataDir = dir.resolve("data");
-        }
-
-        void ensureDirectories() throws IOException {
-            if (ready) {
-                return;
-            }
-            synchronized (this) {
-                if (!ready) {
-                    PrivateFiles.createDirectories(files);
-                    PrivateFiles.createDirectories(uploadsDir);
-                    PrivateFiles.createDirectories(dataDir);
-                    Path nameFile = dir.resolve("name");
-                    if (!Files.exists(nameFile)) {
-                        writeAtomically(nameFile, user.getBytes(StandardCharsets.UTF_8), "creating the user folder");
-                    }
-                    ready = true;
-                }
-            }
-        }
-
-        Path blob(String name) {
-            return files.resolve(name + BLOB);
-        }
-
-        Path meta(String name) {
-            return files.resolve(name + META);
-        }
-
-        Path part(String name) {
-            return uploadsDir.resolve(name + ".part");
-        }
-
-        Path journal(String name) {
-            return uploadsDir.resolve(name + ".journal");
-        }
-
-        Path data(String name) {
-            return dataDir.resolve(name + ".json");
-        }
-
-        /** The finished files by key, read from the metadata files on first use. */
-        NavigableMap<String, StoredFile> index() throws IOException {
-            ConcurrentSkipListMap<String, StoredFile> current = index;
-            if (current != null) {
-                return current;
-            }
-            synchronized (this) {
-                if (index == null) {
-                    ConcurrentSkipListMap<String, StoredFile> loaded = new ConcurrentSkipListMap<>();
-                    try (DirectoryStream<Path> metas = Files.newDirectoryStream(files, "*" + META)) {
-                        for (Path meta : metas) {
-                            StoredFile f = readMeta(meta);
-                            if (f != null) {
-                                loaded.put(f.key(), f);
-                            }
-                        }
-                    }
-                    storedBytes = loaded.values().stream().mapToLong(StoredFile::size).sum();
-                    index = loaded;
-                }
-                return index;
-            }
-        }
-
-        private StoredFile readMeta(Path meta) {
-            try {
-                StepMessage m = new StepMessage(StepJson.parse(Files.readString(meta, StandardCharsets.UTF_8))
-                        .getAsJsonObject());
-                String key = m.string("key").orElseThrow();
-                String name = StorageNames.encode(key);
-                Path blob = blob(name);
-                if (!meta.getFileName().toString().equals(name + META) || !Files.exists(blob)) {
-                    return null; // left by a crash between writing the metadata and the rename
-                }
-                return new StoredFile(key, Files.size(blob), m.string("md5").orElseThrow(),
-                        m.integer("modified").orElse(Files.getLastModifiedTime(blob).toMillis()));
-            } catch (IOException | RuntimeException e) {
-                warnings.accept("Skipped unreadable file metadata " + meta + ": " + e.getMessage());
-                return null;
-            }
-        }
-
-        Path metaNext(String name) {
-            return files.resolve(name + META + ".next");
-        }
-
-        /** Bytes of finished files and DATA records. Caller holds this. */
-        long storedBytes() throws IOException {
-            index();
-            if (dataBytes < 0) {
-                long sum = 0;
-                try (DirectoryStream<Path> records = Files.newDirectoryStream(dataDir, "*.json")) {
-                    for (Path r : records) {
-                        sum += Files.size(r);
-                    }
-                }
-                dataBytes = sum;
-            }
-            return storedBytes + dataBytes;
-        }
-
-        long promisedBytes() {
-            return promises.values().stream().mapToLong(p -> p.size).sum();
-        }
-
-        /** The instance that took over from an evicted upload, restored from its journal; null if it is gone. */
-        LocalUpload reloaded(LocalUpload evicted) throws IOException {
-            synchronized (this) {
-                // The eviction may not have taken it out of the map yet.
-                uploads.remove(evicted.key(), evicted);
-            }
-            Optional<UploadSession> now = findUpload(user, evicted.key());
-            return now.isPresent() && now.get() != evicted ? (LocalUpload) now.get() : null;
-        }
-
-        /**
-         * Moves a verified upload into place, replacing any finished file of the same key: the new
-         * metadata is written beside the old as {@code .meta.next}, the bytes are renamed over the old
-         * file, then the metadata over the old metadata. A crash between the renames is finished at
-         * the next start (the part file is gone exactly when the bytes were renamed).
-         */
-        StoredFile publish(LocalUpload upload, String md5, boolean mustBeCurrent) throws IOException {
-            synchronized (this) {
-                if (mustBeCurrent && uploads.get(upload.key()) != upload) {
-                    throw new UploadRestartedException(upload.key()); // deleted or planned anew while it completed
-                }
-                StoredFile stored = new StoredFile(upload.key(), upload.size(), md5, System.currentTimeMillis());
-                JsonObject meta = new JsonObject();
-                meta.addProperty("key", stored.key());
-                meta.addProperty("size", stored.size());
-                meta.addProperty("md5", stored.md5());
-                meta.addProperty("modified", stored.modified());
-                String name = upload.name();
-                writeAtomically(metaNext(name), StepJson.encode(meta), "finishing \"" + upload.key() + "\"");
-                try {
-                    moveAtomically(upload.partPath(), blob(name));
-                } catch (IOException e) {
-                    Files.deleteIfExists(metaNext(name));
-                    throw DiskErrors.classify(e, "finishing \"" + upload.key() + "\"");
-                }
-                moveAtomically(metaNext(name), meta(name));
-                syncDirectory(files);
-                Files.deleteIfExists(upload.journalPath());
-                uploads.remove(upload.key(), upload);
-                Ledger.Entry promise = promises.remove(upload.key());
-                if (promise != null) {
-                    promise.close();
-                }
-                upload.promise().close();
-                StoredFile old = index().put(stored.key(), stored);
-                storedBytes += stored.size() - (old == null ? 0 : old.size());
-                return stored;
-            }
-        }
-
-        /** The start-up sweep of this user's folders; caller holds this. */
-        void sweep(long oldestMillis) throws IOException {
-            try (DirectoryStream<Path> all = Files.newDirectoryStream(files)) {
-                for (Path f : all) {
-                    String n = f.getFileName().toString();
-                    if (n.endsWith(".tmp")) {
-                        Files.deleteIfExists(f);
-                    } else if (n.endsWith(META + ".next")) {
-                        String name = n.substring(0, n.length() - (META + ".next").length());
-                        if (Files.exists(part(name), java.nio.file.LinkOption.NOFOLLOW_LINKS) || !Files.exists(blob(name))) {
-                            Files.deleteIfExists(f); // the bytes were not renamed: the old file stands
-                        } else {
-                            moveAtomically(f, meta(name)); // the bytes were renamed: finish with their metadata
-                        }
-                    }
-                }
-            }
-            try (DirectoryStream<Path> all = Files.newDirectoryStream(files)) {
-                for (Path f : all) {
-                    String n = f.getFileName().toString();
-                    if (n.endsWith(META) && !Files.exists(blob(n.substring(0, n.length() - META.length())))) {
-                        Files.deleteIfExists(f); // left by a crash inside a FILE DELETE
-                    } else if (n.endsWith(BLOB) && !Files.exists(meta(n.substring(0, n.length() - BLOB.length())))) {
-                        Files.deleteIfExists(f); // no metadata: never listed nor readable, only taking space
-                    }
-                }
-            }
-            try (DirectoryStream<Path> all = Files.newDirectoryStream(dataDir, "*.tmp")) {
-                for (Path f : all) {
-                    Files.deleteIfExists(f);
-                }
-            }
-            try (DirectoryStream<Path> all = Files.newDirectoryStream(uploadsDir)) {
-                for (Path f : all) {
-                    String n = f.getFileName().toString();
-                    if (n.endsWith(".part")) {
-                        if (!Files.exists(uploadsDir.resolve(n.substring(0, n.length() - 5) + ".journal"))) {
-                            Files.deleteIfExists(f);
-                        }
-                    } else if (n.endsWith(".journal")) {
-                        sweepJournal(f, n.substring(0, n.length() - 8), oldestMillis);
-                    } else {
-                        Files.deleteIfExists(f);
-                    }
-                }
-            }
-        }
-
-        private void sweepJournal(Path journal, String name, long oldestMillis) throws IOException {
-            Path part = part(name);
-            long touched = Math.max(Files.getLastModifiedTime(journal).toMillis(),
-                    Files.exists(part) ? Files.getLastModifiedTime(part).toMillis() : 0);
-            String key = null;
-            long size = -1;
-            int blockSize = 0;
-            long lines = 0;
-            try (BufferedReader reader = Files.newBufferedReader(journal, StandardCharsets.UTF_8)) {
-                String header = reader.readLine();
-                StepMessage plan = new StepMessage(StepJson.parse(header == null ? "" : header).getAsJsonObject());
-                key = plan.string("key").orElseThrow();
-                size = plan.integer("size").orElseThrow();
-                blockSize = (int) plan.integer("block_size").orElseThrow();
-                String line;
-                while ((line = reader.readLine()) != null) {
-                    if (isDecimal(line)) {
-                        lines++;
-                    }
-                }
-            } catch (IOException | RuntimeException e) {
-                key = null;
-            }
-            if (key == null || !StorageNames.encode(key).equals(name) || !Files.exists(part)) {
-                warnings.accept("Removed the damaged unfinished upload " + journal + ".");
-                Files.deleteIfExists(journal);
-                Files.deleteIfExists(part);
-                return;
-            }
-            if (touched < oldestMillis) {
-                Files.deleteIfExists(journal);
-                Files.deleteIfExists(part);
-                warnings.accept("Deleted the unfinished upload of \"" + key + "\" by " + user
-                        + ": untouched for longer than " + uploadTtl + ".");
-                return;
-            }
-            long received = Math.min(lines, Blocks.totalBlocks(size, blockSize)) * blockSize;
-            Ledger.Entry old = promises.put(key, ledger.open(key, size, blockSize, received, touched));
-            if (old != null) {
-                old.close();
-            }
-        }
     }
 }

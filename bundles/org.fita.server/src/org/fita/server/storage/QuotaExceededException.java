@@ -12,9 +12,9 @@ public final class QuotaExceededException extends StorageException {
     private final long asked;
 
     public QuotaExceededException(String user, long used, long allowed, long asked) {
-        super("The upload needs " + asked + " bytes, but \"" + user + "\" already uses " + used + " of the "
-                + allowed + " bytes allowed (stored files plus unfinished uploads). Delete files or unfinished uploads,"
-                + " or ask the server's administrator for a larger quota.");
+        super("The request needs " + asked + " bytes, but \"" + user + "\" already uses " + used + " of the "
+                + allowed + " bytes allowed (finished files, DATA records and unfinished uploads). Delete files or"
+                + " unfinished uploads, or ask the server's administrator for a larger quota.");
         this.used = used;
         this.allowed = allowed;
         this.asked = asked;

@@ -21,7 +21,7 @@ import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 
 /** A real server on 127.0.0.1 over a temporary root, a scratch folder for local files, and a journal. */
 final class EngineFixture implements AutoCloseable {
@@ -31,12 +31,27 @@ final class EngineFixture implements AutoCloseable {
     final Path local;
     final TransferJournal journal;
     StepServer server;
+    private final UnaryOperator<ServerConfig.Builder> tune;
+    private int port;
 
     EngineFixture(UnaryOperator<ServerConfig.Builder> tune) throws IOException {
+        this.tune = tune;
         root = Files.createTempDirectory("fita-engine-server");
         local = Files.createTempDirectory("fita-engine-local");
         journal = new TransferJournal(local.resolve(".journal"));
         server = StepServer.start(tune.apply(ServerConfig.builder().host("127.0.0.1").port(0).root(root)
+                .logToConsole(false)).build());
+        port = server.port();
+    }
+
+    /** Stops the server (as a crash or restart would); {@link #startAgain()} brings it back. */
+    void stopServer() {
+        server.close();
+    }
+
+    /** Starts the server again on the same port and root, with the same settings. */
+    void startAgain() throws IOException {
+        server = StepServer.start(tune.apply(ServerConfig.builder().host("127.0.0.1").port(port).root(root)
                 .logToConsole(false)).build());
     }
 

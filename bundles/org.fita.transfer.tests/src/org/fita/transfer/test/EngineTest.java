@@ -19,16 +19,17 @@ import java.util.stream.Stream;
 import org.fita.server.auth.AccountStore;
 import org.fita.server.auth.AuthMode;
 import org.fita.server.auth.PasswordHasher;
-import org.fita.transfer.LocalTree;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
+import org.fita.transfer.StorageUsage;
 import org.fita.transfer.Transfer;
 import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
+import org.fita.transfer.tasks.LocalTree;
 import org.junit.jupiter.api.Test;
 
 /** The engine against a real server: every operation, control of running transfers, resume, typed errors. */
@@ -232,12 +233,13 @@ class EngineTest {
 
     @Test
     void existingKeysAndFilesAreKeptUnlessOverwriteIsAsked() throws Exception {
-        try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
+        // A server without the replace extension: overwriting there means deleting first.
+        try (EngineFixture f = new EngineFixture(b -> b.classicOnly(true)); StepSession s = f.session("u1")) {
             s.upload(f.file("v1", 1000, 1), "k", TransferOptions.DEFAULTS, TransferListener.NONE).await();
             Path v2 = f.file("v2", 2000, 2);
             StepException exists = assertThrows(StepException.KeyExistsException.class,
                     () -> s.upload(v2, "k", TransferOptions.DEFAULTS, TransferListener.NONE).await());
-            assertTrue(exists.getMessage().contains("--overwrite"), exists.getMessage());
+            assertEquals("\"k\" already exists on the server.", exists.getMessage());
             // This server cannot replace in one step: overwriting needs an explicit leave to delete first.
             assertThrows(StepException.DeleteFirstRequiredException.class,
                     () -> s.upload(v2, "k", TransferOptions.DEFAULTS.withOverwrite(true), TransferListener.NONE).await());
@@ -251,6 +253,22 @@ class EngineTest {
                     () -> s.download("k", target, TransferOptions.DEFAULTS, TransferListener.NONE).await());
             s.download("k", target, TransferOptions.DEFAULTS.withOverwrite(true), TransferListener.NONE).await();
             assertEquals(EngineFixture.md5(v2), EngineFixture.md5(target));
+        }
+    }
+
+    @Test
+    void theLoginTellsTheUsersStorageAndQuota() throws Exception {
+        try (EngineFixture f = new EngineFixture(b -> b.defaultQuota(1 << 20))) {
+            try (StepSession s = f.session("u1")) {
+                assertEquals(new StorageUsage(0, 0, 1 << 20), s.usage().orElseThrow());
+                s.upload(f.file("a", 1000, 1), "a", TransferOptions.DEFAULTS, TransferListener.NONE).await();
+            }
+            try (StepSession again = f.session("u1")) {
+                assertEquals(new StorageUsage(1000, 0, 1 << 20), again.usage().orElseThrow());
+            }
+        }
+        try (EngineFixture f = new EngineFixture(b -> b.classicOnly(true)); StepSession s = f.session("u1")) {
+            assertTrue(s.usage().isEmpty(), "a server without the quota extension tells nothing");
         }
     }
 

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.RemoteFiles.Column;
-import org.fita.transfer.RemoteFolders;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
+import org.fita.transfer.view.RemoteEntry;
+import org.fita.transfer.view.RemoteFiles.Column;
+import org.fita.transfer.view.RemoteFolders;
 import org.junit.jupiter.api.Test;
 
 /** A flat listing seen as folders: rows of a folder, their totals and order, search, navigation. */

@@ -11,17 +11,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.fita.transfer.DefaultTransferService;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
-import org.fita.transfer.TransferHistory;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.tasks.DefaultTransferService;
+import org.fita.transfer.tasks.TransferHistory;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.junit.jupiter.api.Test;
 
 /** The task list across restarts: what was finished comes back as it was, what was not continues. */
@@ -63,7 +63,7 @@ class TransferHistoryTest {
             resumed.requeue();
             StepException notConnected = assertThrows(StepException.ConnectionException.class,
                     () -> resumed.run(TransferListener.NONE));
-            assertTrue(notConnected.getMessage().contains("connect to that server first"), notConnected.getMessage());
+            assertTrue(notConnected.getMessage().startsWith("Not connected to "), notConnected.getMessage());
             assertTrue(resumed.wasInterrupted(), "it still waits for a connection");
 
             second.setReconnector((server, user) -> second.connect(server, user, StepSession.classicPassword(user)));
@@ -110,7 +110,7 @@ class TransferHistoryTest {
             assertEquals(State.PAUSED, paused.status().state());
             assertTrue(paused.wasPausedWhenStopped());
             assertFalse(paused.canRetry(), "it waits for Resume, not for Retry");
-            assertTrue(paused.status().message().contains("press Resume"), paused.status().message());
+            assertTrue(paused.status().message().startsWith("Paused when FiTA stopped"), paused.status().message());
 
             EngineFixture.assertContinuesToTheEnd(paused, big);
             assertFalse(paused.wasPausedWhenStopped());

@@ -15,18 +15,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.fita.server.auth.AuthMode;
-import org.fita.transfer.DefaultTransferService;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.RemoteFiles;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferOptions;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.tasks.DefaultTransferService;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.view.RemoteFiles;
 import org.junit.jupiter.api.Test;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -124,7 +124,8 @@ class TransferServiceTest {
 
     @Test
     void overwriteReplacesAndKeepIdenticalMovesNothingOrRefusesADifferentCopy() throws Exception {
-        try (EngineFixture f = new EngineFixture(b -> b)) {
+        // A server without the replace extension: overwriting there means deleting first.
+        try (EngineFixture f = new EngineFixture(b -> b.classicOnly(true))) {
             DefaultTransferService service = new DefaultTransferService(f.journal);
             StepSession s = service.connect(f.address(), "u1", StepSession.classicPassword("u1"));
             Path first = f.file("one", 5000, 1);

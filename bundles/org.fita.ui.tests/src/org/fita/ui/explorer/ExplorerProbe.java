@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jface.dialogs.IDialogConstants;
+import org.eclipse.swt.SWT;
 import org.eclipse.swt.dnd.DragSourceListener;
 import org.eclipse.swt.dnd.DropTargetListener;
-import org.eclipse.swt.SWT;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Display;
@@ -18,8 +18,8 @@ import org.eclipse.swt.widgets.Table;
 import org.eclipse.swt.widgets.Text;
 import org.eclipse.swt.widgets.ToolBar;
 import org.eclipse.swt.widgets.ToolItem;
-import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
+import org.fita.transfer.view.RemoteEntry;
 
 /** The Client Explorer's widgets and operations, for the tests in other packages. */
 public record ExplorerProbe(ClientExplorerView view) {
@@ -210,5 +210,10 @@ public record ExplorerProbe(ClientExplorerView view) {
     /** Downloads {@code files} into {@code folder} as the Download command does once a folder is chosen. */
     public void download(List<RemoteFile> files, Path folder) {
         view.download(files, folder);
+    }
+
+    /** The token of the explorer's session now. */
+    public String token() {
+        return view.session().token();
     }
 }

@@ -13,13 +13,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.core.commands.Command;
+import org.eclipse.core.runtime.Platform;
 import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.commands.ICommandService;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.explorer.ExplorerProbeCommands;
@@ -34,30 +35,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** What a person who keeps the window open all day runs into: commands, dialogs, failures, exit. */
-class DailyUseTest {
-    private static Path scratch;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-daily");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
-
-    @AfterEach
-    void stopTheServerAndRestorePreferences() {
-        Fita.runner().stop();
-        IPreferenceStore store = FitaPreferences.store();
-        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB}) {
-            store.setToDefault(key);
-        }
-        Fita.doNotAskBeforeExit();
-    }
+class DailyUseTest extends WorkbenchFixture {
 
     private static Command command(String id) {
         return PlatformUI.getWorkbench().getService(ICommandService.class).getCommand(id);
@@ -86,6 +64,23 @@ class DailyUseTest {
         Ui.settle();
         assertTrue(command("org.fita.ui.upload").isEnabled(), "Upload once connected");
         assertTrue(command("org.fita.ui.refresh").isEnabled(), "Refresh once connected");
+    }
+
+    @Test
+    void aConnectionIsRememberedOnDiskAtOnce() throws Exception {
+        Fita.startLocalServer(scratch.resolve("recent"), false);
+        Fita.connectedToLocalServer("rememberme");
+        int port = Fita.runner().status().address().getPort();
+        // Written when the login succeeds, not when the Preferences dialog is next saved: a crash keeps it.
+        Path prefs = Path.of(Platform.getInstanceLocation().getURL().getFile()).resolve(
+                ".metadata/.plugins/org.eclipse.core.runtime/.settings/org.fita.ui.prefs");
+        Ui.waitUntil("the preferences file names the connection", () -> {
+            try {
+                return Files.exists(prefs) && Files.readString(prefs).contains("rememberme@127.0.0.1\\:" + port);
+            } catch (IOException e) {
+                return false;
+            }
+        }, () -> prefs);
     }
 
     @Test
@@ -154,23 +149,21 @@ class DailyUseTest {
         Ui.waitUntil("the message log has the whole reason", () -> messages.texts().stream()
                 .anyMatch(t -> t.contains(reason)), messages::texts);
         assertTrue(messages.texts().stream().anyMatch(t -> t.startsWith("Logged in as \"tester\"")), "the login is logged");
+        Ui.waitUntil("the server's whole 404 reply is logged", () -> messages.texts().stream()
+                .anyMatch(t -> t.startsWith("{") && t.contains("\"status\":404")), messages::texts);
+        assertTrue(messages.texts().stream().anyMatch(t -> t.contains("\"token\":\"(hidden)\"")), "requests are logged");
+        String token = explorer.token();
+        assertTrue(messages.texts().stream().noneMatch(t -> t.contains(token)), "no token in the log");
     }
 
     @Test
     void whatACancelledUploadLeftIsRemovedFromTheServer() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.WINDOW, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 512);
+        Fita.slowTransfers(512);
         Path root = scratch.resolve("leftovers");
         Fita.startLocalServer(root, false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Fita.drop(explorer, Fita.randomFile(scratch, "abandoned.bin", 4 << 20));
-        Ui.waitUntil("the upload moved some blocks", () -> Fita.task("abandoned.bin") != null
-                && Fita.task("abandoned.bin").status().bytesDone() > (256 << 10), Fita.transfers()::tasks);
-        TransferTask task = Fita.task("abandoned.bin");
+        TransferTask task = Fita.waitMoved("abandoned.bin", 256 << 10);
         task.cancel();
         TransfersProbe view = Fita.transfersView();
         Ui.waitUntil("its row says Cancelled", () -> "Cancelled".equals(view.stateOf(task)), view::rows);
@@ -212,11 +205,7 @@ class DailyUseTest {
                 == TransferTask.State.VERIFIED, () -> Fita.task("report.bin").status());
         String oldMd5 = explorer.file("report.bin").md5();
 
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 512);
+        Fita.slowTransfers(512);
         TransferTask first = Fita.task("report.bin");
         Path v2 = Fita.randomFile(scratch.resolve("overwrite-v2"), "report.bin", 4 << 20);
         Ui.answerNextDialog("Destination exists", "Overwrite");
@@ -241,11 +230,7 @@ class DailyUseTest {
 
     @Test
     void exitAsksWhileTransfersRun() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 256);
+        Fita.slowTransfers(256);
         Fita.startLocalServer(scratch.resolve("exit"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Fita.drop(explorer, Fita.randomFile(scratch, "running.bin", 4 << 20));
@@ -253,6 +238,7 @@ class DailyUseTest {
                 && Fita.task("running.bin").status().state() == TransferTask.State.RUNNING, Fita.transfers()::tasks);
         var shell = explorer.view().getSite().getShell();
 
+        IPreferenceStore store = FitaPreferences.store();
         store.setValue(FitaPreferences.CONFIRM_EXIT, true);
         Ui.answerNextDialog(ExitConfirmation.TITLE, "Cancel");
         assertFalse(ExitConfirmation.confirm(shell, Fita.transfers()), "Cancel keeps the workbench open");

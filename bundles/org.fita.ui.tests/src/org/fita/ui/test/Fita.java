@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.eclipse.jface.preference.IPreferenceStore;
 import org.eclipse.swt.dnd.DropTargetEvent;
 import org.eclipse.ui.IViewPart;
 import org.eclipse.ui.IWorkbenchPage;
@@ -16,8 +17,8 @@ import org.eclipse.ui.IWorkbenchWindow;
 import org.eclipse.ui.PartInitException;
 import org.eclipse.ui.PlatformUI;
 import org.fita.server.runner.ServerRunner;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ClientExplorerView;
 import org.fita.ui.explorer.ExplorerProbe;
@@ -121,6 +122,23 @@ final class Fita {
     static void waitListed(ExplorerProbe explorer, String key) {
         Ui.waitUntil("\"" + key + "\" is listed", () -> explorer.shownKeys().contains(key),
                 () -> explorer.shownKeys() + " / " + explorer.status().getText());
+    }
+
+    /** One connection, two blocks of 64 KiB in flight, at most {@code kibPerSecond}: transfers slow enough to catch. */
+    static void slowTransfers(int kibPerSecond) {
+        IPreferenceStore store = FitaPreferences.store();
+        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
+        store.setValue(FitaPreferences.CONNECTIONS, 1);
+        store.setValue(FitaPreferences.WINDOW, 2);
+        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
+        store.setValue(FitaPreferences.BANDWIDTH_KIB, kibPerSecond);
+    }
+
+    /** Waits until the newest transfer of {@code key} has moved more than {@code bytes}; returns it. */
+    static TransferTask waitMoved(String key, long bytes) {
+        Ui.waitUntil("the transfer of " + key + " moved " + bytes + " bytes", () -> task(key) != null
+                && task(key).status().bytesDone() > bytes, transfers()::tasks);
+        return task(key);
     }
 
     static TransferTask task(String key) {

@@ -13,7 +13,7 @@ import org.eclipse.jface.preference.IPreferenceStore;
 import org.fita.server.ServerConfig;
 import org.fita.server.StepServer;
 import org.fita.server.auth.AuthMode;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.explorer.ExplorerProbeCommands;
 import org.fita.ui.preferences.FitaPreferences;
@@ -27,30 +27,13 @@ import org.junit.jupiter.api.Test;
  * A workbench left open while its server times it out, restarts or lets its token expire: the
  * explorer and the transfers carry on without pressing Connect again.
  */
-class ReconnectTest {
-    private static Path scratch;
+class ReconnectTest extends WorkbenchFixture {
     private StepServer server;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-reconnect");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
 
     @AfterEach
     void stopTheServer() {
         if (server != null) {
             server.close();
-        }
-        IPreferenceStore store = FitaPreferences.store();
-        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB, FitaPreferences.RECONNECT_ATTEMPTS}) {
-            store.setToDefault(key);
         }
     }
 
@@ -137,16 +120,14 @@ class ReconnectTest {
 
     @Test
     void aTransferInterruptedByAServerRestartFinishesByItself() throws Exception {
-        slowUploads();
+        Fita.slowTransfers(1024);
         Path root = scratch.resolve("interrupted");
         server = start(root, 0, Duration.ofMinutes(5), Duration.ofHours(1));
         int port = server.port();
         ExplorerProbe explorer = connect(port);
         Path local = Fita.randomFile(scratch, "interrupted.bin", 3 << 20);
         Fita.drop(explorer, local);
-        Ui.waitUntil("the upload moved some blocks", () -> Fita.task("interrupted.bin") != null
-                && Fita.task("interrupted.bin").status().bytesDone() > (512 << 10), Fita.transfers()::tasks);
-        TransferTask task = Fita.task("interrupted.bin");
+        TransferTask task = Fita.waitMoved("interrupted.bin", 512 << 10);
         server.close();
         idle(Duration.ofSeconds(2));
         server = start(root, port, Duration.ofMinutes(5), Duration.ofHours(1));
@@ -159,16 +140,14 @@ class ReconnectTest {
 
     @Test
     void retryAfterAFailureUsesTheLiveSession() throws Exception {
-        slowUploads();
+        Fita.slowTransfers(1024);
         FitaPreferences.store().setValue(FitaPreferences.RECONNECT_ATTEMPTS, 0);
         Path root = scratch.resolve("retry");
         server = start(root, 0, Duration.ofMinutes(5), Duration.ofHours(1));
         int port = server.port();
         ExplorerProbe explorer = connect(port);
         Fita.drop(explorer, Fita.randomFile(scratch, "retried.bin", 3 << 20));
-        Ui.waitUntil("the upload moved some blocks", () -> Fita.task("retried.bin") != null
-                && Fita.task("retried.bin").status().bytesDone() > (512 << 10), Fita.transfers()::tasks);
-        TransferTask task = Fita.task("retried.bin");
+        TransferTask task = Fita.waitMoved("retried.bin", 512 << 10);
         server.close();
         TransfersProbe view = Fita.transfersView();
         Ui.waitUntil("the upload fails", () -> "Failed".equals(view.stateOf(task)), view::rows);
@@ -179,12 +158,4 @@ class ReconnectTest {
         assertTrue(task.result().moved() < (3 << 20), "the retry resumed: it moved " + task.result().moved());
     }
 
-    private static void slowUploads() {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.WINDOW, 2);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 1024);
-    }
 }

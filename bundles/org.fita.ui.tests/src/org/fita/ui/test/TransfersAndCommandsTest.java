@@ -27,16 +27,16 @@ import org.eclipse.ui.PlatformUI;
 import org.eclipse.ui.dialogs.PreferencesUtil;
 import org.eclipse.ui.handlers.IHandlerService;
 import org.eclipse.ui.keys.IBindingService;
-import org.fita.transfer.DefaultTransferService;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferEvent;
-import org.fita.transfer.TransferHistory;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.tasks.DefaultTransferService;
+import org.fita.transfer.tasks.TransferHistory;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.StartupArguments;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
@@ -55,38 +55,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The Transfers view's actions, conflicts, commands and key bindings, drag out, preferences, startup. */
-class TransfersAndCommandsTest {
-    private static Path scratch;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-actions");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
-
-    @AfterEach
-    void stopTheServerAndRestorePreferences() {
-        Fita.runner().stop();
-        IPreferenceStore store = FitaPreferences.store();
-        for (String key : new String[] {FitaPreferences.PARALLELISM, FitaPreferences.CONNECTIONS, FitaPreferences.WINDOW,
-                FitaPreferences.BLOCK_SIZE_KIB, FitaPreferences.BANDWIDTH_KIB, FitaPreferences.TRANSFERS_AT_ONCE}) {
-            store.setToDefault(key);
-        }
-    }
+class TransfersAndCommandsTest extends WorkbenchFixture {
 
     @Test
     void aTransferIsPausedResumedCancelledRetriedAndRemovedFromItsView() throws Exception {
-        IPreferenceStore store = FitaPreferences.store();
-        store.setValue(FitaPreferences.PARALLELISM, FitaPreferences.FIXED);
-        store.setValue(FitaPreferences.CONNECTIONS, 1);
-        store.setValue(FitaPreferences.WINDOW, 2);
-        store.setValue(FitaPreferences.BLOCK_SIZE_KIB, 64);
-        store.setValue(FitaPreferences.BANDWIDTH_KIB, 1024);
+        Fita.slowTransfers(1024);
         Fita.startLocalServer(scratch.resolve("server"), false);
         ExplorerProbe explorer = Fita.connectedToLocalServer("tester");
         Path file = Fita.randomFile(scratch, "slow.bin", 4 << 20);
@@ -234,7 +207,8 @@ class TransfersAndCommandsTest {
             assertEquals(0, TransferRestorer.resumeWith(later, explorers), "connecting does not start it either");
             Thread.sleep(1000);
             assertEquals(State.PAUSED, task.status().state(), "still paused a second later: " + task.status());
-            assertTrue(task.status().message().contains("press Resume"), task.status().message());
+            assertTrue(TransfersProbe.detailsCell(task).endsWith("Press Resume to continue it."),
+                    TransfersProbe.detailsCell(task));
 
             TransferJob.resume(task);
             Ui.waitUntil("Resume continues it to the end", () -> task.status().state() == State.VERIFIED,

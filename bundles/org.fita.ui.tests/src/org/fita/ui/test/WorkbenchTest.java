@@ -22,7 +22,7 @@ import org.eclipse.ui.handlers.IHandlerService;
 import org.fita.server.ServerConfig;
 import org.fita.server.StepServer;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ViewIds;
 import org.fita.ui.explorer.ExplorerProbe;
 import org.fita.ui.server.LocalServerProbe;
@@ -37,24 +37,7 @@ import org.junit.jupiter.api.Test;
  * the explorer (connect, drop to upload, list, download, delete, wrong password, classic server)
  * and the Transfers view.
  */
-class WorkbenchTest {
-    private static Path scratch;
-
-    @BeforeAll
-    static void makeScratch() throws IOException {
-        scratch = Files.createTempDirectory("fita-ui-test");
-        Fita.doNotAskBeforeExit();
-    }
-
-    @AfterAll
-    static void removeScratch() throws IOException {
-        Fita.deleteTree(scratch);
-    }
-
-    @AfterEach
-    void stopTheLocalServer() {
-        Fita.runner().stop();
-    }
+class WorkbenchTest extends WorkbenchFixture {
 
     @Test
     void theFitaPerspectiveOpensWithItsThreeViews() {

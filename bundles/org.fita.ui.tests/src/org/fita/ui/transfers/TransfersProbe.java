@@ -8,7 +8,7 @@ import org.eclipse.jface.viewers.StructuredSelection;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.TableItem;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 
 /** The Transfers view's rows and actions, for the tests in other packages. */
 public record TransfersProbe(TransfersView view) {
@@ -99,5 +99,10 @@ public record TransfersProbe(TransfersView view) {
         display.timerExec(50, poll[0]);
         view.showDetails(task);
         return seen[0];
+    }
+
+    /** What the Details cell of {@code task} says. */
+    public static String detailsCell(TransferTask task) {
+        return TransfersView.details(task);
     }
 }

@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.UiThread;
 
 /**

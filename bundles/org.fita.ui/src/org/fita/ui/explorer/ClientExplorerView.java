@@ -39,16 +39,18 @@ import org.eclipse.ui.part.ViewPart;
 import org.fita.protocol.Untrusted;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
-import org.fita.transfer.RemoteEntry;
 import org.fita.transfer.RemoteFile;
-import org.fita.transfer.RemoteFolders;
 import org.fita.transfer.ServerAddress;
-import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.UnsupportedException;
+import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
+import org.fita.transfer.StorageUsage;
 import org.fita.transfer.TransferInfo;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.view.RemoteEntry;
+import org.fita.transfer.view.RemoteFolders;
+import org.fita.ui.Formats;
 import org.fita.ui.Images;
 import org.fita.ui.Services;
 import org.fita.ui.UiBatcher;
@@ -56,9 +58,9 @@ import org.fita.ui.UiThread;
 import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
-import org.fita.ui.transfers.TransferRestorer;
 import org.fita.ui.preferences.RecentConnection;
 import org.fita.ui.transfers.TransferJob;
+import org.fita.ui.transfers.TransferRestorer;
 
 /**
  * A STEP server's files: connect, list (filter, sort), upload, download, delete, copy keys and
@@ -346,13 +348,14 @@ public final class ClientExplorerView extends ViewPart {
         } else if (forget) {
             PasswordStore.forget(recent);
         }
+        ClientLog.follow(connected);
         ClientLog.response(connected.address(), "Logged in as \"" + connected.username() + "\": "
                 + (connected.capabilities().isFita() ? connected.capabilities().server() + ", extensions "
                         + connected.capabilities().extensions() : "a classic STEP server (no extensions)") + ".");
         String resumed = continued(TransferRestorer.resumeWith(service, connected));
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
-                + ")." + note + resumed, false);
+                + connected.usage().map(ClientExplorerView::usageText).orElse("") + ")." + note + resumed, false);
         refresh(resumed);
     }
 
@@ -367,6 +370,12 @@ public final class ClientExplorerView extends ViewPart {
             service.release(previous);
         }
         ExplorerState.publish(getSite().getWorkbenchWindow(), next != null);
+    }
+
+    /** "; 12 MB of 10 GB used" (or "; 12 MB used, no quota"): stored files plus unfinished uploads. */
+    private static String usageText(StorageUsage usage) {
+        return "; " + Formats.bytes(usage.usedBytes()) + (usage.hasQuota() ? " of " + Formats.bytes(usage.quotaBytes())
+                + " used" : " used, no quota");
     }
 
     private static String continued(int resumed) {
@@ -388,9 +397,8 @@ public final class ClientExplorerView extends ViewPart {
         }
         Job.create("Listing files on " + current.address(), (IProgressMonitor monitor) -> {
             try {
-                ClientLog.command(current.address(), "FILE LIST");
                 List<RemoteFile> files = current.list(null);
-                ClientLog.response(current.address(), files.size() + (files.size() == 1 ? " file" : " files") + " listed.");
+                ClientLog.status(current.address(), files.size() + (files.size() == 1 ? " file" : " files") + " listed.");
                 UiThread.async(statusLabel, () -> listed(current, files, null, more));
             } catch (UnsupportedException e) {
                 List<RemoteFile> uploaded = stillThere(current,
@@ -569,9 +577,7 @@ public final class ClientExplorerView extends ViewPart {
                     break;
                 }
                 try {
-                    ClientLog.command(current.address(), "FILE DELETE \"" + f.key() + "\"");
                     current.delete(f.key());
-                    ClientLog.response(current.address(), "\"" + f.key() + "\" deleted.");
                 } catch (StepException e) {
                     ClientLog.error(current.address(), e.getMessage());
                     failures.add(e.getMessage());

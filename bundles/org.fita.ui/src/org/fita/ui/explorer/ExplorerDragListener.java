@@ -1,22 +1,22 @@
 package org.fita.ui.explorer;
 
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.lang.reflect.InvocationTargetException;
 import org.eclipse.jface.dialogs.ProgressMonitorDialog;
 import org.eclipse.jface.operation.IRunnableWithProgress;
 import org.eclipse.swt.dnd.DragSourceAdapter;
 import org.eclipse.swt.dnd.DragSourceEvent;
 import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.widgets.Shell;
-import org.fita.transfer.LocalTree;
-import org.fita.transfer.RemoteEntry;
-import org.fita.transfer.RemoteFolders;
 import org.fita.transfer.StepException;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.LocalTree;
+import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.view.RemoteEntry;
+import org.fita.transfer.view.RemoteFolders;
 import org.fita.ui.transfers.TransferJob;
 
 /**

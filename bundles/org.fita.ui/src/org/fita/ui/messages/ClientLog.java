@@ -1,13 +1,18 @@
 package org.fita.ui.messages;
 
+import com.google.gson.JsonObject;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.protocol.Fields;
+import org.fita.protocol.StepMessage;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 
 /**
  * The client's message log, as FileZilla keeps one: what the workbench asked of which server and
@@ -69,6 +74,33 @@ public final class ClientLog {
 
     public static void removeListener(Consumer<Message> listener) {
         LISTENERS.remove(listener);
+    }
+
+    /**
+     * Logs each control request of {@code session} and the server's whole reply: the request with
+     * its token and password hidden, the reply as the server wrote it.
+     */
+    public static void follow(StepSession session) {
+        session.trace(new StepSession.Trace() {
+            @Override
+            public void exchanged(ServerAddress server, JsonObject request, StepMessage reply) {
+                JsonObject shown = request.deepCopy();
+                for (String secret : new String[] {Fields.TOKEN, Fields.PASSWORD}) {
+                    if (shown.has(secret)) {
+                        shown.addProperty(secret, "(hidden)");
+                    }
+                }
+                command(server, shown.toString());
+                (reply.isOk() ? (Consumer<String>) t -> response(server, t) : (Consumer<String>) t -> error(server, t))
+                        .accept(reply.json().toString());
+            }
+
+            @Override
+            public void loggedInAgain(ServerAddress server, int logins) {
+                status(server, "Logged in again (login " + logins + " of this session): the server had closed the "
+                        + "connection, restarted or refused the token.");
+            }
+        });
     }
 
     /** Logs how each transfer of {@code service} starts and ends, failures with their whole reason. */

@@ -2,8 +2,8 @@ package org.fita.ui.transfers;
 
 import org.eclipse.jface.dialogs.MessageDialog;
 import org.eclipse.swt.widgets.Shell;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.preferences.FitaPreferences;
 
 /** Asks before the workbench exits while transfers run or wait (FileZilla asks the same). */

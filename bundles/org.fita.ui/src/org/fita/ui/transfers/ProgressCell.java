@@ -8,8 +8,8 @@ import org.eclipse.swt.graphics.Rectangle;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Event;
 import org.eclipse.swt.widgets.TableItem;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 
 /**
  * Paints a transfer's progress as a bar with its percentage: custom drawing keeps thousands of

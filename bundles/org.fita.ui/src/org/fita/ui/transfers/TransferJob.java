@@ -9,7 +9,7 @@ import org.eclipse.core.runtime.jobs.Job;
 import org.eclipse.core.runtime.jobs.JobGroup;
 import org.fita.transfer.TransferEvent;
 import org.fita.transfer.TransferInfo;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.Formats;
 import org.fita.ui.preferences.FitaPreferences;
 

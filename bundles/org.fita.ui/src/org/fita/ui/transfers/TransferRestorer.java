@@ -2,8 +2,8 @@ package org.fita.ui.transfers;
 
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;

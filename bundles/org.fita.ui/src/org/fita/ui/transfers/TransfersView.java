@@ -31,9 +31,9 @@ import org.eclipse.ui.part.ViewPart;
 import org.fita.protocol.Untrusted;
 import org.fita.transfer.StepException;
 import org.fita.transfer.TransferInfo;
-import org.fita.transfer.TransferService;
-import org.fita.transfer.TransferTask;
-import org.fita.transfer.TransferTask.State;
+import org.fita.transfer.tasks.TransferService;
+import org.fita.transfer.tasks.TransferTask.State;
+import org.fita.transfer.tasks.TransferTask;
 import org.fita.ui.ColumnFit;
 import org.fita.ui.Formats;
 import org.fita.ui.Images;
@@ -80,7 +80,7 @@ public final class TransfersView extends ViewPart {
         Image down = resources.create(Images.descriptor("download.png"));
         TableViewerColumn name = new TableViewerColumn(viewer, SWT.NONE);
         name.getColumn().setText("Name");
-        name.getColumn().setWidth(200);
+        name.getColumn().setWidth(190);
         name.setLabelProvider(new ColumnLabelProvider() {
             @Override
             public String getText(Object element) {
@@ -103,13 +103,13 @@ public final class TransfersView extends ViewPart {
         progress.getColumn().setText("Progress");
         progress.getColumn().setWidth(120);
         progress.setLabelProvider(new ProgressCell());
-        TextColumns.add(viewer, "Transferred", 150, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
+        TextColumns.add(viewer, "Transferred", 170, TransferTask.class, t -> Formats.bytes(t.status().bytesDone())
                 + (t.status().size() >= 0 ? " of " + Formats.bytes(t.status().size()) : ""));
         TextColumns.add(viewer, "Speed", 80, TransferTask.class, t -> Formats.speed(t.status().bytesPerSecond()));
         TextColumns.add(viewer, "ETA", 70, TransferTask.class, t -> t.status().state() == State.RUNNING ? Formats.eta(t.status().etaSeconds()) : "");
         TextColumns.add(viewer, "State", 75, TransferTask.class, t -> stateText(t.status().state()));
         TableViewerColumn details = TextColumns.add(viewer, "Details", 300, TransferTask.class,
-                t -> Untrusted.visible(t.status().message()));
+                t -> Untrusted.visible(details(t)));
         ColumnFit.fit(viewer.getTable(), details.getColumn(), 200);
         ColumnViewerToolTipSupport.enableFor(viewer);
         viewer.setInput(service);
@@ -198,6 +198,19 @@ public final class TransfersView extends ViewPart {
         viewer.getControl().setMenu(menu.createContextMenu(viewer.getControl()));
     }
 
+    /** The task's message with what the person can do about it here (the engine's words name no buttons). */
+    static String details(TransferTask t) {
+        String message = t.status().message();
+        State state = t.status().state();
+        if (state == State.PAUSED && t.wasPausedWhenStopped()) {
+            return message + " Press Resume to continue it.";
+        }
+        if (state == State.FAILED && t.wasInterrupted() && t.canRetry()) {
+            return message + " Press Retry to try now.";
+        }
+        return message;
+    }
+
     /** A failed or cancelled upload may have left blocks on the server. */
     static boolean leftPartOnServer(TransferTask t) {
         State state = t.status().state();
@@ -236,7 +249,7 @@ public final class TransfersView extends ViewPart {
         String text = Untrusted.visible((t.direction() == TransferInfo.Direction.UPLOAD ? "Upload of " : "Download of ")
                 + where) + "\nState: " + stateText(status.state()) + ", " + Formats.bytes(status.bytesDone())
                 + (status.size() >= 0 ? " of " + Formats.bytes(status.size()) : "") + "\n\n"
-                + Untrusted.visible(status.message());
+                + Untrusted.visible(details(t));
         new DetailsDialog(viewer.getControl().getShell(), text).open();
     }
 

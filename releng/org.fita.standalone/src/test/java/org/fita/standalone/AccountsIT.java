@@ -57,4 +57,29 @@ class AccountsIT {
             client.login("carol", "first");
         }
     }
+
+    @Test
+    void quotaAndRevokeOnTheCommandLineApplyToARunningServer() throws Exception {
+        String rootArg = root.toString();
+        StandaloneJar.Result added = StandaloneJar.SERVER.run(Map.of("FITA_PASSWORD", "pw"), "user", "add", "dave",
+                "--quota", "10K", "--root", rootArg);
+        assertEquals(0, added.exitCode(), added::describe);
+        ServerProcess server = servers.start(root, "--auth", "accounts", "--default-quota", "1K", "--upload-ttl", "2d");
+        try (StepClient client = StepClient.connect(server.port())) {
+            String token = client.login("dave", "pw");
+            StepMessage over = client.request(Requests.fileSave(token, "big.bin", 20_000));
+            assertEquals(415, over.status(), over::toString);
+            assertTrue(over.statusMessage().contains("10240 bytes allowed"), over::toString);
+
+            StandaloneJar.Result raised = StandaloneJar.SERVER.run("user", "quota", "dave", "1M", "--root", rootArg);
+            assertEquals(0, raised.exitCode(), raised::describe);
+            assertEquals(200, client.request(Requests.fileSave(token, "big.bin", 20_000)).status(), "the new quota");
+
+            StandaloneJar.Result revoked = StandaloneJar.SERVER.run("user", "revoke", "dave", "--root", rootArg);
+            assertEquals(0, revoked.exitCode(), revoked::describe);
+            StepMessage refused = client.request(Requests.fileGet(token, "big.bin"));
+            assertEquals(403, refused.status(), () -> "a revoked token: " + refused);
+            assertEquals(404, client.request(Requests.fileGet(client.login("dave", "pw"), "nothing")).status());
+        }
+    }
 }

@@ -76,6 +76,26 @@ class ClientExitCodesIT {
     }
 
     @Test
+    void aMissingKeyIsWordedAlikeByEveryCommandAndServer() throws Exception {
+        for (String[] serverArgs : new String[][] {{}, {"--classic-only"}}) {
+            Path serverRoot = Files.createDirectories(root.resolve("root" + serverArgs.length));
+            FitaClient fita = new FitaClient(Files.createDirectories(dir.resolve("client" + serverArgs.length)),
+                    servers.start(serverRoot, serverArgs).port(), "grace");
+            String expected = "\"no/such-key\" is not on the server (404). Check the key; 'fita list' shows yours (on a"
+                    + " FiTA server).";
+            for (String command : new String[] {"download", "delete"}) {
+                StandaloneJar.Result run = fita.run(command, "no/such-key", "--json");
+
+                assertEquals(ExitCodes.REFUSED, run.exitCode(), run::describe);
+                assertEquals("fita " + command + ": " + expected, run.stderr().strip(), run::describe);
+                JsonObject failure = FitaClient.jsonLine(run);
+                assertEquals(expected, failure.get("error").getAsString(), failure::toString);
+                assertEquals(404, failure.get("server_status").getAsInt(), failure::toString);
+            }
+        }
+    }
+
+    @Test
     void missingLocalFileIsEightAndNothingIsSent() throws Exception {
         FitaClient fita = new FitaClient(dir, servers.start(root).port(), "heidi");
         Files.writeString(fita.work().resolve("present.txt"), "here");

@@ -92,7 +92,8 @@ class ClientResumeIT {
                     terminated::describe);
             JsonObject failure = FitaClient.jsonLine(terminated);
             assertEquals("failed", failure.get("status").getAsString(), failure::toString);
-            assertEquals(ExitCodes.CANCELLED, failure.get("exit_code").getAsInt(), failure::toString);
+            // What the JSON says is what the process exits with.
+            assertEquals(TERMINATED, failure.get("exit_code").getAsInt(), failure::toString);
         }
 
         StandaloneJar.Result resumed = fita.run("resume", "--json");
@@ -103,6 +104,22 @@ class ClientResumeIT {
         StandaloneJar.Result nothingLeft = fita.run("resume");
         assertEquals(0, nothingLeft.exitCode(), nothingLeft::describe);
         assertEquals("Nothing to resume.", nothingLeft.stdout().strip(), nothingLeft::describe);
+    }
+
+    @Test
+    void downloadStoppedByCtrlCSaysAndExitsWith130() throws Exception {
+        StandaloneJar.Result uploaded = fita.run("upload", "big.bin");
+        assertEquals(0, uploaded.exitCode(), uploaded::describe);
+        Path received = fita.work().resolve("copy.bin.part.fita");
+        try (ProcessRun stopped = fita.start(slowly("download", "big.bin", "-o", "copy.bin"))) {
+            Await.until(BLOCKS_BEFORE_INTERRUPTION + " blocks received", PROGRESS_TIMEOUT, stopped,
+                    () -> Await.blockLines(received) >= BLOCKS_BEFORE_INTERRUPTION);
+            StandaloneJar.Result interrupted = stopped.interrupt();
+            assertEquals(ExitCodes.CANCELLED, interrupted.exitCode(), interrupted::describe);
+            JsonObject failure = FitaClient.jsonLine(interrupted);
+            assertEquals("failed", failure.get("status").getAsString(), failure::toString);
+            assertEquals(ExitCodes.CANCELLED, failure.get("exit_code").getAsInt(), failure::toString);
+        }
     }
 
     @Test

@@ -16,8 +16,8 @@ import java.util.stream.Stream;
 
 /**
  * The {@code fita} command as a person runs it: a child JVM of {@code fita.jar} in a working folder of
- * its own, with {@code FITA_HOME} in a temporary folder so that its journal is apart from the user's,
- * logged in to one server as one user.
+ * its own, with {@code FITA_HOME} and Java's user.home in a temporary folder so that its journal is
+ * apart from the user's, logged in to one server as one user.
  */
 final class FitaClient {
     private final Path work;
@@ -68,6 +68,29 @@ final class FitaClient {
         }
     }
 
+    /**
+     * Runs {@code fita args --server ... --user ...} on a pseudo-terminal, through util-linux's
+     * {@code script}, typing {@code input}; its terminal's output (echo included) is the result's stdout.
+     */
+    StandaloneJar.Result runOnTerminal(Map<String, String> environment, String input, String... args)
+            throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(login);
+        ProcessBuilder fita = builder(environment, all);
+        StringBuilder line = new StringBuilder();
+        for (String word : fita.command()) {
+            line.append(line.isEmpty() ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        List<String> command = List.of("script", "-qec", line.toString(), "/dev/null");
+        ProcessBuilder onTerminal = new ProcessBuilder(command).directory(work.toFile());
+        onTerminal.environment().clear();
+        onTerminal.environment().putAll(fita.environment());
+        Path typed = Files.writeString(home.resolve("typed.txt"), input);
+        try (ProcessRun run = ProcessRun.start(onTerminal.redirectInput(typed.toFile()))) {
+            return run.finish("fita " + String.join(" ", args) + " on a terminal");
+        }
+    }
+
     /** Starts {@code fita args --server ... --user ...} and returns at once; close the run to kill it. */
     ProcessRun start(String... args) throws IOException {
         return start(Map.of(), args);
@@ -83,7 +106,8 @@ final class FitaClient {
     private ProcessBuilder builder(Map<String, String> environment, List<String> args) {
         Map<String, String> withHome = new java.util.HashMap<>(environment);
         withHome.put("FITA_HOME", home.toString());
-        return StandaloneJar.CLIENT.command(withHome, args).directory(work.toFile());
+        // Java's user.home too: nothing the client does may reach the user's own ~/.fita.
+        return StandaloneJar.CLIENT.command(withHome, List.of("-Duser.home=" + home), args).directory(work.toFile());
     }
 
     /** The JSON objects of a --json run, one per line of standard output. */

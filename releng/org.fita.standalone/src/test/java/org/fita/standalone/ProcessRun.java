@@ -30,7 +30,7 @@ final class ProcessRun implements AutoCloseable {
         Path out = Files.createTempFile("fita-run-out", ".txt");
         Path err = Files.createTempFile("fita-run-err", ".txt");
         Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        // Nothing to read from us: a command waiting for input sees its end.
+        // Nothing to read from us (unless input was redirected from a file): a command waiting for input sees its end.
         process.getOutputStream().close();
         return new ProcessRun(process, out, err);
     }
@@ -58,6 +58,15 @@ final class ProcessRun implements AutoCloseable {
     StandaloneJar.Result terminate() throws IOException, InterruptedException {
         process.toHandle().destroy();
         return finish("a terminated process");
+    }
+
+    /** SIGINT, what Ctrl-C sends; Java has no call for it, so kill(1) sends it. */
+    StandaloneJar.Result interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -INT " + process.pid() + " failed");
+        }
+        return finish("an interrupted process");
     }
 
     /** The output so far, complete once the process has ended. */

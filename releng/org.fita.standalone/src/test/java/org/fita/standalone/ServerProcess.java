@@ -48,7 +48,12 @@ final class ServerProcess implements AutoCloseable {
     static ServerProcess start(Path root, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0", "--root", root.toString()));
         command.addAll(List.of(args));
-        Process process = StandaloneJar.SERVER.command(Map.of(), command).redirectErrorStream(true).start();
+        return start(StandaloneJar.SERVER.command(Map.of(), command));
+    }
+
+    /** Starts {@code builder}, a fita-server listening on 127.0.0.1 (through a script, say); returns once it listens. */
+    static ServerProcess start(ProcessBuilder builder) throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
         process.getOutputStream().close();
         try {
             return new ServerProcess(process);

@@ -32,10 +32,16 @@ enum StandaloneJar {
 
     /** A process builder for {@code java -jar JAR args}, with none of the caller's FITA_PASSWORD. */
     ProcessBuilder command(Map<String, String> environment, List<String> args) {
+        return command(environment, List.of(), args);
+    }
+
+    /** The same with JVM options before {@code -jar}, such as a user.home in a temporary folder. */
+    ProcessBuilder command(Map<String, String> environment, List<String> jvmOptions, List<String> args) {
         List<String> line = new ArrayList<>();
         line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Small heap: tests start several JVMs on a machine that may be building something else.
         line.add("-Xmx256m");
+        line.addAll(jvmOptions);
         line.add("-jar");
         line.add(path().toString());
         line.addAll(args);

@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.view;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -7,7 +7,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.fita.transfer.RemoteFiles.Column;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.view.RemoteFiles.Column;
 
 /**
  * A flat listing seen as folders, as file managers show it: a key's '/' separates folder names, so

@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -13,6 +13,13 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.fita.transfer.AtomicFiles;
+import org.fita.transfer.FitaHome;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.WhenExists;
 
 /**
  * The transfers a workbench showed, in one JSON file ({@code ~/.fita/transfers.json}) written whole

@@ -1,6 +1,7 @@
-package org.fita.transfer;
+package org.fita.transfer.view;
 
 import java.util.List;
+import org.fita.transfer.RemoteFile;
 
 /**
  * A row of a folder view of a listing ({@link RemoteFolders#view}): a sub-folder, standing for

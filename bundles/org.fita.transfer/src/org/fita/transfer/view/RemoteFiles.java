@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.view;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,7 +11,10 @@ import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import org.fita.protocol.Extensions;
+import org.fita.transfer.RemoteFile;
 import org.fita.transfer.StepException.NotFoundException;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
 
 /** Questions about sets of remote files: which keys exist, and a filtered, sorted view of a listing. */
 public final class RemoteFiles {

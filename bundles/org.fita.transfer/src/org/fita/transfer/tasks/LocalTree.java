@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
 
 /** Maps a local folder to keys: each regular file's path relative to the folder, with '/' between names. */
 public final class LocalTree {

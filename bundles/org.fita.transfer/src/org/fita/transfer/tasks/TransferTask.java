@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,10 +8,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.fita.transfer.Md5;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException.CancelledException;
 import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException.NotFoundException;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.Transfer;
+import org.fita.transfer.TransferEvent;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferListener;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.WhenExists;
 
 /**
  * One transfer as a workbench keeps it: what it moves, its latest {@link Status}, and the means to
@@ -164,12 +176,12 @@ public final class TransferTask {
             task.interrupted = true;
             task.pausedWhenStopped = true;
             task.status = new Status(State.PAUSED, entry.bytesDone(), entry.size(), 0, -1,
-                    "Paused when FiTA stopped; press Resume to continue it.");
+                    "Paused when FiTA stopped.");
         } else {
             task.interrupted = true;
             task.status = new Status(State.FAILED, entry.bytesDone(), entry.size(), 0, -1,
-                    "Interrupted when FiTA stopped; it resumes once FiTA is connected to " + entry.server() + " as \""
-                            + entry.username() + "\" again (or press Retry).");
+                    "Interrupted when FiTA stopped; it continues once connected to " + entry.server() + " as \""
+                            + entry.username() + "\" again.");
         }
         return task;
     }
@@ -418,7 +430,7 @@ public final class TransferTask {
         } catch (java.io.IOException e) {
             throw new LocalFileException("Cannot read " + localPath + ": " + e.getMessage(), e);
         }
-        String localMd5 = Upload.md5Of(localPath);
+        String localMd5 = Md5.ofFile(localPath);
         if (localSize != remote.size() || !localMd5.equalsIgnoreCase(remote.md5())) {
             String where = direction == TransferInfo.Direction.UPLOAD ? "\"" + key + "\" on the server" : localPath.toString();
             String message = where + " already exists with different content (MD5 " + remote.md5() + " on the server, "
@@ -442,14 +454,13 @@ public final class TransferTask {
         TransferService.Reconnector r = reconnector.get();
         if (r == null) {
             throw new StepException.ConnectionException("Not connected to " + server + " as \"" + username
-                    + "\": connect to that server first, then retry.", null);
+                    + "\".", null);
         }
         try {
             current = r.connect(server, username);
         } catch (StepException e) {
             throw new StepException.ConnectionException("Could not log in to " + server + " as \"" + username
-                    + "\" to continue: " + e.getMessage() + " It continues when the Client Explorer connects there,"
-                    + " or press Retry.", e);
+                    + "\" to continue: " + e.getMessage() + " It continues once connected there again.", e);
         }
         session = current;
         return current;

@@ -1,7 +1,13 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.WhenExists;
 
 /**
  * The client engine as a service: logs in, keeps the transfers of this process (for a Transfers

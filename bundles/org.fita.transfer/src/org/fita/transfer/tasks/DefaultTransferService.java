@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +13,15 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fita.transfer.RemoteFile;
+import org.fita.transfer.ServerAddress;
+import org.fita.transfer.StepException;
+import org.fita.transfer.StepSession;
+import org.fita.transfer.TransferInfo;
+import org.fita.transfer.TransferJournal;
+import org.fita.transfer.TransferOptions;
+import org.fita.transfer.TransferResult;
+import org.fita.transfer.WhenExists;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
@@ -106,9 +115,10 @@ public final class DefaultTransferService implements TransferService {
     }
 
     /**
-     * A new login of the same user on the same server replaces the earlier sessions: tasks that do
-     * not run move to the new one, and each earlier session no running task needs is closed, so that
-     * its connections and threads do not linger until the server's idle timeout.
+     * A new login of the same user on the same server supersedes the earlier sessions: tasks that do
+     * not run move to the new one, and the earlier sessions' control connections are closed, so that
+     * they do not linger until the server's idle timeout. Those sessions stay usable (whoever still
+     * holds one reconnects on its next request); {@link #stop()} closes them.
      */
     private void retire(StepSession replacement) {
         for (StepSession old : List.copyOf(sessions)) {
@@ -119,16 +129,12 @@ public final class DefaultTransferService implements TransferService {
             if (!old.address().equals(replacement.address()) || !old.username().equals(replacement.username())) {
                 continue;
             }
-            boolean inUse = false;
             for (TransferTask task : tasks) {
-                if (task.session0() == old && !task.moveTo(replacement)) {
-                    inUse = true;
+                if (task.session0() == old) {
+                    task.moveTo(replacement);
                 }
             }
-            if (!inUse) {
-                sessions.remove(old);
-                old.close();
-            }
+            old.disconnect();
         }
     }
 

@@ -1,4 +1,4 @@
-package org.fita.transfer;
+package org.fita.transfer.tasks;
 
 import java.util.function.Predicate;
 
