@@ -1,17 +1,12 @@
 package org.fita.server.internal;
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.zip.CRC32C;
-import org.fita.protocol.Fields;
 import org.fita.protocol.FrameLimits;
 import org.fita.protocol.FrameReader;
 import org.fita.protocol.FrameReader.IncomingFrame;
@@ -25,9 +20,7 @@ import org.fita.protocol.Status;
 import org.fita.protocol.StepMessage;
 import org.fita.server.ConnectionInfo;
 import org.fita.server.RequestEvent;
-import org.fita.server.storage.BlobReader;
 import org.fita.server.storage.BlobStore;
-import org.fita.server.storage.StoredFile;
 
 /**
  * One client connection, served on its own (virtual) thread: reads requests in order and answers
@@ -39,26 +32,21 @@ import org.fita.server.storage.StoredFile;
  */
 public final class Connection implements Runnable {
     private static final int IO_BUFFER = 16 * 1024;
-    private static final int CHUNK = 64 * 1024;
 
     private final Socket socket;
     private final ConnectionInfo info;
     private final RequestHandler handler;
-    private final BlobStore store;
     private final FrameLimits limits;
     private final ConnectionHost host;
     private final String address;
     private final long openedNanos = System.nanoTime();
-    /** Download buffer, made at the first DOWNLOAD: most connections never need one. */
-    private byte[] chunk;
+    private final ReplyWriter replies;
     private final AtomicBoolean released = new AtomicBoolean();
     /** When the socket write in progress began (System.nanoTime), or 0 when none is. */
     private volatile long writingSince;
     private volatile boolean authenticated;
     /** Why the server closed this connection, if it did; reported instead of the socket error it causes. */
     private volatile String closedBecause;
-    private StoredFile openFile;
-    private BlobReader openReader;
 
     /** What a connection reports to, and asks of, its server. */
     public interface ConnectionHost {
@@ -77,7 +65,7 @@ public final class Connection implements Runnable {
         this.socket = socket;
         this.info = info;
         this.handler = handler;
-        this.store = store;
+        this.replies = new ReplyWriter(store);
         this.limits = limits;
         this.host = host;
         this.address = socket.getInetAddress() == null ? null : socket.getInetAddress().getHostAddress();
@@ -161,21 +149,15 @@ public final class Connection implements Runnable {
                 long started = System.nanoTime();
                 Reply reply;
                 try {
-                    reply = handler.handle(frame, address);
-                } catch (MalformedFrameException | SocketException | SocketTimeoutException e) {
+                    reply = handler.answer(frame, address, e -> host.failed(info, "answering " + frame.message(), e));
+                } catch (IOException e) {
                     reason = "connection failed inside a request: " + e.getMessage();
                     break;
-                } catch (IOException | RuntimeException e) {
-                    host.failed(info, "answering " + frame.message(), e);
-                    StepMessage m = frame.message();
-                    reply = Reply.of(Replies.of(String.valueOf(m.operation()), String.valueOf(m.type()),
-                            Status.SERVER_ERROR, "The server failed: " + e.getMessage()
-                                    + ". The request may be retried; the server log has details.").build(), null);
                 }
                 if (!authenticated && loggedIn(frame, reply)) {
                     host.authenticated(this);
                 }
-                long bytesOut = write(writer, reply);
+                long bytesOut = replies.write(writer, reply);
                 // A refused UPLOAD leaves its payload unread; drop it so that available() speaks of the next request.
                 try {
                     frame.skipRemaining();
@@ -204,7 +186,7 @@ public final class Connection implements Runnable {
             reason = "server failure: " + e;
             host.failed(info, "serving the connection", e);
         } finally {
-            closeReader();
+            replies.close();
             String because = closedBecause;
             host.closed(this, because != null ? because : reason);
         }
@@ -262,73 +244,6 @@ public final class Connection implements Runnable {
         private void begin() {
             long now = System.nanoTime();
             writingSince = now == 0 ? 1 : now;
-        }
-    }
-
-    private long write(FrameWriter writer, Reply reply) throws IOException {
-        Reply.Block block = reply.block();
-        if (block == null) {
-            writer.write(reply.json());
-            return 0;
-        }
-        BlobReader reader = reader(block.user(), block.file());
-        JsonObject json = reply.json();
-        if (json.has(Fields.BLOCK_CRC32C)) {
-            json.addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc(reader, block)));
-        }
-        writer.writeStart(json, block.length());
-        OutputStream out = writer.binaryOut();
-        forEachChunk(reader, block, (bytes, n) -> out.write(bytes, 0, n));
-        return block.length();
-    }
-
-    private long crc(BlobReader reader, Reply.Block block) throws IOException {
-        CRC32C crc = new CRC32C();
-        forEachChunk(reader, block, (bytes, n) -> crc.update(bytes, 0, n));
-        return crc.getValue();
-    }
-
-    private interface ChunkSink {
-        void accept(byte[] bytes, int length) throws IOException;
-    }
-
-    /** Reads the block through the connection's chunk buffer, one chunk at a time. */
-    private void forEachChunk(BlobReader reader, Reply.Block block, ChunkSink sink) throws IOException {
-        if (chunk == null) {
-            chunk = new byte[CHUNK];
-        }
-        long done = 0;
-        while (done < block.length()) {
-            int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,
-                    (int) Math.min(chunk.length, block.length() - done)));
-            if (n < 0) {
-                // The file shrank under us: nothing valid can follow on this connection.
-                throw new IOException("The stored file \"" + block.file().key() + "\" ended early.");
-            }
-            sink.accept(chunk, n);
-            done += n;
-        }
-    }
-
-    /** Keeps the last downloaded file open: clients fetch its blocks one after another. */
-    private BlobReader reader(String user, StoredFile file) throws IOException {
-        if (openFile != file) {
-            closeReader();
-            openReader = store.open(user, file);
-            openFile = file;
-        }
-        return openReader;
-    }
-
-    private void closeReader() {
-        if (openReader != null) {
-            try {
-                openReader.close();
-            } catch (IOException ignored) {
-                // A read-only file: nothing to lose.
-            }
-            openReader = null;
-            openFile = null;
         }
     }
 

@@ -1,0 +1,80 @@
+package org.fita.server.internal;
+
+import java.io.IOException;
+import java.util.Base64;
+import java.util.OptionalLong;
+import org.fita.protocol.Blocks;
+import org.fita.protocol.Fields;
+import org.fita.protocol.MessageType;
+import org.fita.protocol.Operation;
+import org.fita.protocol.Replies;
+import org.fita.protocol.Status;
+import org.fita.protocol.StepMessage;
+import org.fita.server.ServerConfig;
+import org.fita.server.storage.BlobStore;
+import org.fita.server.storage.StoredFile;
+import org.fita.server.storage.UploadSession;
+
+/**
+ * FILE SAVE (STEP-PROTOCOL 7.1): the upload plan. FiTA requests may ask for a block size, to
+ * resume (the plan lists the blocks held) and to replace a finished file.
+ */
+final class FileSaveHandler implements OperationHandler {
+    private final ServerConfig config;
+    private final BlobStore store;
+
+    FileSaveHandler(ServerConfig config, BlobStore store) {
+        this.config = config;
+        this.store = store;
+    }
+
+    @Override
+    public Operation refusalOperation() {
+        return Operation.SAVE;
+    }
+
+    @Override
+    public MessageType type() {
+        return MessageType.FILE;
+    }
+
+    @Override
+    public Reply handle(Request r) throws IOException, Refused {
+        StepMessage m = r.message();
+        String key = r.keyOrNew();
+        boolean replace = r.flag(Fields.REPLACE);
+        if (!replace && store.stat(r.user(), key).isPresent()) {
+            throw new Refused(Status.KEY_EXISTS, "This \"key\" " + key + " is existing.");
+        }
+        if (!m.has(Fields.SIZE)) {
+            throw new Refused(Status.KEY_EXISTS, "This file \"size\" has to be included"); // 402: the reference's code
+        }
+        OptionalLong asked = m.integer(Fields.SIZE);
+        if (asked.isEmpty() || asked.getAsLong() < 0) {
+            throw new Refused(Status.INVALID_VALUE, "\"size\" has to be an integer of 0 or more bytes.");
+        }
+        long size = asked.getAsLong();
+        if (size > config.maxFileSize()) {
+            throw new Refused(Status.TOO_LARGE, "The file is " + size + " bytes; this server accepts files of at most "
+                    + config.maxFileSize() + " bytes.");
+        }
+        int blockSize = r.blockSize();
+        Replies plan = Replies.of(Operation.SAVE, MessageType.FILE, Status.OK, "This is the upload plan.")
+                .with(Fields.KEY, key)
+                .with(Fields.SIZE, m.json().get(Fields.SIZE))
+                .with(Fields.TOTAL_BLOCK, Blocks.totalBlocks(size, blockSize))
+                .with(Fields.BLOCK_SIZE, blockSize);
+        if (size == 0) {
+            // No block will ever complete an empty upload, so it completes now (STEP-PROTOCOL B12).
+            // With replace, that is the replacement: verified at once (the MD5 of nothing).
+            StoredFile empty = store.storeEmpty(r.user(), key);
+            return r.reply(plan.with(Fields.MD5, empty.md5()));
+        }
+        UploadSession session = store.beginUpload(r.user(), key, size, blockSize, r.flag(Fields.RESUME), replace);
+        if (r.fita()) {
+            plan.with(Fields.RECEIVED_COUNT, session.receivedCount())
+                    .with(Fields.RECEIVED_BITMAP, Base64.getEncoder().encodeToString(session.receivedBitmap()));
+        }
+        return r.reply(plan);
+    }
+}

@@ -1,0 +1,100 @@
+package org.fita.server.internal;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+import org.fita.protocol.Fields;
+import org.fita.protocol.FrameWriter;
+import org.fita.server.storage.BlobReader;
+import org.fita.server.storage.BlobStore;
+import org.fita.server.storage.StoredFile;
+
+/**
+ * Writes replies as frames; a DOWNLOAD's block is read from storage and sent through one chunk
+ * buffer, never whole. One per connection (it keeps the last downloaded file open); not thread-safe.
+ */
+final class ReplyWriter implements AutoCloseable {
+    private static final int CHUNK = 64 * 1024;
+
+    private final BlobStore store;
+    /** Made at the first DOWNLOAD: most connections never need one. */
+    private byte[] chunk;
+    private StoredFile openFile;
+    private BlobReader openReader;
+
+    ReplyWriter(BlobStore store) {
+        this.store = store;
+    }
+
+    /** Writes the reply (not flushed); returns the binary bytes written. */
+    long write(FrameWriter writer, Reply reply) throws IOException {
+        Reply.Block block = reply.block();
+        if (block == null) {
+            writer.write(reply.json());
+            return 0;
+        }
+        BlobReader reader = reader(block.user(), block.file());
+        JsonObject json = reply.json();
+        if (json.has(Fields.BLOCK_CRC32C)) {
+            json.addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc(reader, block)));
+        }
+        writer.writeStart(json, block.length());
+        OutputStream out = writer.binaryOut();
+        forEachChunk(reader, block, (bytes, n) -> out.write(bytes, 0, n));
+        return block.length();
+    }
+
+    private long crc(BlobReader reader, Reply.Block block) throws IOException {
+        CRC32C crc = new CRC32C();
+        forEachChunk(reader, block, (bytes, n) -> crc.update(bytes, 0, n));
+        return crc.getValue();
+    }
+
+    private interface ChunkSink {
+        void accept(byte[] bytes, int length) throws IOException;
+    }
+
+    /** Reads the block through the chunk buffer, one chunk at a time. */
+    private void forEachChunk(BlobReader reader, Reply.Block block, ChunkSink sink) throws IOException {
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
+        long done = 0;
+        while (done < block.length()) {
+            int n = reader.read(block.offset() + done, ByteBuffer.wrap(chunk, 0,
+                    (int) Math.min(chunk.length, block.length() - done)));
+            if (n < 0) {
+                // The file shrank under us: nothing valid can follow on this connection.
+                throw new IOException("The stored file \"" + block.file().key() + "\" ended early.");
+            }
+            sink.accept(chunk, n);
+            done += n;
+        }
+    }
+
+    /** Keeps the last downloaded file open: clients fetch its blocks one after another. */
+    private BlobReader reader(String user, StoredFile file) throws IOException {
+        if (openFile != file) {
+            close();
+            openReader = store.open(user, file);
+            openFile = file;
+        }
+        return openReader;
+    }
+
+    /** Closes the file kept open, if any. */
+    @Override
+    public void close() {
+        if (openReader != null) {
+            try {
+                openReader.close();
+            } catch (IOException ignored) {
+                // A read-only file: nothing to lose.
+            }
+            openReader = null;
+            openFile = null;
+        }
+    }
+}
