@@ -9,21 +9,9 @@ import org.fita.protocol.Status;
 import org.fita.server.storage.BlobStore;
 
 /** DATA DELETE (STEP-PROTOCOL 6.3). */
-final class DataDeleteHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class DataDeleteHandler extends StoreHandler {
     DataDeleteHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.DELETE;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.DATA;
+        super(store, MessageType.DATA, Operation.DELETE);
     }
 
     @Override

@@ -10,21 +10,9 @@ import org.fita.protocol.Status;
 import org.fita.server.storage.BlobStore;
 
 /** DATA GET (STEP-PROTOCOL 6.2): the stored record with the reply fields written over it. */
-final class DataGetHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class DataGetHandler extends StoreHandler {
     DataGetHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.GET;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.DATA;
+        super(store, MessageType.DATA, Operation.GET);
     }
 
     @Override

@@ -10,21 +10,9 @@ import org.fita.protocol.Status;
 import org.fita.server.storage.BlobStore;
 
 /** DATA SAVE (STEP-PROTOCOL 6.1): stores the whole request object under the key. */
-final class DataSaveHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class DataSaveHandler extends StoreHandler {
     DataSaveHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.SAVE;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.DATA;
+        super(store, MessageType.DATA, Operation.SAVE);
     }
 
     @Override

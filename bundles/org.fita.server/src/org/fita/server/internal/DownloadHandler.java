@@ -14,22 +14,10 @@ import org.fita.server.storage.StoredFile;
  * FILE DOWNLOAD (STEP-PROTOCOL 7.4): one block. The reply names the file region; the connection
  * reads and sends its bytes ({@link ReplyWriter}).
  */
-final class DownloadHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class DownloadHandler extends StoreHandler {
     DownloadHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    /** The reference labels every DOWNLOAD refusal "GET" (B7); classic clients may match it. */
-    @Override
-    public Operation refusalOperation() {
-        return Operation.GET;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
+        // The reference labels every refusal of this operation "GET" (B7); classic clients may match it.
+        super(store, MessageType.FILE, Operation.GET);
     }
 
     @Override

@@ -12,21 +12,10 @@ import org.fita.server.storage.BlobStore;
  * FILE DELETE (STEP-PROTOCOL 7.5). Every reply says "GET", as the reference's do (B7); a FiTA
  * request with replace cancels only a pending replacement.
  */
-final class FileDeleteHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class FileDeleteHandler extends StoreHandler {
     FileDeleteHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.GET;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
+        // The reference labels every refusal of this operation "GET" (B7); classic clients may match it.
+        super(store, MessageType.FILE, Operation.GET);
     }
 
     @Override

@@ -11,21 +11,9 @@ import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.StoredFile;
 
 /** FILE GET (STEP-PROTOCOL 7.3): the download plan, with the md5 stored at upload (not hashed again). */
-final class FileGetHandler implements OperationHandler {
-    private final BlobStore store;
-
+final class FileGetHandler extends StoreHandler {
     FileGetHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.GET;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
+        super(store, MessageType.FILE, Operation.GET);
     }
 
     @Override

@@ -19,23 +19,12 @@ import org.fita.server.storage.UploadSession;
  * FILE SAVE (STEP-PROTOCOL 7.1): the upload plan. FiTA requests may ask for a block size, to
  * resume (the plan lists the blocks held) and to replace a finished file.
  */
-final class FileSaveHandler implements OperationHandler {
+final class FileSaveHandler extends StoreHandler {
     private final ServerConfig config;
-    private final BlobStore store;
 
     FileSaveHandler(ServerConfig config, BlobStore store) {
+        super(store, MessageType.FILE, Operation.SAVE);
         this.config = config;
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.SAVE;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
     }
 
     @Override

@@ -15,24 +15,12 @@ import org.fita.server.storage.ListPage;
 import org.fita.server.storage.StoredFile;
 
 /** FILE LIST (extension "list"): a page of the user's finished files, in key order. */
-final class ListHandler implements OperationHandler {
+final class ListHandler extends StoreHandler {
     /** Largest LIST page. */
     static final int MAX_PAGE = 1000;
 
-    private final BlobStore store;
-
     ListHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.LIST;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
+        super(store, MessageType.FILE, Operation.LIST);
     }
 
     @Override

@@ -17,23 +17,11 @@ import org.fita.server.storage.UploadSession;
  * FILE UPLOAD (STEP-PROTOCOL 7.2): one block, streamed from the frame to storage. Only the reply
  * to the block that completes the file carries its md5.
  */
-final class UploadHandler implements OperationHandler {
+final class UploadHandler extends StoreHandler {
     private static final Pattern CRC_HEX = Pattern.compile("[0-9a-fA-F]{8}");
 
-    private final BlobStore store;
-
     UploadHandler(BlobStore store) {
-        this.store = store;
-    }
-
-    @Override
-    public Operation refusalOperation() {
-        return Operation.UPLOAD;
-    }
-
-    @Override
-    public MessageType type() {
-        return MessageType.FILE;
+        super(store, MessageType.FILE, Operation.UPLOAD);
     }
 
     @Override
