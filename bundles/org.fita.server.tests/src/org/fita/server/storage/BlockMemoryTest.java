@@ -68,14 +68,7 @@ class BlockMemoryTest {
     }
 
     private byte[] read(StoredFile file) throws IOException {
-        byte[] back = new byte[(int) file.size()];
-        try (BlobReader reader = store.open("u1", file)) {
-            ByteBuffer target = ByteBuffer.wrap(back);
-            while (target.hasRemaining() && reader.read(target.position(), target) > 0) {
-                // reads until full
-            }
-        }
-        return back;
+        return TestFiles.readBack(store, "u1", file);
     }
 
     @Test

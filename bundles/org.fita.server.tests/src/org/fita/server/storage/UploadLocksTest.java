@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -84,14 +83,7 @@ class UploadLocksTest {
     }
 
     private byte[] read(StoredFile file) throws IOException {
-        byte[] back = new byte[(int) file.size()];
-        try (BlobReader reader = store.open("u", file)) {
-            ByteBuffer target = ByteBuffer.wrap(back);
-            while (target.hasRemaining() && reader.read(target.position(), target) > 0) {
-                // reads until full
-            }
-        }
-        return back;
+        return TestFiles.readBack(store, "u", file);
     }
 
     @Test

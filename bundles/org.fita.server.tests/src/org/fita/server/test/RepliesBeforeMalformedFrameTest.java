@@ -63,15 +63,20 @@ class RepliesBeforeMalformedFrameTest {
         }
     }
 
-    @Test
-    void repliesBeforeAFrameThatIsNotJsonAreDelivered() throws IOException {
-        byte[] junk = "{\"typ!\"".getBytes(StandardCharsets.US_ASCII);
+    /** Two LOGINs, then a frame whose JSON part is {@code json}, exactly as given. */
+    private static byte[] twoLoginsThenAFrameOf(byte[] json) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(login());
         out.writeBytes(login());
-        out.writeBytes(ByteBuffer.allocate(8).putInt(junk.length).putInt(0).array());
-        out.writeBytes(junk);
-        assertLoginAnsweredThenClosed(out.toByteArray(), false);
+        out.writeBytes(ByteBuffer.allocate(8).putInt(json.length).putInt(0).array());
+        out.writeBytes(json);
+        return out.toByteArray();
+    }
+
+    @Test
+    void repliesBeforeAFrameThatIsNotJsonAreDelivered() throws IOException {
+        byte[] junk = "{\"typ!\"".getBytes(StandardCharsets.US_ASCII);
+        assertLoginAnsweredThenClosed(twoLoginsThenAFrameOf(junk), false);
     }
 
     /** A refused UPLOAD leaves its payload to be skipped; here the input ends inside it. */
@@ -89,12 +94,7 @@ class RepliesBeforeMalformedFrameTest {
     @Test
     void repliesBeforeAFrameThatTimesOutAreDelivered() throws IOException {
         byte[] junk = "{\"typ\u0097\u00dd".getBytes(StandardCharsets.ISO_8859_1);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(login());
-        out.writeBytes(login());
-        out.writeBytes(ByteBuffer.allocate(8).putInt(junk.length).putInt(0).array());
-        out.writeBytes(junk);
-        assertLoginAnsweredThenClosed(out.toByteArray(), false);
+        assertLoginAnsweredThenClosed(twoLoginsThenAFrameOf(junk), false);
     }
 
     @Test

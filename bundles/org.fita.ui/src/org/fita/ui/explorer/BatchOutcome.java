@@ -50,18 +50,18 @@ final class BatchOutcome implements TransferService.Listener {
 
     @Override
     public void taskChanged(TransferTask task) {
-        if (waiting.contains(task) && task.status().state().isFinal()) {
-            waiting.remove(task);
-            if (waiting.isEmpty() && reported.compareAndSet(false, true)) {
-                service.removeListener(this);
-                report();
-            }
+        if (task.status().state().isFinal()) {
+            ended(task);
         }
     }
 
+    /** A task removed from the list while it ran is cancelled: it counts as ended too. */
     @Override
     public void taskRemoved(TransferTask task) {
-        taskChanged(task);
+        ended(task);
+    }
+
+    private void ended(TransferTask task) {
         if (waiting.remove(task) && waiting.isEmpty() && reported.compareAndSet(false, true)) {
             service.removeListener(this);
             report();
