@@ -58,7 +58,9 @@ public final class Startup {
         }
         ClientExplorerView explorer = (ClientExplorerView) page.showView(ViewIds.CLIENT_EXPLORER);
         if (arguments.local()) {
-            explorer.useLocalServer();
+            if (!explorer.useLocalServer()) {
+                return; // it says why; connecting to whatever the fields hold would be wrong
+            }
         } else {
             explorer.fill(arguments.connect().get());
         }

@@ -181,7 +181,11 @@ public final class ClientExplorerView extends ViewPart {
         localServerButton.setText("Local server");
         localServerButton.setImage(resources.create(Images.descriptor("local.png")));
         localServerButton.setToolTipText("Connect to the server running in the Local Server view (127.0.0.1 and its port)");
-        localServerButton.addListener(SWT.Selection, e -> connectToLocalServer());
+        localServerButton.addListener(SWT.Selection, e -> {
+            if (useLocalServer()) {
+                connect();
+            }
+        });
         GridDataFactory.fillDefaults().span(2, 1).applyTo(localServerButton);
 
         new Label(bar, SWT.NONE).setText("User:");
@@ -260,28 +264,22 @@ public final class ClientExplorerView extends ViewPart {
         rememberCheck.setSelection(passwordFromStore);
     }
 
-    /** Fills in 127.0.0.1 and the port of the server running in the Local Server view. */
-    public void useLocalServer() {
+    /**
+     * Fills in 127.0.0.1 and the port of the server running in the Local Server view; false (and a
+     * message) if none runs.
+     */
+    public boolean useLocalServer() {
         ServerStatus local = Services.get(getSite(), ServerRunner.class).status();
         if (!local.running()) {
             status("The local server is not running: start it in the Local Server view first.", true);
-            return;
+            return false;
         }
         hostCombo.setText("127.0.0.1");
         portText.setText(String.valueOf(local.address().getPort()));
         if (userText.getText().isBlank()) {
             userText.setText(FitaPreferences.store().getString(FitaPreferences.DEFAULT_USER));
         }
-    }
-
-    /** The "Local server" button: fills in the local server's address and connects to it. */
-    private void connectToLocalServer() {
-        if (Services.get(getSite(), ServerRunner.class).status().running()) {
-            useLocalServer();
-            connect();
-        } else {
-            useLocalServer();
-        }
+        return true;
     }
 
     /** Logs in with the fields' values, in a job. */
