@@ -34,6 +34,13 @@ public final class Extensions {
     /** The LOGIN reply carries the user's {@code usage} (stored, promised, quota); plans over quota get 415. */
     public static final String QUOTA = "quota";
 
+    /**
+     * This port also accepts TLS (a connection whose first byte is 0x16). Announced only when the
+     * server has TLS configured; a client that logged in over plain STEP can warn or reconnect.
+     */
+    public static final String TLS = "tls";
+
+    /** The extensions every FiTA server announces; {@link #TLS} is added only when configured. */
     public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS,
             REPLACE, QUOTA);
 }
