@@ -57,6 +57,7 @@ public class MakeIcons {
         write(ui + "file_archive.png", 16, MakeIcons::archivePage);
         write(ui + "folder.png", 16, MakeIcons::folder);
         write(ui + "up.png", 16, MakeIcons::up);
+        write(ui + "lock.png", 16, MakeIcons::lock);
     }
 
     private static void write(String path, int size, Consumer<Graphics2D> draw) throws IOException {
@@ -215,6 +216,19 @@ public class MakeIcons {
         g.fill(new RoundRectangle2D.Double(3, 7, 10, 8, 1, 1));
         g.setColor(Color.WHITE);
         g.fill(new RoundRectangle2D.Double(6.5, 10, 3, 5, 0.8, 0.8));
+    }
+
+    /** A closed padlock: connected over TLS. */
+    private static void lock(Graphics2D g) {
+        stroke(g, GREY, 1.8);
+        g.draw(new Arc2D.Double(4.5, 1.8, 7, 9, 0, 180, Arc2D.OPEN));
+        g.draw(new java.awt.geom.Line2D.Double(4.5, 6.3, 4.5, 8));
+        g.draw(new java.awt.geom.Line2D.Double(11.5, 6.3, 11.5, 8));
+        g.setColor(GREEN);
+        g.fill(new RoundRectangle2D.Double(2.5, 7, 11, 8, 2, 2));
+        g.setColor(Color.WHITE);
+        g.fill(new Ellipse2D.Double(6.8, 9, 2.4, 2.4));
+        g.fill(new RoundRectangle2D.Double(7.4, 10.5, 1.2, 2.8, 0.6, 0.6));
     }
 
     private static void play(Graphics2D g) {

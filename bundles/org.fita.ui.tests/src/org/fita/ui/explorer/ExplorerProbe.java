@@ -39,6 +39,15 @@ public record ExplorerProbe(ClientExplorerView view) {
         return view.passwordText;
     }
 
+    public Button tls() {
+        return view.tlsCheck;
+    }
+
+    /** The lock before the host: visible only while connected over TLS. */
+    public Label lock() {
+        return view.lockLabel;
+    }
+
     public Button connect() {
         return view.connectButton;
     }

@@ -19,6 +19,23 @@ public record LocalServerProbe(LocalServerView view) {
         return view.authCombo;
     }
 
+    public Button tls() {
+        return view.tlsCheck;
+    }
+
+    public Button requireTls() {
+        return view.requireTlsCheck;
+    }
+
+    /** The read-only fingerprint field. */
+    public Text fingerprint() {
+        return view.fingerprint.text;
+    }
+
+    public Button copyFingerprint() {
+        return view.fingerprint.copy;
+    }
+
     public Button start() {
         return view.startButton;
     }

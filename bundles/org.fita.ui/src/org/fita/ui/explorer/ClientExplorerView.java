@@ -24,6 +24,7 @@ import org.eclipse.swt.dnd.DropTarget;
 import org.eclipse.swt.dnd.FileTransfer;
 import org.eclipse.swt.dnd.TextTransfer;
 import org.eclipse.swt.dnd.Transfer;
+import org.eclipse.swt.layout.GridData;
 import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
@@ -59,6 +60,7 @@ import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
+import org.fita.ui.security.TlsFacts;
 import org.fita.ui.transfers.TransferJob;
 import org.fita.ui.transfers.TransferRestorer;
 
@@ -82,8 +84,12 @@ public final class ClientExplorerView extends ViewPart {
     private StepSession session;
     private boolean draggingOut;
     private boolean passwordFromStore;
+    /** What the session's TLS negotiated, or null while not connected over TLS. */
+    private TlsFacts security;
 
     Combo hostCombo;
+    Label lockLabel;
+    Button tlsCheck;
     Text portText;
     Text userText;
     Text passwordText;
@@ -170,13 +176,26 @@ public final class ClientExplorerView extends ViewPart {
         GridLayoutFactory.fillDefaults().numColumns(6).applyTo(bar);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(bar);
         new Label(bar, SWT.NONE).setText("Server:");
-        hostCombo = new Combo(bar, SWT.DROP_DOWN);
-        hostCombo.setToolTipText("Host name or address; the list holds recent connections (user@host:port)");
+        // The lock sits before the host, where browsers put theirs; it is there only while connected over TLS.
+        Composite hostCell = new Composite(bar, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(2, 0).applyTo(hostCell);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(hostCell);
+        lockLabel = new Label(hostCell, SWT.NONE);
+        lockLabel.setImage(resources.create(Images.descriptor("lock.png")));
+        GridDataFactory.fillDefaults().align(SWT.CENTER, SWT.CENTER).exclude(true).applyTo(lockLabel);
+        lockLabel.setVisible(false);
+        hostCombo = new Combo(hostCell, SWT.DROP_DOWN);
+        hostCombo.setToolTipText("Host name or address; the list holds recent connections (user@host:port, "
+                + "steps://user@host:port over TLS)");
         GridDataFactory.fillDefaults().grab(true, false).hint(120, SWT.DEFAULT).applyTo(hostCombo);
         hostCombo.addListener(SWT.Selection, e -> recentChosen());
         new Label(bar, SWT.NONE).setText("Port:");
         portText = new Text(bar, SWT.BORDER);
         GridDataFactory.fillDefaults().hint(50, SWT.DEFAULT).applyTo(portText);
+        tlsCheck = new Button(bar, SWT.CHECK);
+        tlsCheck.setText("TLS");
+        tlsCheck.setToolTipText("Connect with TLS: encrypted, and the server's identity is checked (the server must "
+                + "serve TLS). A server remembered as TLS is always reached over TLS.");
         localServerButton = new Button(bar, SWT.PUSH);
         localServerButton.setText("Local server");
         localServerButton.setImage(resources.create(Images.descriptor("local.png")));
@@ -186,7 +205,7 @@ public final class ClientExplorerView extends ViewPart {
                 connect();
             }
         });
-        GridDataFactory.fillDefaults().span(2, 1).applyTo(localServerButton);
+        GridDataFactory.fillDefaults().applyTo(localServerButton);
 
         new Label(bar, SWT.NONE).setText("User:");
         userText = new Text(bar, SWT.BORDER);
@@ -252,6 +271,7 @@ public final class ClientExplorerView extends ViewPart {
     private void show(RecentConnection c, boolean withPassword) {
         hostCombo.setText(c.server().host());
         portText.setText(String.valueOf(c.server().port()));
+        tlsCheck.setSelection(c.tls());
         userText.setText(c.user());
         passwordText.setText("");
         passwordFromStore = false;
@@ -289,9 +309,17 @@ public final class ClientExplorerView extends ViewPart {
 
     /** Logs in with the fields' values, in a job; {@code thenOnSuccess} runs on the UI thread once connected. */
     public void connect(Runnable thenOnSuccess) {
+        String host = hostCombo.getText().trim();
+        if (host.regionMatches(true, 0, RecentConnection.TLS_SCHEME, 0, RecentConnection.TLS_SCHEME.length())) {
+            // steps://host typed or pasted, as fita takes it: TLS to that host
+            host = host.substring(RecentConnection.TLS_SCHEME.length());
+            hostCombo.setText(host);
+            tlsCheck.setSelection(true);
+        }
+        boolean tls = tlsCheck.getSelection();
         ServerAddress address;
         try {
-            address = new ServerAddress(hostCombo.getText().trim(), Integer.parseInt(portText.getText().trim()));
+            address = new ServerAddress(host, Integer.parseInt(portText.getText().trim()));
         } catch (NumberFormatException e) {
             status("The port must be a number from 1 to 65535.", true);
             return;
@@ -305,11 +333,12 @@ public final class ClientExplorerView extends ViewPart {
         boolean remember = rememberCheck.getSelection() && !typed.isEmpty();
         boolean forget = passwordFromStore && !rememberCheck.getSelection();
         connectButton.setEnabled(false);
-        status("Connecting to " + address + " as \"" + user + "\"...", false);
-        ClientLog.command(address, "LOGIN as \"" + user + "\"" + (typed.isEmpty() ? " (classic password)" : ""));
+        status("Connecting to " + address + (tls ? " over TLS" : "") + " as \"" + user + "\"...", false);
+        ClientLog.command(address, "LOGIN as \"" + user + "\"" + (typed.isEmpty() ? " (classic password)" : "")
+                + (tls ? " over TLS" : ""));
         Job.create("Connecting to " + address, (IProgressMonitor monitor) -> {
             try {
-                StepSession connected = service.connect(address, user, password);
+                StepSession connected = openSession(address, user, password, tls, monitor);
                 UiThread.async(statusLabel, () -> {
                     connected(connected, remember ? typed : null, forget);
                     thenOnSuccess.run();
@@ -327,12 +356,21 @@ public final class ClientExplorerView extends ViewPart {
         }).schedule();
     }
 
+    /** Logs in, over TLS when asked; runs in the connect job. */
+    private StepSession openSession(ServerAddress address, String user, String password, boolean tls,
+            IProgressMonitor monitor) throws StepException {
+        return service.connect(address, user, password);
+    }
+
     private void connected(StepSession connected, String passwordToRemember, boolean forget) {
         connectButton.setEnabled(true);
         useSession(connected);
         table.setFolder(RemoteFolders.ROOT, null);
-        RecentConnection recent = new RecentConnection(connected.username(), connected.address());
+        TlsFacts tls = tlsOf(connected);
+        showSecurity(tls);
+        RecentConnection recent = new RecentConnection(connected.username(), connected.address(), tls != null);
         FitaPreferences.remember(recent);
+        hostCombo.remove(recent.withTls(tls == null).id()); // the same account, remembered with the other setting
         if (hostCombo.indexOf(recent.id()) < 0) {
             hostCombo.add(recent.id(), 0);
         }
@@ -347,11 +385,16 @@ public final class ClientExplorerView extends ViewPart {
             PasswordStore.forget(recent);
         }
         ClientLog.follow(connected);
+        if (tls != null) {
+            ClientLog.status(connected.address(), "TLS: " + tls.negotiated() + "; server certificate "
+                    + tls.fingerprint() + ".");
+        }
         ClientLog.response(connected.address(), "Logged in as \"" + connected.username() + "\": "
                 + (connected.capabilities().isFita() ? connected.capabilities().server() + ", extensions "
                         + connected.capabilities().extensions() : "a classic STEP server (no extensions)") + ".");
         String resumed = continued(TransferRestorer.resumeWith(service, connected));
-        status("Connected to " + connected.address() + " as \"" + connected.username() + "\" ("
+        status("Connected to " + connected.address() + " as \"" + connected.username() + "\""
+                + (tls != null ? " over TLS" : "") + " ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
                 + connected.usage().map(ClientExplorerView::usageText).orElse("") + ")." + note + resumed, false);
         refresh(resumed);
@@ -364,10 +407,33 @@ public final class ClientExplorerView extends ViewPart {
     private void useSession(StepSession next) {
         StepSession previous = session;
         session = next;
+        if (next == null) {
+            showSecurity(null);
+        }
         if (previous != null && previous != next) {
             service.release(previous);
         }
         ExplorerState.publish(getSite().getWorkbenchWindow(), next != null);
+    }
+
+    /** The TLS facts of {@code session}, or null when it is plain STEP. */
+    private static TlsFacts tlsOf(StepSession session) {
+        return null; // until the client engine reports them
+    }
+
+    /** Shows the lock (with what was negotiated in its tooltip) while connected over TLS; hides it otherwise. */
+    private void showSecurity(TlsFacts tls) {
+        if (lockLabel.isDisposed()) {
+            return;
+        }
+        boolean on = tls != null;
+        lockLabel.setToolTipText(on ? tls.describe() : null);
+        if (lockLabel.getVisible() != on) {
+            lockLabel.setVisible(on);
+            ((GridData) lockLabel.getLayoutData()).exclude = !on;
+            lockLabel.getParent().layout(true);
+        }
+        security = tls;
     }
 
     /** "; 12 MB of 10 GB used" (or "; 12 MB used, no quota"): stored files plus unfinished uploads. */
@@ -665,7 +731,8 @@ public final class ClientExplorerView extends ViewPart {
         statusLabel.setText(message.replace("&", "&&"));
         statusLabel.setForeground(error ? statusLabel.getDisplay().getSystemColor(SWT.COLOR_RED) : null);
         statusLabel.getParent().layout();
-        getViewSite().getActionBars().getStatusLineManager().setMessage(message);
+        getViewSite().getActionBars().getStatusLineManager().setMessage(security != null ? lockLabel.getImage() : null,
+                message);
     }
 
     Shell shell() {

@@ -24,6 +24,8 @@ public final class FitaPreferences {
     public static final String LAST_DOWNLOAD_FOLDER = "client.lastDownloadFolder";
     /** Ask before exiting while transfers run. */
     public static final String CONFIRM_EXIT = "client.confirmExitWithTransfers";
+    /** Refuse plain STEP to any server but this computer's (127.0.0.1, ::1, localhost). */
+    public static final String REQUIRE_TLS_EXCEPT_LOCAL = "client.requireTlsExceptLocal";
     public static final String BLOCK_SIZE_KIB = "transfer.blockSizeKiB";
     public static final String PARALLELISM = "transfer.parallelism";
     public static final String CONNECTIONS = "transfer.connections";
@@ -38,6 +40,10 @@ public final class FitaPreferences {
     public static final String SERVER_PORT = "server.port";
     public static final String SERVER_ROOT = "server.root";
     public static final String SERVER_AUTH = "server.auth";
+    /** The Local Server serves TLS on its port too (a self-signed certificate kept under its root). */
+    public static final String SERVER_TLS = "server.tls";
+    /** ...and refuses plain STEP connections. */
+    public static final String SERVER_REQUIRE_TLS = "server.requireTls";
 
     public static final String ADAPTIVE = "adaptive";
     public static final String FIXED = "fixed";
@@ -85,10 +91,13 @@ public final class FitaPreferences {
         return recent;
     }
 
-    /** Puts {@code used} first, keeping at most {@value #MAX_RECENT}. */
+    /**
+     * Puts {@code used} first, keeping at most {@value #MAX_RECENT}; it replaces the line of the
+     * same account with the other TLS setting.
+     */
     public static void remember(RecentConnection used) {
         List<RecentConnection> recent = recentConnections();
-        recent.remove(used);
+        recent.removeIf(c -> c.account().equals(used.account()));
         recent.add(0, used);
         StringBuilder lines = new StringBuilder();
         for (RecentConnection c : recent.subList(0, Math.min(MAX_RECENT, recent.size()))) {

@@ -1,5 +1,6 @@
 package org.fita.ui.preferences;
 
+import org.eclipse.jface.preference.BooleanFieldEditor;
 import org.eclipse.jface.preference.ComboFieldEditor;
 import org.eclipse.jface.preference.DirectoryFieldEditor;
 import org.eclipse.jface.preference.FieldEditorPreferencePage;
@@ -32,5 +33,10 @@ public final class LocalServerPreferencePage extends FieldEditorPreferencePage i
         addField(new ComboFieldEditor(FitaPreferences.SERVER_AUTH, "&Authentication:", new String[][] {
                 {AuthModes.label(AuthMode.CLASSIC), AuthMode.CLASSIC.name()},
                 {AuthModes.label(AuthMode.ACCOUNTS), AuthMode.ACCOUNTS.name()}}, getFieldEditorParent()));
+        addField(new BooleanFieldEditor(FitaPreferences.SERVER_TLS,
+                "Serve &TLS on the same port (a self-signed certificate kept under the storage root)",
+                getFieldEditorParent()));
+        addField(new BooleanFieldEditor(FitaPreferences.SERVER_REQUIRE_TLS,
+                "Re&quire TLS: refuse plain STEP connections (classic clients cannot connect)", getFieldEditorParent()));
     }
 }

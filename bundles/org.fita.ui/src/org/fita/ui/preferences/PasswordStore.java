@@ -51,6 +51,6 @@ public final class PasswordStore {
 
     private static ISecurePreferences node(RecentConnection connection) {
         ISecurePreferences root = SecurePreferencesFactory.getDefault();
-        return root == null ? null : root.node(NODE).node(EncodingUtils.encodeSlashes(connection.id()));
+        return root == null ? null : root.node(NODE).node(EncodingUtils.encodeSlashes(connection.account()));
     }
 }

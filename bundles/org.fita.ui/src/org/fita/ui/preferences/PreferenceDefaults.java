@@ -27,10 +27,14 @@ public final class PreferenceDefaults extends AbstractPreferenceInitializer {
         // open hundreds of connections.
         d.putInt(FitaPreferences.TRANSFERS_AT_ONCE, 4);
         d.putBoolean(FitaPreferences.CONFIRM_EXIT, true);
+        d.putBoolean(FitaPreferences.REQUIRE_TLS_EXCEPT_LOCAL, false);
         d.putInt(FitaPreferences.RECONNECT_ATTEMPTS, RetryPolicy.DEFAULT.attempts());
         d.putInt(FitaPreferences.RECONNECT_WITHIN_SECONDS, (int) RetryPolicy.DEFAULT.within().toSeconds());
         d.putInt(FitaPreferences.SERVER_PORT, ServerConfig.DEFAULT_PORT);
         d.put(FitaPreferences.SERVER_ROOT, ServerConfig.Builder.defaultRoot().toString());
         d.put(FitaPreferences.SERVER_AUTH, AuthMode.CLASSIC.name());
+        // Off, as classic coursework clients on this computer cannot speak TLS.
+        d.putBoolean(FitaPreferences.SERVER_TLS, false);
+        d.putBoolean(FitaPreferences.SERVER_REQUIRE_TLS, false);
     }
 }

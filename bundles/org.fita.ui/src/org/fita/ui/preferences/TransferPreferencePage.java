@@ -66,6 +66,9 @@ public final class TransferPreferencePage extends FieldEditorPreferencePage impl
                 "...for at most (&seconds):", getFieldEditorParent());
         within.setValidRange(1, 86_400);
         addField(within);
+        addField(new BooleanFieldEditor(FitaPreferences.REQUIRE_TLS_EXCEPT_LOCAL,
+                "Require &TLS for servers other than this computer (plain STEP only to 127.0.0.1, ::1, localhost)",
+                getFieldEditorParent()));
         addField(new BooleanFieldEditor(FitaPreferences.CONFIRM_EXIT, "&Ask before exiting while transfers run",
                 getFieldEditorParent()));
         getFieldEditorParent().getDisplay().asyncExec(() -> enableFixed(

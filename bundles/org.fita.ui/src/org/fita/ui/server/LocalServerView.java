@@ -41,6 +41,7 @@ import org.fita.ui.Services;
 import org.fita.ui.UiBatcher;
 import org.fita.ui.preferences.AuthModes;
 import org.fita.ui.preferences.FitaPreferences;
+import org.fita.ui.security.FingerprintField;
 
 /**
  * Starts and stops the embedded STEP server and shows what it does: status, open connections,
@@ -63,6 +64,9 @@ public final class LocalServerView extends ViewPart {
     Text portText;
     Text rootText;
     Combo authCombo;
+    Button tlsCheck;
+    Button requireTlsCheck;
+    FingerprintField fingerprint;
     Button startButton;
     Button stopButton;
     Label statusLabel;
@@ -98,6 +102,19 @@ public final class LocalServerView extends ViewPart {
         Button browse = new Button(settings, SWT.PUSH);
         browse.setText("Browse...");
         browse.addListener(SWT.Selection, e -> browseRoot());
+        new Label(settings, SWT.NONE).setText("TLS:");
+        Composite tls = new Composite(settings, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).spacing(12, 0).applyTo(tls);
+        GridDataFactory.fillDefaults().span(3, 1).applyTo(tls);
+        tlsCheck = new Button(tls, SWT.CHECK);
+        tlsCheck.setText("TLS");
+        tlsCheck.setToolTipText("Also serve TLS on this port (encrypted; a self-signed certificate kept under the "
+                + "storage root). Plain STEP clients still connect unless TLS is required.");
+        tlsCheck.addListener(SWT.Selection, e -> updateStatus());
+        requireTlsCheck = new Button(tls, SWT.CHECK);
+        requireTlsCheck.setText("Require TLS");
+        requireTlsCheck.setToolTipText("Refuse plain STEP connections with a message that says to use TLS: "
+                + "classic coursework clients cannot connect");
 
         Composite buttons = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(3).applyTo(buttons);
@@ -110,6 +127,14 @@ public final class LocalServerView extends ViewPart {
         stopButton.addListener(SWT.Selection, e -> stop());
         statusLabel = new Label(buttons, SWT.NONE);
         GridDataFactory.fillDefaults().grab(true, false).align(SWT.FILL, SWT.CENTER).applyTo(statusLabel);
+
+        Composite fingerprintRow = new Composite(parent, SWT.NONE);
+        GridLayoutFactory.fillDefaults().numColumns(2).applyTo(fingerprintRow);
+        GridDataFactory.fillDefaults().grab(true, false).applyTo(fingerprintRow);
+        new Label(fingerprintRow, SWT.NONE).setText("Fingerprint:");
+        fingerprint = new FingerprintField(fingerprintRow, "", "The SHA-256 fingerprint of the server's certificate: "
+                + "clients compare it with the one they are shown when they first connect");
+        fingerprint.text.setMessage("shown while the server runs with TLS");
 
         SashForm sash = new SashForm(parent, SWT.VERTICAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
@@ -165,6 +190,8 @@ public final class LocalServerView extends ViewPart {
         portText.setText(String.valueOf(FitaPreferences.store().getInt(FitaPreferences.SERVER_PORT)));
         rootText.setText(FitaPreferences.store().getString(FitaPreferences.SERVER_ROOT));
         authCombo.select(FitaPreferences.serverAuth().ordinal());
+        tlsCheck.setSelection(FitaPreferences.store().getBoolean(FitaPreferences.SERVER_TLS));
+        requireTlsCheck.setSelection(FitaPreferences.store().getBoolean(FitaPreferences.SERVER_REQUIRE_TLS));
     }
 
     /** What the runner already did before this view opened. */
@@ -201,6 +228,18 @@ public final class LocalServerView extends ViewPart {
         portText.setEnabled(!busy && !running);
         rootText.setEnabled(!busy && !running);
         authCombo.setEnabled(!busy && !running);
+        tlsCheck.setEnabled(!busy && !running);
+        requireTlsCheck.setEnabled(!busy && !running && tlsCheck.getSelection());
+        String shown = running ? runningFingerprint() : "";
+        if (!shown.equals(fingerprint.text.getText())) {
+            fingerprint.setValue(shown);
+        }
+        fingerprint.copy.setEnabled(!shown.isEmpty());
+    }
+
+    /** The running server's certificate fingerprint, or "" when it runs without TLS. */
+    private String runningFingerprint() {
+        return ""; // until the server engine reports one
     }
 
     private void browseRoot() {
