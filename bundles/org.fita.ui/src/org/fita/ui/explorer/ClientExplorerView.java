@@ -60,6 +60,7 @@ import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
+import org.fita.ui.security.SecurityStatusItem;
 import org.fita.ui.security.TlsFacts;
 import org.fita.ui.transfers.TransferJob;
 import org.fita.ui.transfers.TransferRestorer;
@@ -86,6 +87,7 @@ public final class ClientExplorerView extends ViewPart {
     private boolean passwordFromStore;
     /** What the session's TLS negotiated, or null while not connected over TLS. */
     private TlsFacts security;
+    SecurityStatusItem securityItem;
 
     Combo hostCombo;
     Label lockLabel;
@@ -111,6 +113,8 @@ public final class ClientExplorerView extends ViewPart {
         resources = new LocalResourceManager(JFaceResources.getResources(), parent);
         GridLayoutFactory.fillDefaults().margins(4, 4).applyTo(parent);
         createConnectionBar(parent);
+        securityItem = new SecurityStatusItem(lockLabel.getImage());
+        getViewSite().getActionBars().getStatusLineManager().add(securityItem);
 
         Composite filterRow = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(filterRow);
@@ -370,7 +374,10 @@ public final class ClientExplorerView extends ViewPart {
         showSecurity(tls);
         RecentConnection recent = new RecentConnection(connected.username(), connected.address(), tls != null);
         FitaPreferences.remember(recent);
-        hostCombo.remove(recent.withTls(tls == null).id()); // the same account, remembered with the other setting
+        int other = hostCombo.indexOf(recent.withTls(tls == null).id()); // the same account with the other setting
+        if (other >= 0) {
+            hostCombo.remove(other);
+        }
         if (hostCombo.indexOf(recent.id()) < 0) {
             hostCombo.add(recent.id(), 0);
         }
@@ -434,6 +441,7 @@ public final class ClientExplorerView extends ViewPart {
             lockLabel.getParent().layout(true);
         }
         security = tls;
+        securityItem.set(tls);
     }
 
     /** "; 12 MB of 10 GB used" (or "; 12 MB used, no quota"): stored files plus unfinished uploads. */

@@ -102,12 +102,12 @@ public final class LocalServerView extends ViewPart {
         Button browse = new Button(settings, SWT.PUSH);
         browse.setText("Browse...");
         browse.addListener(SWT.Selection, e -> browseRoot());
-        new Label(settings, SWT.NONE).setText("TLS:");
+        new Label(settings, SWT.NONE); // under the labels: the check boxes say what they are
         Composite tls = new Composite(settings, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).spacing(12, 0).applyTo(tls);
         GridDataFactory.fillDefaults().span(3, 1).applyTo(tls);
         tlsCheck = new Button(tls, SWT.CHECK);
-        tlsCheck.setText("TLS");
+        tlsCheck.setText("Serve TLS");
         tlsCheck.setToolTipText("Also serve TLS on this port (encrypted; a self-signed certificate kept under the "
                 + "storage root). Plain STEP clients still connect unless TLS is required.");
         tlsCheck.addListener(SWT.Selection, e -> updateStatus());
@@ -134,7 +134,7 @@ public final class LocalServerView extends ViewPart {
         new Label(fingerprintRow, SWT.NONE).setText("Fingerprint:");
         fingerprint = new FingerprintField(fingerprintRow, "", "The SHA-256 fingerprint of the server's certificate: "
                 + "clients compare it with the one they are shown when they first connect");
-        fingerprint.text.setMessage("shown while the server runs with TLS");
+        fingerprint.text.setMessage("while it runs with TLS");
 
         SashForm sash = new SashForm(parent, SWT.VERTICAL);
         GridDataFactory.fillDefaults().grab(true, true).applyTo(sash);
