@@ -33,6 +33,10 @@ public final class ServerConfig {
     private final boolean directIo;
     private final Duration uploadTtl;
     private final long defaultQuota;
+    private final boolean tls;
+    private final boolean requireTls;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +58,10 @@ public final class ServerConfig {
         this.directIo = b.directIo;
         this.uploadTtl = b.uploadTtl;
         this.defaultQuota = b.defaultQuota;
+        this.tls = b.tls || b.requireTls || b.tlsCertificate != null;
+        this.requireTls = b.requireTls;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
     }
 
     public static Builder builder() {
@@ -81,6 +89,10 @@ public final class ServerConfig {
         b.passwordIterations = passwordIterations;
         b.uploadTtl = uploadTtl;
         b.defaultQuota = defaultQuota;
+        b.tls = tls;
+        b.requireTls = requireTls;
+        b.tlsCertificate = tlsCertificate;
+        b.tlsKey = tlsKey;
         return b;
     }
 
@@ -186,6 +198,36 @@ public final class ServerConfig {
         return defaultQuota;
     }
 
+    /**
+     * Whether the port also serves TLS: a connection whose first byte is 0x16 (a TLS handshake
+     * record) is TLS, any other plain STEP. True when asked for, and implied by {@link #requireTls()}
+     * and by a certificate ({@link #tlsCertificate()}).
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * Whether plain STEP is refused: a plain connection gets one 426 reply saying TLS is required,
+     * then is closed. Implies {@link #tls()}.
+     */
+    public boolean requireTls() {
+        return requireTls;
+    }
+
+    /**
+     * The PEM certificate file (the server's certificate first, then any intermediates), or null
+     * for the self-signed certificate the server makes under its root on first start and reuses.
+     */
+    public Path tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** The PEM private key file of {@link #tlsCertificate()} (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted), or null. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
@@ -206,6 +248,10 @@ public final class ServerConfig {
         private int passwordIterations = org.fita.server.auth.PasswordHasher.DEFAULT_ITERATIONS;
         private Duration uploadTtl = Duration.ofDays(7);
         private long defaultQuota = org.fita.server.storage.Quotas.UNLIMITED;
+        private boolean tls;
+        private boolean requireTls;
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         /** {@code ~/.fita/server}: never the working directory by accident. */
         public static Path defaultRoot() {
@@ -343,6 +389,32 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("The quota must not be negative.");
             }
             this.defaultQuota = defaultQuota;
+            return this;
+        }
+
+        /** Serves TLS beside plain STEP on the same port. */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Refuses plain STEP (implies {@link #tls(boolean)}). */
+        public Builder requireTls(boolean requireTls) {
+            this.requireTls = requireTls;
+            return this;
+        }
+
+        /**
+         * Uses this PEM certificate (chain) and key instead of the self-signed certificate (implies
+         * {@link #tls(boolean)}); both null goes back to the self-signed one.
+         */
+        public Builder tlsCertificate(Path certificate, Path key) {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("A TLS certificate needs its private key, and a key its certificate:"
+                        + " give both (--tls-cert FILE --tls-key FILE), or neither for a self-signed certificate.");
+            }
+            this.tlsCertificate = certificate == null ? null : certificate.toAbsolutePath().normalize();
+            this.tlsKey = key == null ? null : key.toAbsolutePath().normalize();
             return this;
         }
 
