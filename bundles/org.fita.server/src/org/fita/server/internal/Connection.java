@@ -262,19 +262,19 @@ public final class Connection implements Runnable {
         int idle = s.getSoTimeout();
         int millis = (int) Math.max(1, Math.min(left / 1_000_000, idle > 0 ? idle : Integer.MAX_VALUE));
         SSLSocket ssl = tls.endpoint().wrap(s, (byte) TlsEndpoint.HANDSHAKE_RECORD);
+        // Stays true if the handshake fails, so that a close by the grace time is reported as what it interrupted.
         handshaking = true;
         try {
             s.setSoTimeout(millis);
             ssl.startHandshake();
             s.setSoTimeout(idle);
         } catch (SocketTimeoutException e) {
-            throw new HandshakeFailed("TLS handshake not finished within " + Math.max(1, millis / 1000)
+            throw new HandshakeFailed("TLS handshake not finished within " + Math.max(1, (millis + 999) / 1000)
                     + " s (the login grace time)", e);
         } catch (IOException e) {
             throw new HandshakeFailed("TLS handshake failed: " + e.getMessage(), e);
-        } finally {
-            handshaking = false;
         }
+        handshaking = false;
         secure = ssl;
         javax.net.ssl.SSLSession session = ssl.getSession();
         host.secured(this, session.getProtocol(), session.getCipherSuite());

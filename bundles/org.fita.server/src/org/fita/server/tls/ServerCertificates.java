@@ -275,7 +275,8 @@ public final class ServerCertificates {
         for (Object o : objects) {
             try {
                 if (o instanceof PEMKeyPair pair) {
-                    keys.add(converter.getKeyPair(pair).getPrivate());
+                    // The private part alone: a SEC1 EC key may leave out its public key.
+                    keys.add(converter.getPrivateKey(pair.getPrivateKeyInfo()));
                 } else if (o instanceof PrivateKeyInfo info) {
                     keys.add(converter.getPrivateKey(info));
                 } else if (o instanceof PKCS8EncryptedPrivateKeyInfo || o instanceof PEMEncryptedKeyPair) {
