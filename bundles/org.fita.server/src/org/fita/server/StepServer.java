@@ -172,7 +172,8 @@ public final class StepServer implements AutoCloseable {
         log.info("TLS on the same port" + (config.requireTls() ? " (required: plain STEP is refused)" : " beside plain STEP")
                 + ": " + (identity.selfSigned() ? "self-signed certificate " : "certificate ") + identity.certificateFile()
                 + " for " + identity.certificate().getSubjectX500Principal().getName() + ", valid until "
-                + identity.notAfter() + ", fingerprint " + identity.fingerprint() + "; " + String.join(" and ",
+                + identity.notAfter() + ", fingerprint " + identity.fingerprint() + " (hex, as openssl prints it: "
+                + identity.fingerprint().toHex() + "); " + String.join(" and ",
                         tlsEndpoint.protocols()));
         identity.expiryWarning(Instant.now()).ifPresent(log::warn);
     }
