@@ -13,6 +13,11 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 1379;
     /** A quota of no limit ({@link #defaultQuota()}, account quotas). */
     public static final long NO_QUOTA = org.fita.server.storage.Quotas.UNLIMITED;
+    /**
+     * The smallest JSON length whose frame begins with 0x16, the byte that starts a TLS handshake: a
+     * TLS port tells the two apart by the first byte, so its JSON limit stays below this.
+     */
+    public static final int MIN_JSON_LENGTH_STARTING_LIKE_TLS = 0x16000000;
 
     private final String host;
     private final int port;
@@ -419,6 +424,12 @@ public final class ServerConfig {
         }
 
         public ServerConfig build() {
+            boolean servesTls = tls || requireTls || tlsCertificate != null;
+            if (servesTls && maxJsonBytes >= MIN_JSON_LENGTH_STARTING_LIKE_TLS) {
+                throw new IllegalArgumentException("With TLS the JSON limit must stay below "
+                        + MIN_JSON_LENGTH_STARTING_LIKE_TLS + " bytes (0x16000000): a longer JSON part would make a plain"
+                        + " frame begin with 0x16, the first byte of a TLS handshake.");
+            }
             return new ServerConfig(this);
         }
     }

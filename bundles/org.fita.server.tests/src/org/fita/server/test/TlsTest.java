@@ -428,6 +428,15 @@ class TlsTest {
     }
 
     @Test
+    void aTlsPortKeepsItsJsonLimitBelowTheFirstLengthThatStartsWithTheHandshakeByte() {
+        ServerConfig.builder().tls(true).maxJsonBytes(0x16000000 - 1).build();
+        ServerConfig.builder().maxJsonBytes(0x16000000).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ServerConfig.builder().requireTls(true).maxJsonBytes(0x16000000).build());
+        assertTrue(e.getMessage().contains("0x16000000"), e.getMessage());
+    }
+
+    @Test
     void aPlainServerStillAnswersAClientHelloAsAnOversizedFrame() throws Exception {
         // Without --tls nothing peeks at the first byte: a TLS client learns at once that this is no TLS port.
         ServerFixture f = start(b -> b);
