@@ -272,7 +272,8 @@ public final class Connection implements Runnable {
             throw new HandshakeFailed("TLS handshake not finished within " + Math.max(1, (millis + 999) / 1000)
                     + " s (the login grace time)", e);
         } catch (IOException e) {
-            throw new HandshakeFailed("TLS handshake failed: " + e.getMessage(), e);
+            // JSSE's words, but they may quote what the client sent: escaped like every client text in the log.
+            throw new HandshakeFailed("TLS handshake failed: " + org.fita.server.LogText.escape(String.valueOf(e.getMessage())), e);
         }
         handshaking = false;
         secure = ssl;
