@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.fita.protocol.CertificateFingerprint;
 import org.fita.transfer.ConnectionLimits;
 import org.fita.transfer.RemoteFile;
@@ -237,10 +238,15 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Logs in with the global options, asking for the password where they do not give it. */
     StepSession connect() throws StepException {
-        return connect(server.address(), user, password());
+        // The password is asked after the server's identity is settled, as ssh does.
+        return connect(server.address(), user, this::password);
     }
 
     private StepSession connect(ServerAddress address, String username, String secret) throws StepException {
+        return connect(address, username, () -> secret);
+    }
+
+    private StepSession connect(ServerAddress address, String username, Supplier<String> secret) throws StepException {
         StepSession session = StepSession.connect(address, username, secret, ConnectionLimits.DEFAULTS, security(address));
         if (session.offersTls() && !quiet) {
             PrintWriter err = spec.commandLine().getErr();

@@ -310,7 +310,7 @@ final class StepConnection implements AutoCloseable {
         }
         if (start[0] == 0x15 || start[0] == 0x16) {
             throw new NotStepServerException(address + " does not speak STEP: it answered with what looks like TLS. "
-                    + "Check the host and port.");
+                    + "It may take TLS connections only: connect with TLS, or check the host and port.");
         }
         if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\r' || c == '\n')) {
             throw new NotStepServerException(address + " does not speak STEP: it answered with text (\""

@@ -3,6 +3,7 @@ package org.fita.transfer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
 import org.fita.protocol.Names;
@@ -47,6 +49,8 @@ public final class StepSession implements AutoCloseable {
     /** The most files {@link #list(String)} gathers before it refuses (a server that never ends its listing). */
     public static final int MAX_LIST_FILES = 1_000_000;
     private static final AtomicInteger TRANSFER_IDS = new AtomicInteger();
+    /** A password that took longer than this to come was typed: the first connection is replaced. */
+    private static final long PASSWORD_PAUSE_NANOS = 2_000_000_000L;
 
     private final ServerAddress address;
     private final String username;
@@ -135,6 +139,16 @@ public final class StepSession implements AutoCloseable {
      */
     public static StepSession connect(ServerAddress address, String username, String password, ConnectionLimits limits,
             ConnectionSecurity security) throws StepException {
+        return connect(address, username, () -> password, limits, security);
+    }
+
+    /**
+     * As {@link #connect(ServerAddress, String, String, ConnectionLimits, ConnectionSecurity)}, asking
+     * for the password only once the server's identity is settled, as ssh does: a person is asked
+     * about an unknown certificate before typing a password for it.
+     */
+    public static StepSession connect(ServerAddress address, String username, Supplier<String> password,
+            ConnectionLimits limits, ConnectionSecurity security) throws StepException {
         if (Names.usernameProblem(username).isPresent()) {
             throw new AuthenticationException(Names.usernameProblem(username).get(), -1);
         }
@@ -146,9 +160,28 @@ public final class StepSession implements AutoCloseable {
                     + " servers other than this computer.", ServerIdentityException.Reason.TLS_REQUIRED, address, null,
                     null, null, security.knownServers().file(), null);
         }
-        Login login;
+        StepConnection connection = openTrusted(address, limits, security, trust);
+        String secret;
+        long asking = System.nanoTime();
         try {
-            login = login(address, username, password, limits, trust);
+            secret = password.get();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        if (System.nanoTime() - asking > PASSWORD_PAUSE_NANOS) {
+            // A person typed: the server may have dropped the connection for its login grace time meanwhile.
+            connection.close();
+            connection = StepConnection.open(address, limits, trust);
+        }
+        return new StepSession(address, username, secret, limits, trust, login(connection, address, username, secret));
+    }
+
+    /** Opens the first connection; an unknown certificate goes to the prompt, and then the connection is made again. */
+    private static StepConnection openTrusted(ServerAddress address, ConnectionLimits limits, ConnectionSecurity security,
+            ServerTrust trust) throws StepException {
+        try {
+            return StepConnection.open(address, limits, trust);
         } catch (ServerIdentityException e) {
             ServerTrustPrompt prompt = security.prompt();
             if (e.reason() != ServerIdentityException.Reason.UNKNOWN || prompt == null || e.fingerprint().isEmpty()
@@ -161,7 +194,7 @@ public final class StepSession implements AutoCloseable {
                 case TRUST_ALWAYS -> {
                     try {
                         security.knownServers().remember(address, e.fingerprint().get());
-                    } catch (java.io.IOException io) {
+                    } catch (IOException io) {
                         throw new StepException.LocalFileException("Cannot write " + security.knownServers().file()
                                 + ": " + io.getMessage(), io);
                     }
@@ -171,14 +204,17 @@ public final class StepSession implements AutoCloseable {
                         ServerIdentityException.Reason.REFUSED_BY_USER, address, e.certificate().get(),
                         e.fingerprint().get(), null, security.knownServers().file(), null);
             }
-            login = login(address, username, password, limits, trust);
+            return StepConnection.open(address, limits, trust);
         }
-        return new StepSession(address, username, password, limits, trust, login);
     }
 
     private static Login login(ServerAddress address, String username, String password, ConnectionLimits limits,
             ServerTrust trust) throws StepException {
-        StepConnection connection = StepConnection.open(address, limits, trust);
+        return login(StepConnection.open(address, limits, trust), address, username, password);
+    }
+
+    private static Login login(StepConnection connection, ServerAddress address, String username, String password)
+            throws StepException {
         try {
             StepMessage reply = connection.call(Requests.fita(Requests.login(username, password)));
             if (!reply.isOk()) {

@@ -146,8 +146,13 @@ class ClientTlsIT {
                 && no.stdout().contains(fingerprint), no::describe);
         assertFalse(Files.exists(fita.home().resolve("known_servers")));
 
-        StandaloneJar.Result yes = fita.runOnTerminal(password, "yes\n", "list", "--tls");
+        // The certificate question comes first, then the password, as with ssh.
+        StandaloneJar.Result yes = fita.runOnTerminal(Map.of(), "yes\n" + TestData.classicPassword("vera") + "\n",
+                "list", "--tls");
         assertEquals(0, yes.exitCode(), yes::describe);
+        int question = yes.stdout().indexOf("Are you sure");
+        int passwordPrompt = yes.stdout().indexOf("Password for vera");
+        assertTrue(question >= 0 && passwordPrompt > question, yes::describe);
         assertTrue(Files.readString(fita.home().resolve("known_servers")).contains(fingerprint));
     }
 
