@@ -81,13 +81,13 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "Also trust the certificate authorities in FILE (PEM, one or more certificates) for TLS,"
-                    + " besides the system's.")
+                    + " besides the system's. Implies --tls.")
     private Path caFile;
 
     @Option(names = "--trust", paramLabel = "SHA256:...", scope = ScopeType.INHERIT,
             converter = FingerprintConverter.class,
             description = "Trust a TLS server whose certificate has this fingerprint (as fita-server prints it) and"
-                    + " remember it in known_servers; for scripts, where nobody can answer the question.")
+                    + " remember it in known_servers; for scripts, where nobody can answer the question. Implies --tls.")
     private CertificateFingerprint trust;
 
     @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${sys:user.name}",
@@ -261,14 +261,15 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /**
-     * TLS as the options say for {@code target} (--tls, or a steps:// --server naming it); the
-     * terminal asks about unknown certificates when a person is there.
+     * TLS as the options say for {@code target} (--tls, --ca or --trust, which mean nothing without
+     * it, or a steps:// --server naming it); the terminal asks about unknown certificates when a
+     * person is there.
      */
     ConnectionSecurity security(ServerAddress target) {
         Console console = json ? null : terminal();
         return ConnectionSecurity.defaults()
                 .withKnownServers(knownServers())
-                .withTls(tls || server.tls() && server.address().equals(target))
+                .withTls(tls || caFile != null || trust != null || server.tls() && server.address().equals(target))
                 .withCaFile(caFile)
                 .withPinned(trust)
                 .withPrompt(console == null ? null : new TerminalTrustPrompt(console));

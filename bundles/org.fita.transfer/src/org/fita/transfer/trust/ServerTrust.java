@@ -432,5 +432,4 @@ public final class ServerTrust {
     public KnownServers knownServers() {
         return security.knownServers();
     }
-
 }

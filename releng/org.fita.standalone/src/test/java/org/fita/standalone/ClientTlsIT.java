@@ -124,6 +124,12 @@ class ClientTlsIT {
                 "--ca", caFile.toString());
         assertEquals(0, byEnvironment.exitCode(), byEnvironment::describe);
         assertFalse(Files.exists(fita.home().resolve("known_servers")), "a CA-trusted server is not remembered");
+        // --ca alone means TLS; another scheme is a usage error.
+        StandaloneJar.Result caOnly = fita.run("list", "--ca", caFile.toString());
+        assertEquals(0, caOnly.exitCode(), caOnly::describe);
+        StandaloneJar.Result http = fita.runAsTyped("list", "--server", "http://127.0.0.1:" + front.port());
+        assertEquals(ExitCodes.USAGE, http.exitCode(), http::describe);
+        assertTrue(http.stderr().contains("steps://HOST:PORT"), http::describe);
 
         // A CA-signed certificate for another name is refused, --ca or not.
         front.present(TestCertificates.signedBy(ca, "files.example.org"));
