@@ -38,8 +38,8 @@ import org.fita.transfer.trust.ServerTrust;
 import org.fita.transfer.trust.TlsInfo;
 
 /**
- * One TCP connection to a STEP server, plain or over TLS. Requests may be queued without waiting ({@link #send}) and
- * their replies read in order ({@link #receive}): pipelining where the server supports it,
+ * One TCP connection to a STEP server, plain or over TLS. Requests may be queued without waiting
+ * ({@link #send}) and their replies read in order ({@link #receive}): pipelining where the server supports it,
  * stop-and-wait (send, then receive) where it does not. Not thread-safe: one user at a time.
  * <p>
  * Every wait is bounded ({@link ConnectionLimits}): a reply's header and JSON must arrive within
@@ -184,11 +184,14 @@ final class StepConnection implements AutoCloseable {
             throws ConnectionException, IOException {
         try {
             writer.writeStart(request, length);
-            writer.flush();
+            if (channel != null) {
+                writer.flush();
+            }
         } catch (IOException e) {
             throw lost("sending", e);
         }
         if (channel == null) {
+            // Over TLS the header and the block go through the same buffer, in as few records as fit.
             sendThroughStream(file, position, length);
             return;
         }
