@@ -188,6 +188,19 @@ class TlsTest {
     }
 
     @Test
+    void theCallersOwnCertificateIsTrustedAndNotRemembered() throws Exception {
+        // known_servers holds another certificate for this port (an earlier server there)...
+        known.remember(front.address(), TestCertificates.selfSigned().fingerprint());
+        List<String> before = Files.readAllLines(known.file());
+        // ...but the workbench knows its own local server's certificate: that one is trusted.
+        try (StepSession s = connect(tls().withOwnCertificate(front.identity().fingerprint()))) {
+            assertEquals(TrustedBy.PINNED, s.tls().orElseThrow().trustedBy());
+        }
+        assertEquals(before, Files.readAllLines(known.file()));
+        assertEquals(Reason.CHANGED, assertThrows(ServerIdentityException.class, () -> connect(tls())).reason());
+    }
+
+    @Test
     void thePromptDecidesOnceForTheWholeSession() throws Exception {
         AtomicInteger asked = new AtomicInteger();
         List<String> seen = new CopyOnWriteArrayList<>();

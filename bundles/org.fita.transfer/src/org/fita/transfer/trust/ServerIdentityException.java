@@ -70,7 +70,10 @@ public final class ServerIdentityException extends StepException {
         return Optional.ofNullable(fingerprint);
     }
 
-    /** For {@link Reason#CHANGED}: the fingerprint remembered in {@code known_servers}; for {@link Reason#PIN_MISMATCH}: the pinned one. */
+    /**
+     * For {@link Reason#CHANGED}: the fingerprint remembered in {@code known_servers}; for
+     * {@link Reason#PIN_MISMATCH}: the pinned one.
+     */
     public Optional<CertificateFingerprint> expectedFingerprint() {
         return Optional.ofNullable(knownFingerprint);
     }

@@ -48,6 +48,7 @@ import org.fita.transfer.trust.ServerIdentityException.Reason;
  * lanes resume its TLS session instead of a full handshake each, and the trust decisions, made
  * inside each handshake before any STEP byte is sent:
  * <ol>
+ * <li>the caller's own certificate ({@link ConnectionSecurity#ownCertificate()}) is trusted;</li>
  * <li>{@code known_servers} remembers this host and port: the certificate must be that one, else
  * {@link Reason#CHANGED} (whatever an authority says: a change is what a person must look at);</li>
  * <li>a certificate trusted once in this session is trusted again (new lanes, new logins);</li>
@@ -276,6 +277,10 @@ public final class ServerTrust {
         }
         X509Certificate leaf = chain[0];
         CertificateFingerprint fingerprint = CertificateFingerprint.of(leaf);
+        if (fingerprint.equals(security.ownCertificate())) {
+            accepted.put(fingerprint, TrustedBy.PINNED);
+            return;
+        }
         KnownServers known = security.knownServers();
         Optional<KnownServers.Entry> remembered;
         try {
