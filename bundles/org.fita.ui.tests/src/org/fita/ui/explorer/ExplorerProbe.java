@@ -221,6 +221,11 @@ public record ExplorerProbe(ClientExplorerView view) {
         view.download(files, folder);
     }
 
+    /** The explorer's session now, or null. */
+    public org.fita.transfer.StepSession session() {
+        return view.session();
+    }
+
     /** The token of the explorer's session now. */
     public String token() {
         return view.session().token();

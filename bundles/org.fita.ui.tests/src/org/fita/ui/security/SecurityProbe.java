@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jface.dialogs.IDialogConstants;
 import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Shell;
+import org.fita.transfer.trust.ServerTrustPrompt.Answer;
 
 /** The TLS dialogs' widgets, for the tests in other packages. */
 public final class SecurityProbe {
@@ -18,14 +19,14 @@ public final class SecurityProbe {
     }
 
     /** Answers the next trust dialog with {@code choice}; the returned reference then holds what it showed. */
-    public static AtomicReference<Shown> answerTrust(Display display, TrustChoice choice) {
+    public static AtomicReference<Shown> answerTrust(Display display, Answer choice) {
         return answer(display, TrustDialog.TITLE, shell -> {
             TrustDialog dialog = (TrustDialog) shell.getData();
             Shown shown = new Shown(TrustDialog.TITLE, List.of(dialog.fingerprintField.text.getText(),
                     dialog.hexField.text.getText()));
             dialog.buttonPressed(switch (choice) {
-                case ONCE -> TrustDialog.ONCE_ID;
-                case ALWAYS -> TrustDialog.ALWAYS_ID;
+                case TRUST_ONCE -> TrustDialog.ONCE_ID;
+                case TRUST_ALWAYS -> TrustDialog.ALWAYS_ID;
                 case REFUSE -> IDialogConstants.CANCEL_ID;
             });
             return shown;
@@ -48,9 +49,15 @@ public final class SecurityProbe {
      * dialog's modal loop by then, so only a timer sees it open.
      */
     public static java.util.concurrent.atomic.AtomicBoolean seenOpen(Display display, String title) {
+        return seenOpen(display, title, () -> { });
+    }
+
+    /** As {@link #seenOpen(Display, String)}, running {@code then} once the dialog is seen open. */
+    public static java.util.concurrent.atomic.AtomicBoolean seenOpen(Display display, String title, Runnable then) {
         java.util.concurrent.atomic.AtomicBoolean seen = new java.util.concurrent.atomic.AtomicBoolean();
         answer(display, title, shell -> {
             seen.set(true);
+            then.run();
             return null;
         });
         return seen;

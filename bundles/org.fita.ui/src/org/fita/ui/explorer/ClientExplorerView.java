@@ -3,6 +3,7 @@ package org.fita.ui.explorer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.eclipse.core.runtime.IProgressMonitor;
@@ -29,6 +30,7 @@ import org.eclipse.swt.widgets.Button;
 import org.eclipse.swt.widgets.Combo;
 import org.eclipse.swt.widgets.Composite;
 import org.eclipse.swt.widgets.Control;
+import org.eclipse.swt.widgets.Display;
 import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.eclipse.swt.widgets.Text;
@@ -37,6 +39,7 @@ import org.eclipse.swt.widgets.ToolItem;
 import org.eclipse.ui.IWorkbenchActionConstants;
 import org.eclipse.ui.contexts.IContextService;
 import org.eclipse.ui.part.ViewPart;
+import org.fita.protocol.CertificateFingerprint;
 import org.fita.protocol.Untrusted;
 import org.fita.server.runner.ServerRunner;
 import org.fita.server.runner.ServerStatus;
@@ -49,6 +52,10 @@ import org.fita.transfer.StorageUsage;
 import org.fita.transfer.TransferInfo;
 import org.fita.transfer.tasks.TransferService;
 import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.trust.ConnectionSecurity;
+import org.fita.transfer.trust.KnownServers;
+import org.fita.transfer.trust.ServerIdentityException;
+import org.fita.transfer.trust.TlsInfo;
 import org.fita.transfer.view.RemoteEntry;
 import org.fita.transfer.view.RemoteFolders;
 import org.fita.ui.Formats;
@@ -60,8 +67,9 @@ import org.fita.ui.messages.ClientLog;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
+import org.fita.ui.security.CertificateChangedDialog;
 import org.fita.ui.security.SecurityStatusItem;
-import org.fita.ui.security.TlsFacts;
+import org.fita.ui.security.TlsText;
 import org.fita.ui.transfers.TransferJob;
 import org.fita.ui.transfers.TransferRestorer;
 
@@ -86,7 +94,7 @@ public final class ClientExplorerView extends ViewPart {
     private boolean draggingOut;
     private boolean passwordFromStore;
     /** What the session's TLS negotiated, or null while not connected over TLS. */
-    private TlsFacts security;
+    private TlsInfo security;
     SecurityStatusItem securityItem;
 
     Combo hostCombo;
@@ -203,7 +211,8 @@ public final class ClientExplorerView extends ViewPart {
         localServerButton = new Button(bar, SWT.PUSH);
         localServerButton.setText("Local server");
         localServerButton.setImage(resources.create(Images.descriptor("local.png")));
-        localServerButton.setToolTipText("Connect to the server running in the Local Server view (127.0.0.1 and its port)");
+        localServerButton.setToolTipText("Connect to the server running in the Local Server view (127.0.0.1 and its port;"
+                + " over TLS when it serves TLS, trusting its own certificate)");
         localServerButton.addListener(SWT.Selection, e -> {
             if (useLocalServer()) {
                 connect();
@@ -300,10 +309,42 @@ public final class ClientExplorerView extends ViewPart {
         }
         hostCombo.setText("127.0.0.1");
         portText.setText(String.valueOf(local.address().getPort()));
+        tlsCheck.setSelection(local.tlsEnabled()); // its own certificate: trusted without a question
         if (userText.getText().isBlank()) {
             userText.setText(FitaPreferences.store().getString(FitaPreferences.DEFAULT_USER));
         }
         return true;
+    }
+
+    /**
+     * A server typed or pasted as fita takes it, steps://[user@]host[:port], fills the fields it names
+     * and ticks TLS.
+     */
+    private void takeTlsUrl() {
+        String text = hostCombo.getText().trim();
+        if (!text.regionMatches(true, 0, RecentConnection.TLS_SCHEME, 0, RecentConnection.TLS_SCHEME.length())) {
+            return;
+        }
+        String rest = text.substring(RecentConnection.TLS_SCHEME.length());
+        Optional<RecentConnection> withUser = rest.contains("@") ? RecentConnection.parse(text) : Optional.empty();
+        if (withUser.isPresent()) { // the password typed stays
+            hostCombo.setText(withUser.get().server().host());
+            portText.setText(String.valueOf(withUser.get().server().port()));
+            userText.setText(withUser.get().user());
+            tlsCheck.setSelection(true);
+            return;
+        }
+        try {
+            ServerAddress server = ServerAddress.parse(rest);
+            hostCombo.setText(server.host());
+            boolean hasPort = rest.contains("]:") || (!rest.startsWith("[") && rest.indexOf(':') >= 0);
+            if (hasPort) {
+                portText.setText(String.valueOf(server.port()));
+            }
+        } catch (IllegalArgumentException e) {
+            hostCombo.setText(rest); // the connect below says what is wrong with it
+        }
+        tlsCheck.setSelection(true);
     }
 
     /** Logs in with the fields' values, in a job. */
@@ -313,13 +354,8 @@ public final class ClientExplorerView extends ViewPart {
 
     /** Logs in with the fields' values, in a job; {@code thenOnSuccess} runs on the UI thread once connected. */
     public void connect(Runnable thenOnSuccess) {
+        takeTlsUrl();
         String host = hostCombo.getText().trim();
-        if (host.regionMatches(true, 0, RecentConnection.TLS_SCHEME, 0, RecentConnection.TLS_SCHEME.length())) {
-            // steps://host typed or pasted, as fita takes it: TLS to that host
-            host = host.substring(RecentConnection.TLS_SCHEME.length());
-            hostCombo.setText(host);
-            tlsCheck.setSelection(true);
-        }
         boolean tls = tlsCheck.getSelection();
         ServerAddress address;
         try {
@@ -340,37 +376,80 @@ public final class ClientExplorerView extends ViewPart {
         status("Connecting to " + address + (tls ? " over TLS" : "") + " as \"" + user + "\"...", false);
         ClientLog.command(address, "LOGIN as \"" + user + "\"" + (typed.isEmpty() ? " (classic password)" : "")
                 + (tls ? " over TLS" : ""));
+        Display display = statusLabel.getDisplay();
         Job.create("Connecting to " + address, (IProgressMonitor monitor) -> {
             try {
-                StepSession connected = openSession(address, user, password, tls, monitor);
+                StepSession connected = openSession(address, user, password, tls, display, monitor);
                 UiThread.async(statusLabel, () -> {
                     connected(connected, remember ? typed : null, forget);
                     thenOnSuccess.run();
                 });
-            } catch (StepException e) {
-                ClientLog.error(address, e.getMessage());
+            } catch (ServerIdentityException e) {
+                String text = ConnectFailures.identity(e);
+                ClientLog.error(address, text);
                 UiThread.async(statusLabel, () -> {
-                    connectButton.setEnabled(true);
-                    useSession(null);
-                    table.setFiles(List.of());
-                    status(e.getMessage(), true);
+                    notConnected(text);
+                    if (e.reason() == ServerIdentityException.Reason.CHANGED) {
+                        showCertificateChanged(e);
+                    }
+                });
+            } catch (StepException e) {
+                String text = ConnectFailures.other(e, address);
+                ClientLog.error(address, text);
+                UiThread.async(statusLabel, () -> {
+                    notConnected(text);
+                    if (e.status() == org.fita.protocol.Status.TLS_REQUIRED.code()) {
+                        tlsCheck.setSelection(true); // the server takes TLS only: the next Connect uses it
+                    }
                 });
             }
             return Status.OK_STATUS;
         }).schedule();
     }
 
-    /** Logs in, over TLS when asked; runs in the connect job. */
-    private StepSession openSession(ServerAddress address, String user, String password, boolean tls,
+    private void notConnected(String text) {
+        connectButton.setEnabled(true);
+        useSession(null);
+        table.setFiles(List.of());
+        status(text, true);
+    }
+
+    /** The loud refusal: both fingerprints, what it may mean, and the known_servers line to remove. */
+    private void showCertificateChanged(ServerIdentityException e) {
+        KnownServers known = KnownServers.inFitaHome();
+        Path file = e.knownServersFile().orElse(known.file());
+        CertificateFingerprint remembered = e.expectedFingerprint().orElse(null);
+        CertificateFingerprint offered = e.fingerprint().orElse(null);
+        if (remembered == null || offered == null) {
+            return; // the status line says what happened
+        }
+        new CertificateChangedDialog(shell(), e.server().host(), e.server().port(), remembered, offered, file,
+                e.knownLine().orElse(KnownServers.key(e.server()) + " " + remembered)).open();
+    }
+
+    /**
+     * Logs in, over TLS when asked (or when known_servers remembers the server); runs in the connect
+     * job. The local server's own certificate is trusted without a question: this process made it.
+     */
+    private StepSession openSession(ServerAddress address, String user, String password, boolean tls, Display display,
             IProgressMonitor monitor) throws StepException {
-        return service.connect(address, user, password);
+        KnownServers known = KnownServers.inFitaHome();
+        ConnectionSecurity security = ConnectionSecurity.defaults().withKnownServers(known).withTls(tls)
+                .withRequireTlsExceptLoopback(FitaPreferences.store().getBoolean(FitaPreferences.REQUIRE_TLS_EXCEPT_LOCAL))
+                .withPrompt(new ExplorerTrustPrompt(display, this::shell, monitor::isCanceled, known.file()));
+        Optional<CertificateFingerprint> own = LocalTrust.ownCertificate(
+                Services.get(getSite(), ServerRunner.class).status(), address);
+        if (own.isPresent()) {
+            security = security.withOwnCertificate(own.get());
+        }
+        return service.connect(address, user, password, security);
     }
 
     private void connected(StepSession connected, String passwordToRemember, boolean forget) {
         connectButton.setEnabled(true);
         useSession(connected);
         table.setFolder(RemoteFolders.ROOT, null);
-        TlsFacts tls = tlsOf(connected);
+        TlsInfo tls = connected.tls().orElse(null);
         showSecurity(tls);
         RecentConnection recent = new RecentConnection(connected.username(), connected.address(), tls != null);
         FitaPreferences.remember(recent);
@@ -393,17 +472,23 @@ public final class ClientExplorerView extends ViewPart {
         }
         ClientLog.follow(connected);
         if (tls != null) {
-            ClientLog.status(connected.address(), "TLS: " + tls.negotiated() + "; server certificate "
-                    + tls.fingerprint() + ".");
+            ClientLog.status(connected.address(), "TLS: " + TlsText.negotiated(tls) + "; server certificate "
+                    + tls.fingerprint() + ", trusted because " + TlsText.trustedBy(tls.trustedBy()) + ".");
         }
         ClientLog.response(connected.address(), "Logged in as \"" + connected.username() + "\": "
                 + (connected.capabilities().isFita() ? connected.capabilities().server() + ", extensions "
                         + connected.capabilities().extensions() : "a classic STEP server (no extensions)") + ".");
+        if (connected.offersTls()) {
+            ClientLog.status(connected.address(), "This server also serves TLS on this port, but this login was plain STEP:"
+                    + " the password crossed the network in clear. Tick TLS and connect again to encrypt.");
+        }
         String resumed = continued(TransferRestorer.resumeWith(service, connected));
         status("Connected to " + connected.address() + " as \"" + connected.username() + "\""
                 + (tls != null ? " over TLS" : "") + " ("
                 + (connected.capabilities().isFita() ? connected.capabilities().server() : "classic STEP server")
-                + connected.usage().map(ClientExplorerView::usageText).orElse("") + ")." + note + resumed, false);
+                + connected.usage().map(ClientExplorerView::usageText).orElse("") + ")." + note + resumed
+                + (connected.offersTls() ? " This server also serves TLS: tick TLS and connect again to encrypt "
+                        + "the connection (the password just crossed the network in clear)." : ""), false);
         refresh(resumed);
     }
 
@@ -423,18 +508,13 @@ public final class ClientExplorerView extends ViewPart {
         ExplorerState.publish(getSite().getWorkbenchWindow(), next != null);
     }
 
-    /** The TLS facts of {@code session}, or null when it is plain STEP. */
-    private static TlsFacts tlsOf(StepSession session) {
-        return null; // until the client engine reports them
-    }
-
     /** Shows the lock (with what was negotiated in its tooltip) while connected over TLS; hides it otherwise. */
-    private void showSecurity(TlsFacts tls) {
+    private void showSecurity(TlsInfo tls) {
         if (lockLabel.isDisposed()) {
             return;
         }
         boolean on = tls != null;
-        lockLabel.setToolTipText(on ? tls.describe() : null);
+        lockLabel.setToolTipText(on ? TlsText.describe(tls) : null);
         if (lockLabel.getVisible() != on) {
             lockLabel.setVisible(on);
             ((GridData) lockLabel.getLayoutData()).exclude = !on;

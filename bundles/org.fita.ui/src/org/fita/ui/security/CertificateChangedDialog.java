@@ -80,7 +80,7 @@ public final class CertificateChangedDialog extends Dialog {
         wrapped(area, "Ask the operator for the server's fingerprint by another way than this connection (in person, "
                 + "by phone). Only if it is the one offered now, remove this line from " + knownServers
                 + " and connect again; FiTA will then ask you to trust the new certificate:");
-        lineField = new FingerprintField(area, knownServersLine, "The line to remove from " + knownServers);
+        lineField = new FingerprintField(area, knownServersLine, "The line to remove from " + knownServers, WIDTH - 80);
         return area;
     }
 

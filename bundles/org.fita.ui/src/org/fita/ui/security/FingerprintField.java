@@ -17,15 +17,20 @@ public final class FingerprintField {
     public final Button copy;
 
     public FingerprintField(Composite parent, String value, String toolTip) {
+        this(parent, value, toolTip, 0);
+    }
+
+    /** With {@code wrapWidth} > 0 the text wraps at that width instead of scrolling (for the long hex form). */
+    public FingerprintField(Composite parent, String value, String toolTip, int wrapWidth) {
         Composite row = new Composite(parent, SWT.NONE);
         GridLayoutFactory.fillDefaults().numColumns(2).applyTo(row);
         GridDataFactory.fillDefaults().grab(true, false).applyTo(row);
-        text = new Text(row, SWT.BORDER | SWT.READ_ONLY | SWT.SINGLE);
+        text = new Text(row, SWT.BORDER | SWT.READ_ONLY | (wrapWidth > 0 ? SWT.MULTI | SWT.WRAP : SWT.SINGLE));
         text.setFont(JFaceResources.getTextFont());
         text.setText(value);
         text.setToolTipText(toolTip);
-        GridDataFactory.fillDefaults().grab(true, false).hint(120, SWT.DEFAULT).align(SWT.FILL, SWT.CENTER)
-                .applyTo(text);
+        GridDataFactory.fillDefaults().grab(true, false).hint(wrapWidth > 0 ? wrapWidth : 120, SWT.DEFAULT)
+                .align(SWT.FILL, SWT.CENTER).applyTo(text);
         // Selecting it all on focus: the usual next step is Ctrl+C.
         text.addListener(SWT.FocusIn, e -> text.selectAll());
         copy = new Button(row, SWT.PUSH);

@@ -6,6 +6,7 @@ import org.eclipse.swt.SWT;
 import org.eclipse.swt.custom.CLabel;
 import org.eclipse.swt.graphics.Image;
 import org.eclipse.swt.widgets.Composite;
+import org.fita.transfer.trust.TlsInfo;
 
 /**
  * The lock in the workbench's status line while the explorer's session runs over TLS: "TLS 1.3"
@@ -14,7 +15,7 @@ import org.eclipse.swt.widgets.Composite;
 public final class SecurityStatusItem extends ContributionItem {
     public static final String ID = "org.fita.ui.security";
     private final Image lock;
-    private TlsFacts facts;
+    private TlsInfo facts;
     private CLabel label;
 
     public SecurityStatusItem(Image lock) {
@@ -31,7 +32,7 @@ public final class SecurityStatusItem extends ContributionItem {
     }
 
     /** Shows {@code tls} (null: hides the item). */
-    public void set(TlsFacts tls) {
+    public void set(TlsInfo tls) {
         facts = tls;
         setVisible(tls != null);
         show();
@@ -42,7 +43,7 @@ public final class SecurityStatusItem extends ContributionItem {
         }
     }
 
-    public TlsFacts facts() {
+    public TlsInfo facts() {
         return facts;
     }
 
@@ -50,13 +51,8 @@ public final class SecurityStatusItem extends ContributionItem {
         if (label == null || label.isDisposed()) {
             return;
         }
-        label.setText(facts == null ? "" : shortName(facts.protocol()));
-        label.setToolTipText(facts == null ? null : facts.describe());
-    }
-
-    /** "TLSv1.3" as people write it: "TLS 1.3". */
-    static String shortName(String protocol) {
-        return protocol.startsWith("TLSv") ? "TLS " + protocol.substring(4) : protocol;
+        label.setText(facts == null ? "" : TlsText.version(facts.protocol()));
+        label.setToolTipText(facts == null ? null : TlsText.describe(facts));
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.fita.ui.security;
 
 import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.function.Supplier;
 import org.eclipse.jface.dialogs.Dialog;
 import org.eclipse.jface.dialogs.IDialogConstants;
@@ -13,6 +16,7 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.fita.protocol.CertificateFingerprint;
 import org.fita.protocol.Untrusted;
+import org.fita.transfer.trust.ServerTrustPrompt.Answer;
 
 /**
  * First contact with a TLS server whose certificate no authority vouches for: shows where the
@@ -30,31 +34,35 @@ public final class TrustDialog extends Dialog {
     private final String host;
     private final int port;
     private final CertificateFingerprint fingerprint;
+    private final X509Certificate certificate;
     private final Path knownServers;
-    private TrustChoice choice = TrustChoice.REFUSE;
+    private Answer choice = Answer.REFUSE;
     FingerprintField fingerprintField;
     FingerprintField hexField;
 
     /**
+     * @param certificate  the server's certificate, for its subject and validity; null to leave them out
      * @param knownServers where Always trust keeps the fingerprint, named so that the user knows
      */
-    public TrustDialog(Shell parent, String host, int port, CertificateFingerprint fingerprint, Path knownServers) {
+    public TrustDialog(Shell parent, String host, int port, CertificateFingerprint fingerprint,
+            X509Certificate certificate, Path knownServers) {
         super(parent);
         this.host = host;
         this.port = port;
         this.fingerprint = fingerprint;
+        this.certificate = certificate;
         this.knownServers = knownServers;
     }
 
     /** The dialog as a {@link UiQuestion}; the parent shell is looked up on the UI thread when it opens. */
-    public static UiQuestion.Question<TrustChoice> question(Supplier<Shell> parent, String host, int port,
-            CertificateFingerprint fingerprint, Path knownServers) {
+    public static UiQuestion.Question<Answer> question(Supplier<Shell> parent, String host, int port,
+            CertificateFingerprint fingerprint, X509Certificate certificate, Path knownServers) {
         return new UiQuestion.Question<>() {
             private TrustDialog dialog;
 
             @Override
-            public TrustChoice open() {
-                dialog = new TrustDialog(parent.get(), host, port, fingerprint, knownServers);
+            public Answer open() {
+                dialog = new TrustDialog(parent.get(), host, port, fingerprint, certificate, knownServers);
                 dialog.open();
                 return dialog.choice();
             }
@@ -68,7 +76,7 @@ public final class TrustDialog extends Dialog {
         };
     }
 
-    public TrustChoice choice() {
+    public Answer choice() {
         return choice;
     }
 
@@ -89,7 +97,8 @@ public final class TrustDialog extends Dialog {
         GridLayoutFactory.swtDefaults().numColumns(2).margins(12, 12).spacing(12, 8).applyTo(area);
         Label icon = new Label(area, SWT.NONE);
         icon.setImage(getShell().getDisplay().getSystemImage(SWT.ICON_WARNING));
-        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.BEGINNING).span(1, 5).applyTo(icon);
+        GridDataFactory.fillDefaults().align(SWT.BEGINNING, SWT.BEGINNING).span(1, certificate == null ? 5 : 6)
+                .applyTo(icon);
         String where = Untrusted.visible(host) + ":" + port;
         wrapped(area, "FiTA has not connected to " + where + " over TLS before, and no certificate authority "
                 + "this computer trusts vouches for its certificate. Anyone between you and the server could "
@@ -99,7 +108,13 @@ public final class TrustDialog extends Dialog {
         fingerprintField = new FingerprintField(area, fingerprint.toString(),
                 "The certificate's SHA-256 fingerprint, as fita-server and fita print it");
         hexField = new FingerprintField(area, fingerprint.toHex(),
-                "The same fingerprint in hex, as openssl x509 -noout -fingerprint -sha256 prints it");
+                "The same fingerprint in hex, as openssl x509 -noout -fingerprint -sha256 prints it", WIDTH - 120);
+        if (certificate != null) {
+            // What the certificate says of itself: anyone can write it, so it is no proof, but a wrong name is a hint.
+            wrapped(area, "The certificate names itself \"" + Untrusted.visible(certificate.getSubjectX500Principal()
+                    .getName()) + "\" and is valid until " + DateTimeFormatter.ISO_LOCAL_DATE.format(
+                            certificate.getNotAfter().toInstant().atZone(ZoneId.systemDefault())) + ".");
+        }
         wrapped(area, TRUST_ONCE + " connects this time only. " + ALWAYS_TRUST + " also remembers the "
                 + "fingerprint for " + where + " in " + knownServers + ", so that FiTA refuses a different "
                 + "certificate later. Cancel sends nothing, not even your user name.");
@@ -121,7 +136,7 @@ public final class TrustDialog extends Dialog {
 
     @Override
     protected void buttonPressed(int buttonId) {
-        choice = buttonId == ONCE_ID ? TrustChoice.ONCE : buttonId == ALWAYS_ID ? TrustChoice.ALWAYS : TrustChoice.REFUSE;
+        choice = buttonId == ONCE_ID ? Answer.TRUST_ONCE : buttonId == ALWAYS_ID ? Answer.TRUST_ALWAYS : Answer.REFUSE;
         setReturnCode(buttonId);
         close();
     }

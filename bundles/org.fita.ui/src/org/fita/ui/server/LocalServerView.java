@@ -33,6 +33,7 @@ import org.fita.server.ServerListener;
 import org.fita.server.StepServer;
 import org.fita.server.auth.AuthMode;
 import org.fita.server.runner.ServerRunner;
+import org.fita.server.runner.ServerStatus;
 import org.fita.protocol.Untrusted;
 import org.fita.ui.ColumnFit;
 import org.fita.ui.Formats;
@@ -207,6 +208,11 @@ public final class LocalServerView extends ViewPart {
             logText.append("\n");
         }
         runner.server().map(StepServer::port).ifPresent(p -> portText.setText(String.valueOf(p)));
+        ServerStatus status = runner.status();
+        if (status.running()) { // started before this view opened: show how
+            tlsCheck.setSelection(status.tlsEnabled());
+            requireTlsCheck.setSelection(status.tlsRequired());
+        }
         showChanges();
     }
 
@@ -220,8 +226,10 @@ public final class LocalServerView extends ViewPart {
     }
 
     private void updateStatus() {
-        boolean running = runner.status().running();
-        statusLabel.setText(busy ? "Working..." : runner.status().describe());
+        ServerStatus status = runner.status();
+        boolean running = status.running();
+        statusLabel.setText(busy ? "Working..." : describe(status));
+        statusLabel.setToolTipText(busy ? null : status.describe());
         statusLabel.getParent().layout();
         startButton.setEnabled(!busy && !running);
         stopButton.setEnabled(!busy && running);
@@ -230,16 +238,26 @@ public final class LocalServerView extends ViewPart {
         authCombo.setEnabled(!busy && !running);
         tlsCheck.setEnabled(!busy && !running);
         requireTlsCheck.setEnabled(!busy && !running && tlsCheck.getSelection());
-        String shown = running ? runningFingerprint() : "";
+        String shown = running ? status.fingerprint().map(Object::toString).orElse("") : "";
         if (!shown.equals(fingerprint.text.getText())) {
             fingerprint.setValue(shown);
+            fingerprint.text.setToolTipText(status.fingerprint().map(f -> f + "\n" + f.toHex()
+                    + "\nThe SHA-256 fingerprint of the server's certificate: clients compare it with the one they are"
+                    + " shown when they first connect").orElse(null));
         }
         fingerprint.copy.setEnabled(!shown.isEmpty());
     }
 
-    /** The running server's certificate fingerprint, or "" when it runs without TLS. */
-    private String runningFingerprint() {
-        return ""; // until the server engine reports one
+    /**
+     * "Server is ready on 127.0.0.1:1379, TLS too" (or "TLS only"): short enough for a narrow view;
+     * the fingerprint has a field of its own and the whole description is the tooltip.
+     */
+    private static String describe(ServerStatus status) {
+        if (!status.running() || !status.tlsEnabled()) {
+            return status.describe();
+        }
+        return "Server is ready on " + status.address().getAddress().getHostAddress() + ":" + status.address().getPort()
+                + (status.tlsRequired() ? ", TLS only" : ", TLS too");
     }
 
     private void browseRoot() {
@@ -285,8 +303,10 @@ public final class LocalServerView extends ViewPart {
         if (rootText.getText().isBlank()) {
             throw new IllegalArgumentException("Choose a storage root first.");
         }
+        boolean tls = tlsCheck.getSelection();
         return ServerConfig.builder().host(HOST).port(port).root(Path.of(rootText.getText().trim()))
-                .authMode(AuthMode.values()[Math.max(0, authCombo.getSelectionIndex())]).logToConsole(false).build();
+                .authMode(AuthMode.values()[Math.max(0, authCombo.getSelectionIndex())])
+                .tls(tls).requireTls(tls && requireTlsCheck.getSelection()).logToConsole(false).build();
     }
 
     /** Stops the server in a job: closing connections may take a moment. */

@@ -4,6 +4,7 @@ import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.tasks.TransferService;
 import org.fita.transfer.tasks.TransferTask;
+import org.fita.transfer.trust.ConnectionSecurity;
 import org.fita.ui.preferences.FitaPreferences;
 import org.fita.ui.preferences.PasswordStore;
 import org.fita.ui.preferences.RecentConnection;
@@ -23,7 +24,8 @@ public final class TransferRestorer {
      * their user had paused stay paused until Resume.
      */
     public static void start(TransferService service) {
-        service.setReconnector((server, username) -> service.connect(server, username, storedPassword(server, username)));
+        service.setReconnector((server, username) -> service.connect(server, username, storedPassword(server, username),
+                security(server, username)));
         for (TransferTask task : service.tasks()) {
             if (task.wasInterrupted() && !task.wasPausedWhenStopped()) {
                 // The history keeps no options: this run's preferences (bandwidth limit...) apply.
@@ -54,6 +56,17 @@ public final class TransferRestorer {
             }
         }
         return resumed;
+    }
+
+    /**
+     * TLS when the connection was remembered with it (known_servers makes it TLS anyway for servers
+     * trusted always); no question at startup: a server trusted once only waits for Connect.
+     */
+    private static ConnectionSecurity security(ServerAddress server, String username) {
+        String account = new RecentConnection(username, server).account();
+        boolean tls = FitaPreferences.recentConnections().stream().anyMatch(c -> c.tls() && c.account().equals(account));
+        return ConnectionSecurity.defaults().withTls(tls).withRequireTlsExceptLoopback(
+                FitaPreferences.store().getBoolean(FitaPreferences.REQUIRE_TLS_EXCEPT_LOCAL));
     }
 
     private static String storedPassword(ServerAddress server, String username) {
