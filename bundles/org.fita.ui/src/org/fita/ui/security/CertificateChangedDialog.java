@@ -13,6 +13,7 @@ import org.eclipse.swt.widgets.Label;
 import org.eclipse.swt.widgets.Shell;
 import org.fita.protocol.CertificateFingerprint;
 import org.fita.protocol.Untrusted;
+import org.fita.transfer.ServerAddress;
 
 /**
  * The loud refusal: a server remembered in known_servers offered a different certificate. Shows
@@ -79,7 +80,8 @@ public final class CertificateChangedDialog extends Dialog {
                 + "server or a new storage root).");
         wrapped(area, "Ask the operator for the server's fingerprint by another way than this connection (in person, "
                 + "by phone). Only if it is the one offered now, remove this line from " + knownServers
-                + " and connect again; FiTA will then ask you to trust the new certificate:");
+                + " (fita known-servers --remove " + Untrusted.visible(new ServerAddress(host, port).toString())
+                + " does it) and connect again; FiTA will then ask you to trust the new certificate:");
         lineField = new FingerprintField(area, knownServersLine, "The line to remove from " + knownServers, WIDTH - 80);
         return area;
     }
