@@ -13,9 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jfree.chart.ChartFactory;
+import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -27,6 +29,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 import org.jfree.svg.SVGGraphics2D;
+import org.jfree.svg.SVGHints;
 import org.jfree.svg.SVGUtils;
 
 /**
@@ -106,10 +109,12 @@ final class Charts {
             s.getValue().forEach((bytes, seconds) -> points.add(bytes / (double) Units.MIB, seconds));
             data.addSeries(points);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Time of a " + direction + " against file size, 127.0.0.1",
+        JFreeChart chart = ChartFactory.createXYLineChart(capitalised(direction) + " time against file size, 127.0.0.1",
                 "file size (MiB)", "seconds, best of the runs", data, PlotOrientation.VERTICAL, true, false, false);
         XYPlot plot = chart.getXYPlot();
-        plot.setDomainAxis(logAxis("file size (MiB)"));
+        LogAxis sizes = logAxis("file size (MiB, log scale)");
+        sizes.setBase(2);
+        plot.setDomainAxis(sizes);
         plot.setRangeAxis(logAxis("seconds, best of the runs (log scale)"));
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
         for (int i = 0; i < data.getSeriesCount(); i++) {
@@ -127,7 +132,7 @@ final class Charts {
             c.getValue().forEach((window, rate) -> points.add((double) window, rate));
             data.addSeries(points);
         }
-        JFreeChart chart = ChartFactory.createXYLineChart("Throughput of a " + direction + " against requests in flight",
+        JFreeChart chart = ChartFactory.createXYLineChart(capitalised(direction) + " throughput against requests in flight",
                 "requests in flight per connection", "MB/s", data, PlotOrientation.VERTICAL, true, false, false);
         chart.addSubtitle(new TextTitle(sweepTitle, new Font(Font.SANS_SERIF, Font.PLAIN, 12)));
         XYPlot plot = chart.getXYPlot();
@@ -138,8 +143,11 @@ final class Charts {
         rate.setAutoRangeIncludesZero(true);
         plot.setRangeAxis(rate);
         XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
+        Color[] palette = {new Color(0x7F8C8D), new Color(0x2471A3), new Color(0xE67E22), new Color(0xC0392B),
+            new Color(0x229954), new Color(0x8E44AD)};
         for (int i = 0; i < data.getSeriesCount(); i++) {
             renderer.setSeriesStroke(i, new BasicStroke(2f));
+            renderer.setSeriesPaint(i, palette[i % palette.length]);
         }
         plot.setRenderer(renderer);
         return style(chart);
@@ -160,10 +168,16 @@ final class Charts {
         return style(chart);
     }
 
+    private static String capitalised(String word) {
+        return Character.toUpperCase(word.charAt(0)) + word.substring(1);
+    }
+
     private static LogAxis logAxis(String label) {
         LogAxis axis = new LogAxis(label);
         axis.setBase(10);
         axis.setNumberFormatOverride(new DecimalFormat("0.###"));
+        // One tick per power of the base (1, 10, 100 or 1, 2, 4, ...), not at fractional powers.
+        axis.setTickUnit(new NumberTickUnit(1));
         axis.setSmallestValue(1e-3);
         return axis;
     }
@@ -190,11 +204,17 @@ final class Charts {
     private static Path save(JFreeChart chart, Path dir, String name, String subtitle) throws IOException {
         chart.addSubtitle(new TextTitle(subtitle, new Font(Font.SANS_SERIF, Font.ITALIC, 11)));
         SVGGraphics2D g2 = new SVGGraphics2D(WIDTH, HEIGHT);
+        // Text as SVG text elements, not glyph outlines: smaller files that still read as text.
+        g2.setRenderingHint(SVGHints.KEY_DRAW_STRING_TYPE, SVGHints.VALUE_DRAW_STRING_TYPE_STANDARD);
         // Fixed ids: a rerun that measured the same figures writes the same file.
         g2.setDefsKeyPrefix("fita-" + name.replace(".svg", ""));
         chart.draw(g2, new Rectangle2D.Double(0, 0, WIDTH, HEIGHT));
         Path file = dir.resolve(name);
         SVGUtils.writeToSVG(file.toFile(), g2.getSVGElement());
+        if (Boolean.getBoolean("fita.bench.png")) {
+            // A bitmap beside the SVG, to look at the charts where no SVG viewer is at hand.
+            ChartUtils.saveChartAsPNG(dir.resolve(name.replace(".svg", ".png")).toFile(), chart, WIDTH, HEIGHT);
+        }
         return file;
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -21,6 +23,12 @@ import java.util.function.IntFunction;
 final class Daemon implements AutoCloseable {
     private static final Duration READY_LIMIT = Duration.ofSeconds(15);
     private static final int ATTEMPTS = 5;
+    /** Daemons still running: a JVM that exits (Ctrl-C, SIGTERM) stops them, as it does not end child processes. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroy), "bench-daemons"));
+    }
 
     private final String name;
     private final Process process;
@@ -43,6 +51,7 @@ final class Daemon implements AutoCloseable {
             int port = freePort();
             Process process = new ProcessBuilder(command.apply(port)).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            RUNNING.add(process);
             long deadline = System.nanoTime() + READY_LIMIT.toNanos();
             while (System.nanoTime() < deadline && process.isAlive()) {
                 if (accepts(port)) {
@@ -51,6 +60,7 @@ final class Daemon implements AutoCloseable {
                 Thread.sleep(20);
             }
             process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            RUNNING.remove(process);
             last = new IOException(name + " did not start on 127.0.0.1:" + port + " (" + String.join(" ",
                     command.apply(port)) + "): " + lastLines(log));
         }
@@ -97,6 +107,7 @@ final class Daemon implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+        RUNNING.remove(process);
     }
 
     @Override
