@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.fita.transfer.FitaHome;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
 
@@ -43,6 +44,8 @@ public final class Bench {
         Report report = new Report();
         Path scratch = Files.createDirectories(options.scratch()).resolve("run-" + ProcessHandle.current().pid());
         Files.createDirectories(scratch);
+        // The engine's own files (journal, known servers) go to the run's folder, never to the user's ~/.fita.
+        System.setProperty(FitaHome.PROPERTY, Files.createDirectories(scratch.resolve("fita-home")).toString());
         Thread cleanup = new Thread(() -> {
             deleteTree(scratch);
             deleteIfEmpty(options.scratch());
