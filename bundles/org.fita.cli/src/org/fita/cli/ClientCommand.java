@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.fita.protocol.CertificateFingerprint;
+import org.fita.transfer.ConnectionLimits;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
@@ -19,6 +22,8 @@ import org.fita.transfer.TransferInfo.Direction;
 import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
+import org.fita.transfer.trust.ConnectionSecurity;
+import org.fita.transfer.trust.KnownServers;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,7 +46,7 @@ import picocli.CommandLine.TypeConversionException;
         versionProvider = VersionProvider.class,
         sortOptions = false,
         subcommands = {UploadCommand.class, DownloadCommand.class, ListCommand.class, DeleteCommand.class,
-            ResumeCommand.class},
+            ResumeCommand.class, KnownServersCommand.class},
         description = {
             "Uploads, downloads, lists and deletes files on a STEP server: in parallel and pipelined where a FiTA"
                     + " server offers it, stop-and-wait against a classic one. Every transfer is verified by MD5, and"
@@ -57,16 +62,33 @@ public final class ClientCommand implements Callable<Integer> {
     private static final List<String> ENVIRONMENT_HELP = List.of(
             "Environment: " + SERVER_VARIABLE + " the server when --server is not given; "
                     + PasswordInput.ENVIRONMENT_VARIABLE + " the password; " + HOME_VARIABLE
-                    + " the folder of the journal of unfinished transfers (default ~/.fita).");
+                    + " the folder of the journal of unfinished transfers and of known_servers (default ~/.fita).");
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
             defaultValue = "${env:" + SERVER_VARIABLE + ":-" + DEFAULT_SERVER + "}",
-            converter = ServerAddressConverter.class,
-            description = "The STEP server (default: " + SERVER_VARIABLE + ", else " + DEFAULT_SERVER + ").")
-    private ServerAddress server;
+            converter = ServerUrlConverter.class,
+            description = "The STEP server (default: " + SERVER_VARIABLE + ", else " + DEFAULT_SERVER + ");"
+                    + " steps://HOST:PORT connects with TLS, step://HOST:PORT without.")
+    private ServerUrl server;
+
+    @Option(names = "--tls", scope = ScopeType.INHERIT,
+            description = "Connect with TLS (as steps:// does). A server remembered in known_servers is always reached"
+                    + " with TLS.")
+    private boolean tls;
+
+    @Option(names = "--ca", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "Also trust the certificate authorities in FILE (PEM, one or more certificates) for TLS,"
+                    + " besides the system's. Implies --tls.")
+    private Path caFile;
+
+    @Option(names = "--trust", paramLabel = "SHA256:...", scope = ScopeType.INHERIT,
+            converter = FingerprintConverter.class,
+            description = "Trust a TLS server whose certificate has this fingerprint (as fita-server prints it) and"
+                    + " remember it in known_servers; for scripts, where nobody can answer the question. Implies --tls.")
+    private CertificateFingerprint trust;
 
     @Option(names = "--user", paramLabel = "NAME", scope = ScopeType.INHERIT, defaultValue = "${sys:user.name}",
             description = "Log in as NAME (default: ${DEFAULT-VALUE}).")
@@ -216,14 +238,46 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** Logs in with the global options, asking for the password where they do not give it. */
     StepSession connect() throws StepException {
-        return connect(server, user, password());
+        // The password is asked after the server's identity is settled, as ssh does.
+        return connect(server.address(), user, this::password);
     }
 
     private StepSession connect(ServerAddress address, String username, String secret) throws StepException {
-        StepSession session = StepSession.connect(address, username, secret);
+        return connect(address, username, () -> secret);
+    }
+
+    private StepSession connect(ServerAddress address, String username, Supplier<String> secret) throws StepException {
+        StepSession session = StepSession.connect(address, username, secret, ConnectionLimits.DEFAULTS, security(address));
+        if (session.offersTls() && !quiet) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(TerminalText.escape(spec.commandLine().getCommandName() + ": warning: " + address
+                    + " offers TLS, but this login went without it: the password crossed the network in clear."
+                    + " Use --tls (or steps://" + address + ") next time."));
+            err.flush();
+        }
         // Always journaled, so that running the same command again after a crash resumes.
         session.useJournal(journal());
         return session;
+    }
+
+    /**
+     * TLS as the options say for {@code target} (--tls, --ca or --trust, which mean nothing without
+     * it, or a steps:// --server naming it); the terminal asks about unknown certificates when a
+     * person is there.
+     */
+    ConnectionSecurity security(ServerAddress target) {
+        Console console = json ? null : terminal();
+        return ConnectionSecurity.defaults()
+                .withKnownServers(knownServers())
+                .withTls(tls || caFile != null || trust != null || server.tls() && server.address().equals(target))
+                .withCaFile(caFile)
+                .withPinned(trust)
+                .withPrompt(console == null ? null : new TerminalTrustPrompt(console));
+    }
+
+    /** known_servers under FITA_HOME (default ~/.fita). */
+    static KnownServers knownServers() {
+        return KnownServers.inFitaHome();
     }
 
     private String password() {
@@ -291,11 +345,15 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     ServerAddress server() {
-        return server;
+        return server.address();
     }
 
     String user() {
         return user;
+    }
+
+    boolean json() {
+        return json;
     }
 
     TransferOptions transferOptions() {
@@ -331,11 +389,22 @@ public final class ClientCommand implements Callable<Integer> {
         }
     }
 
-    static final class ServerAddressConverter implements ITypeConverter<ServerAddress> {
+    static final class ServerUrlConverter implements ITypeConverter<ServerUrl> {
         @Override
-        public ServerAddress convert(String value) {
+        public ServerUrl convert(String value) {
             try {
-                return ServerAddress.parse(value);
+                return ServerUrl.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class FingerprintConverter implements ITypeConverter<CertificateFingerprint> {
+        @Override
+        public CertificateFingerprint convert(String value) {
+            try {
+                return CertificateFingerprint.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

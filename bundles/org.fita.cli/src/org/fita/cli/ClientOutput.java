@@ -20,6 +20,7 @@ import org.fita.transfer.StepException.TokenRejectedException;
 import org.fita.transfer.TransferInfo.Direction;
 import org.fita.transfer.TransferListener;
 import org.fita.transfer.TransferResult;
+import org.fita.transfer.trust.ServerIdentityException;
 
 /**
  * What a {@code fita} command tells: results on standard output, as sentences and tables or as JSON
@@ -72,7 +73,8 @@ final class ClientOutput {
         } catch (StepException e) {
             failed(operation, key, path, e);
             int code = ExitCodes.of(e);
-            return code != ExitCodes.AUTHENTICATION && code != ExitCodes.NETWORK && code != ExitCodes.CANCELLED;
+            return code != ExitCodes.AUTHENTICATION && code != ExitCodes.NETWORK && code != ExitCodes.CANCELLED
+                    && code != ExitCodes.IDENTITY;
         }
     }
 
@@ -203,6 +205,9 @@ final class ClientOutput {
             if (e.status() > 0) {
                 o.addProperty("server_status", e.status());
             }
+            if (e instanceof ServerIdentityException identity) {
+                o.add("identity", identity(identity));
+            }
             printJson(o);
         }
         if (exitCode == ExitCodes.OK) {
@@ -213,6 +218,20 @@ final class ClientOutput {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** What a program needs to act on an unverified server: why, and the fingerprints to compare. */
+    private static JsonObject identity(ServerIdentityException e) {
+        JsonObject o = new JsonObject();
+        o.addProperty("reason", e.reason().name().toLowerCase(Locale.ROOT));
+        o.addProperty("server", e.server().toString());
+        e.fingerprint().ifPresent(f -> o.addProperty("fingerprint", f.toString()));
+        e.expectedFingerprint().ifPresent(f -> o.addProperty(
+                e.reason() == ServerIdentityException.Reason.CHANGED ? "known_fingerprint" : "expected_fingerprint",
+                f.toString()));
+        e.knownServersFile().ifPresent(f -> o.addProperty("known_servers", f.toAbsolutePath().toString()));
+        e.knownLine().ifPresent(l -> o.addProperty("known_servers_line", l));
+        return o;
     }
 
     /** The JSON object of a failure; also written for usage errors, before any output object exists. */
@@ -282,6 +301,22 @@ final class ClientOutput {
         }
         if (e instanceof StepException.CancelledException) {
             return " Run the same command again, or 'fita resume', to continue where it stopped.";
+        }
+        if (e instanceof StepException.TlsHandshakeException) {
+            return " Connect without --tls (or with step://), or check the port. A server in known_servers is always"
+                    + " reached with TLS: 'fita known-servers remove HOST:PORT' forgets it.";
+        }
+        if (e instanceof ServerIdentityException identity) {
+            return switch (identity.reason()) {
+                case UNKNOWN -> " Ask the server's operator for its fingerprint (fita-server prints it when it starts);"
+                        + " if it is the same, run again on a terminal to answer yes, or add --trust "
+                        + identity.fingerprint().map(Object::toString).orElse("SHA256:...") + ".";
+                case CHANGED -> " Or run 'fita known-servers remove " + identity.server() + "'; then the next"
+                        + " connection asks again.";
+                case HOST_MISMATCH -> " With --trust FINGERPRINT you accept this one certificate anyway.";
+                case PIN_MISMATCH -> " Check the fingerprint given to --trust.";
+                default -> "";
+            };
         }
         return "";
     }

@@ -14,6 +14,7 @@ import org.fita.transfer.StepException.RemoteException;
 import org.fita.transfer.StepException.TokenRejectedException;
 import org.fita.transfer.StepException.UnsupportedException;
 import org.fita.transfer.StepException.VerificationException;
+import org.fita.transfer.trust.ServerIdentityException;
 
 /** Process exit codes shared by the FiTA commands; scripts rely on them, so they never change. */
 public final class ExitCodes {
@@ -40,6 +41,11 @@ public final class ExitCodes {
     public static final int UNSUPPORTED = 7;
     /** A local file or folder could not be read or written. */
     public static final int LOCAL_FILE = 8;
+    /**
+     * The server's identity could not be verified: an unknown TLS certificate with nobody to ask, a
+     * changed one, one refused at the prompt, one for another host. Nothing was sent to the server.
+     */
+    public static final int IDENTITY = 9;
     /** Cancelled by Ctrl-C (128 + SIGINT, as shells report it). */
     public static final int CANCELLED = 130;
     /** Cancelled by SIGTERM (128 + SIGTERM): the JVM exits with it, so the client's reports say it too. */
@@ -57,12 +63,16 @@ public final class ExitCodes {
             String.format("  %3d  refused: no such key, the key exists, a key or size the server does not take, or another reason", REFUSED),
             String.format("  %3d  not supported by the server (list on a classic server)", UNSUPPORTED),
             String.format("  %3d  local file error", LOCAL_FILE),
+            String.format("  %3d  server identity not verified: unknown or changed TLS certificate (nothing was sent)", IDENTITY),
             String.format("  %3d  cancelled by Ctrl-C (SIGINT)", CANCELLED),
             String.format("  %3d  cancelled by SIGTERM", TERMINATED),
             "With several files or keys, the code of the first failure.");
 
     /** The exit code that tells scripts what kind of failure {@code e} is. */
     public static int of(StepException e) {
+        if (e instanceof ServerIdentityException) {
+            return IDENTITY;
+        }
         if (e instanceof AuthenticationException || e instanceof TokenRejectedException) {
             return AUTHENTICATION;
         }

@@ -61,6 +61,23 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--classic-only", description = "Turn every FiTA extension off: clients see a classic STEP server (the security fixes stay on).")
     private boolean classicOnly;
 
+    @Option(names = "--tls", description = "Also serve TLS on the same port: a connection that starts a TLS handshake is"
+            + " encrypted, any other is plain STEP as before. Without --tls-cert, uses a self-signed certificate made on"
+            + " the first start and kept under the root (ROOT/tls); the ready line shows its fingerprint.")
+    private boolean tls;
+
+    @Option(names = "--require-tls", description = "Refuse plain STEP: a plain client gets one error reply (426) saying"
+            + " that TLS is required and how to connect (fita --tls, or steps://HOST:PORT). Implies --tls.")
+    private boolean requireTls;
+
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "PEM certificate for TLS: the server's certificate"
+            + " first, then its intermediates (such as Let's Encrypt's fullchain.pem). Needs --tls-key; implies --tls.")
+    private Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert (PKCS#8, PKCS#1 RSA or"
+            + " SEC1 EC), unencrypted and readable by the server's user only (such as privkey.pem).")
+    private Path tlsKey;
+
     @Option(names = "--no-direct-io", description = "Write every upload through the page cache. By default uploads of"
             + " 16 MiB and more are written past it (direct I/O), which costs less CPU and keeps them from pushing"
             + " other files out of the cache; a download right after the upload then reads from the disk.")
@@ -158,6 +175,9 @@ public final class ServerCommand implements Callable<Integer> {
                     .defaultQuota(defaultQuota == null || defaultQuota.equalsIgnoreCase("none")
                             ? org.fita.server.ServerConfig.NO_QUOTA : ByteSizes.parse(defaultQuota))
                     .logToConsole(!quiet)
+                    .tls(tls)
+                    .requireTls(requireTls)
+                    .tlsCertificate(tlsCert, tlsKey)
                     .build();
         } catch (IllegalArgumentException e) {
             // The builder checks ranges; a value out of range is a command-line mistake.

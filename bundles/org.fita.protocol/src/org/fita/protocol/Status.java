@@ -24,6 +24,8 @@ public enum Status {
     TOO_LARGE(413, "A frame, file or block size is over the server's limit"),
     CHECKSUM_MISMATCH(414, "A block's CRC-32C does not match its bytes"),
     QUOTA_EXCEEDED(415, "The plan would take the user over their quota"),
+    /** The port requires TLS and the client spoke plain STEP (the reply says how to connect); the connection closes. */
+    TLS_REQUIRED(426, "The server accepts only TLS on this port"),
     TOO_MANY_CONNECTIONS(429, "The server has no free connection slot"),
     SERVER_ERROR(500, "The server failed to carry out a valid request"),
     INSUFFICIENT_STORAGE(507, "The server's storage is full");

@@ -13,6 +13,11 @@ public final class ServerConfig {
     public static final int DEFAULT_PORT = 1379;
     /** A quota of no limit ({@link #defaultQuota()}, account quotas). */
     public static final long NO_QUOTA = org.fita.server.storage.Quotas.UNLIMITED;
+    /**
+     * The smallest JSON length whose frame begins with 0x16, the byte that starts a TLS handshake: a
+     * TLS port tells the two apart by the first byte, so its JSON limit stays below this.
+     */
+    public static final int MIN_JSON_LENGTH_STARTING_LIKE_TLS = 0x16000000;
 
     private final String host;
     private final int port;
@@ -33,6 +38,10 @@ public final class ServerConfig {
     private final boolean directIo;
     private final Duration uploadTtl;
     private final long defaultQuota;
+    private final boolean tls;
+    private final boolean requireTls;
+    private final Path tlsCertificate;
+    private final Path tlsKey;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +63,10 @@ public final class ServerConfig {
         this.directIo = b.directIo;
         this.uploadTtl = b.uploadTtl;
         this.defaultQuota = b.defaultQuota;
+        this.tls = b.tls || b.requireTls || b.tlsCertificate != null;
+        this.requireTls = b.requireTls;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsKey = b.tlsKey;
     }
 
     public static Builder builder() {
@@ -81,6 +94,10 @@ public final class ServerConfig {
         b.passwordIterations = passwordIterations;
         b.uploadTtl = uploadTtl;
         b.defaultQuota = defaultQuota;
+        b.tls = tls;
+        b.requireTls = requireTls;
+        b.tlsCertificate = tlsCertificate;
+        b.tlsKey = tlsKey;
         return b;
     }
 
@@ -186,6 +203,36 @@ public final class ServerConfig {
         return defaultQuota;
     }
 
+    /**
+     * Whether the port also serves TLS: a connection whose first byte is 0x16 (a TLS handshake
+     * record) is TLS, any other plain STEP. True when asked for, and implied by {@link #requireTls()}
+     * and by a certificate ({@link #tlsCertificate()}).
+     */
+    public boolean tls() {
+        return tls;
+    }
+
+    /**
+     * Whether plain STEP is refused: a plain connection gets one 426 reply saying TLS is required,
+     * then is closed. Implies {@link #tls()}.
+     */
+    public boolean requireTls() {
+        return requireTls;
+    }
+
+    /**
+     * The PEM certificate file (the server's certificate first, then any intermediates), or null
+     * for the self-signed certificate the server makes under its root on first start and reuses.
+     */
+    public Path tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** The PEM private key file of {@link #tlsCertificate()} (PKCS#8, PKCS#1 RSA or SEC1 EC, unencrypted), or null. */
+    public Path tlsKey() {
+        return tlsKey;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
@@ -206,6 +253,10 @@ public final class ServerConfig {
         private int passwordIterations = org.fita.server.auth.PasswordHasher.DEFAULT_ITERATIONS;
         private Duration uploadTtl = Duration.ofDays(7);
         private long defaultQuota = org.fita.server.storage.Quotas.UNLIMITED;
+        private boolean tls;
+        private boolean requireTls;
+        private Path tlsCertificate;
+        private Path tlsKey;
 
         /** {@code ~/.fita/server}: never the working directory by accident. */
         public static Path defaultRoot() {
@@ -346,7 +397,39 @@ public final class ServerConfig {
             return this;
         }
 
+        /** Serves TLS beside plain STEP on the same port. */
+        public Builder tls(boolean tls) {
+            this.tls = tls;
+            return this;
+        }
+
+        /** Refuses plain STEP (implies {@link #tls(boolean)}). */
+        public Builder requireTls(boolean requireTls) {
+            this.requireTls = requireTls;
+            return this;
+        }
+
+        /**
+         * Uses this PEM certificate (chain) and key instead of the self-signed certificate (implies
+         * {@link #tls(boolean)}); both null goes back to the self-signed one.
+         */
+        public Builder tlsCertificate(Path certificate, Path key) {
+            if ((certificate == null) != (key == null)) {
+                throw new IllegalArgumentException("A TLS certificate needs its private key, and a key its certificate:"
+                        + " give both (--tls-cert FILE --tls-key FILE), or neither for a self-signed certificate.");
+            }
+            this.tlsCertificate = certificate == null ? null : certificate.toAbsolutePath().normalize();
+            this.tlsKey = key == null ? null : key.toAbsolutePath().normalize();
+            return this;
+        }
+
         public ServerConfig build() {
+            boolean servesTls = tls || requireTls || tlsCertificate != null;
+            if (servesTls && maxJsonBytes >= MIN_JSON_LENGTH_STARTING_LIKE_TLS) {
+                throw new IllegalArgumentException("With TLS the JSON limit must stay below "
+                        + MIN_JSON_LENGTH_STARTING_LIKE_TLS + " bytes (0x16000000): a longer JSON part would make a plain"
+                        + " frame begin with 0x16, the first byte of a TLS handshake.");
+            }
             return new ServerConfig(this);
         }
     }

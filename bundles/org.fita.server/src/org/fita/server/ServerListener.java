@@ -21,6 +21,10 @@ public interface ServerListener {
     default void connectionClosed(ConnectionInfo connection, String reason) {
     }
 
+    /** A connection finished its TLS handshake (TLS servers only). */
+    default void connectionSecured(ConnectionInfo connection, String protocol, String cipherSuite) {
+    }
+
     default void requestHandled(RequestEvent event) {
     }
 

@@ -46,6 +46,9 @@ import org.fita.server.internal.Connection;
 import org.fita.server.internal.RequestHandler;
 import org.fita.server.storage.LocalBlobStore;
 import org.fita.server.storage.PrivateFiles;
+import org.fita.server.tls.ServerCertificates;
+import org.fita.server.tls.ServerIdentity;
+import org.fita.server.tls.TlsEndpoint;
 
 /**
  * A STEP server: listens, serves each connection on a virtual thread of its own (at most
@@ -78,6 +81,8 @@ public final class StepServer implements AutoCloseable {
     private ServerLog log;
     private LocalBlobStore store;
     private ServerSocket serverSocket;
+    private TlsEndpoint tlsEndpoint;
+    private ServerTls tls;
     private Thread acceptThread;
     private FileChannel lockChannel;
     private FileLock rootLock;
@@ -127,6 +132,9 @@ public final class StepServer implements AutoCloseable {
         authenticator = new Authenticator(config.authMode(), accounts);
         RequestHandler handler = new RequestHandler(config, store, tokens, authenticator, NAME);
         FrameLimits limits = new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true);
+        if (config.tls()) {
+            openTls();
+        }
 
         serverSocket = new ServerSocket();
         serverSocket.setReuseAddress(true);
@@ -147,10 +155,27 @@ public final class StepServer implements AutoCloseable {
                 + " (auth " + config.authMode().name().toLowerCase() + ", storage " + config.root()
                 + (config.classicOnly() ? ", classic only" : "") + ")");
         warnIfFewFileDescriptors();
-        log.info("Server is ready on " + config.host() + ":" + port());
+        log.info("Server is ready on " + config.host() + ":" + port() + (tls != null ? " (" + tls.describe() + ")" : ""));
         InetSocketAddress address = (InetSocketAddress) serverSocket.getLocalSocketAddress();
         started = true;
         forEachListener(l -> l.serverStarted(address));
+    }
+
+    /** Reads or makes the certificate, and says at the start what clients will see. */
+    private void openTls() throws IOException {
+        ServerIdentity identity = config.tlsCertificate() != null
+                ? ServerCertificates.load(config.tlsCertificate(), config.tlsKey())
+                : ServerCertificates.selfSigned(config.root(), config.host());
+        tlsEndpoint = TlsEndpoint.of(identity);
+        tls = new ServerTls(config.requireTls(), identity.fingerprint(), identity.selfSigned(), identity.notAfter(),
+                identity.certificateFile());
+        log.info("TLS on the same port" + (config.requireTls() ? " (required: plain STEP is refused)" : " beside plain STEP")
+                + ": " + (identity.selfSigned() ? "self-signed certificate " : "certificate ") + identity.certificateFile()
+                + " for " + identity.certificate().getSubjectX500Principal().getName() + ", valid until "
+                + identity.notAfter() + ", fingerprint " + identity.fingerprint() + " (hex, as openssl prints it: "
+                + identity.fingerprint().toHex() + "); " + String.join(" and ",
+                        tlsEndpoint.protocols()));
+        identity.expiryWarning(Instant.now()).ifPresent(log::warn);
     }
 
     /**
@@ -213,7 +238,8 @@ public final class StepServer implements AutoCloseable {
             try {
                 socket.setTcpNoDelay(true);
                 socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, config.idleTimeout().toMillis()));
-                connection = new Connection(socket, info, handler, store, limits, host());
+                connection = new Connection(socket, info, handler, store, limits, host(), tlsEndpoint == null ? null
+                        : new Connection.Tls(tlsEndpoint, config.requireTls(), config.loginGraceTime().toNanos()));
             } catch (SocketException e) {
                 closeQuietly(socket);
                 continue;
@@ -395,6 +421,12 @@ public final class StepServer implements AutoCloseable {
             }
 
             @Override
+            public void secured(Connection connection, String protocol, String cipherSuite) {
+                log.info("#" + connection.info().id() + " TLS " + protocol + " " + cipherSuite);
+                forEachListener(l -> l.connectionSecured(connection.info(), protocol, cipherSuite));
+            }
+
+            @Override
             public void closed(Connection connection, String reason) {
                 connections.remove(connection);
                 release(connection);
@@ -451,6 +483,11 @@ public final class StepServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+    }
+
+    /** This server's TLS, if it serves TLS. */
+    public Optional<ServerTls> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** Connections open now. */

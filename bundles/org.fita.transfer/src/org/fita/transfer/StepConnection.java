@@ -10,16 +10,19 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocket;
 import org.fita.protocol.FrameLimits;
 import org.fita.protocol.FrameReader;
 import org.fita.protocol.FrameReader.IncomingFrame;
@@ -31,10 +34,12 @@ import org.fita.transfer.StepException.NotStepServerException;
 import org.fita.transfer.StepException.ProtocolViolationException;
 import org.fita.transfer.StepException.TimeoutException;
 import org.fita.transfer.StepException.UnknownHostException;
+import org.fita.transfer.trust.ServerTrust;
+import org.fita.transfer.trust.TlsInfo;
 
 /**
- * One TCP connection to a STEP server. Requests may be queued without waiting ({@link #send}) and
- * their replies read in order ({@link #receive}): pipelining where the server supports it,
+ * One TCP connection to a STEP server, plain or over TLS. Requests may be queued without waiting
+ * ({@link #send}) and their replies read in order ({@link #receive}): pipelining where the server supports it,
  * stop-and-wait (send, then receive) where it does not. Not thread-safe: one user at a time.
  * <p>
  * Every wait is bounded ({@link ConnectionLimits}): a reply's header and JSON must arrive within
@@ -61,8 +66,14 @@ final class StepConnection implements AutoCloseable {
     }
 
     private final ServerAddress address;
+    /** The TCP socket: closing it ends the connection at once, whatever a TLS layer is doing. */
+    private final Socket raw;
+    /** What carries STEP: {@link #raw} itself, or the TLS socket layered on it. */
     private final Socket socket;
+    /** For sendfile on plain connections; null over TLS, whose bytes must pass through the TLS layer. */
     private final SocketChannel channel;
+    private final TlsInfo tls;
+    private byte[] fileBuffer;
     private final ConnectionLimits limits;
     private final GuardedInput guard;
     private final BufferedInputStream in;
@@ -74,10 +85,13 @@ final class StepConnection implements AutoCloseable {
     private boolean answeredBefore;
     private Consumer<StepConnection> onClose = c -> { };
 
-    private StepConnection(ServerAddress address, Socket socket, ConnectionLimits limits) throws IOException {
+    private StepConnection(ServerAddress address, Socket raw, SSLSocket ssl, TlsInfo tls, ConnectionLimits limits)
+            throws IOException {
         this.address = address;
-        this.socket = socket;
-        this.channel = socket.getChannel();
+        this.raw = raw;
+        this.socket = ssl == null ? raw : ssl;
+        this.channel = ssl == null ? raw.getChannel() : null;
+        this.tls = tls;
         this.limits = limits;
         this.guard = new GuardedInput(socket, limits);
         this.in = new BufferedInputStream(guard, IO_BUFFER);
@@ -86,7 +100,15 @@ final class StepConnection implements AutoCloseable {
         OPEN.add(this);
     }
 
-    static StepConnection open(ServerAddress address, ConnectionLimits limits) throws ConnectionException {
+    static StepConnection open(ServerAddress address, ConnectionLimits limits) throws StepException {
+        return open(address, limits, null);
+    }
+
+    /**
+     * Connects, and with {@code trust} runs the TLS handshake (within the connect timeout, as a
+     * classic server that receives a ClientHello waits for more bytes) before anything else.
+     */
+    static StepConnection open(ServerAddress address, ConnectionLimits limits, ServerTrust trust) throws StepException {
         // Opened as a channel so that blocks can go from a file to the socket without passing through
         // Java (sendfile); its socket's streams carry everything else.
         Socket socket;
@@ -104,8 +126,12 @@ final class StepConnection implements AutoCloseable {
                 throw new UnknownHostException(address.host() + ": unknown host. Check the server's name.", null);
             }
             socket.connect(target, (int) limits.connectTimeout().toMillis());
-            return new StepConnection(address, socket, limits);
-        } catch (UnknownHostException e) {
+            if (trust == null) {
+                return new StepConnection(address, socket, null, null, limits);
+            }
+            SSLSocket ssl = trust.handshake(socket, limits.connectTimeout());
+            return new StepConnection(address, socket, ssl, trust.describe(ssl), limits);
+        } catch (StepException e) {
             closeQuietly(socket);
             throw e;
         } catch (UnresolvedAddressException | java.net.UnknownHostException e) {
@@ -136,6 +162,11 @@ final class StepConnection implements AutoCloseable {
         return closed || socket.isClosed();
     }
 
+    /** What TLS negotiated; empty on a plain connection. */
+    Optional<TlsInfo> tls() {
+        return Optional.ofNullable(tls);
+    }
+
     /** Queues a request; {@link #flush()} or a later {@link #receive()} sends it. */
     void send(JsonObject request, byte[] payload, int offset, int length) throws ConnectionException {
         try {
@@ -153,9 +184,16 @@ final class StepConnection implements AutoCloseable {
             throws ConnectionException, IOException {
         try {
             writer.writeStart(request, length);
-            writer.flush();
+            if (channel != null) {
+                writer.flush();
+            }
         } catch (IOException e) {
             throw lost("sending", e);
+        }
+        if (channel == null) {
+            // Over TLS the header and the block go through the same buffer, in as few records as fit.
+            sendThroughStream(file, position, length);
+            return;
         }
         long done = 0;
         while (done < length) {
@@ -172,6 +210,29 @@ final class StepConnection implements AutoCloseable {
                 throw new IOException("the file became shorter while it was being uploaded");
             }
             done += n;
+        }
+    }
+
+    /** The binary part of {@link #sendFromFile} over TLS: read from the file, written through the TLS stream. */
+    private void sendThroughStream(FileChannel file, long position, int length) throws ConnectionException, IOException {
+        if (fileBuffer == null) {
+            fileBuffer = new byte[WRITE_PIECE];
+        }
+        OutputStream out = writer.binaryOut();
+        long done = 0;
+        while (done < length) {
+            ByteBuffer piece = ByteBuffer.wrap(fileBuffer, 0, (int) Math.min(fileBuffer.length, length - done));
+            while (piece.hasRemaining()) {
+                if (file.read(piece, position + done + piece.position()) < 0) {
+                    throw new IOException("the file became shorter while it was being uploaded");
+                }
+            }
+            try {
+                out.write(fileBuffer, 0, piece.limit());
+            } catch (IOException e) {
+                throw lost("sending", e);
+            }
+            done += piece.limit();
         }
     }
 
@@ -252,7 +313,7 @@ final class StepConnection implements AutoCloseable {
         }
         if (start[0] == 0x15 || start[0] == 0x16) {
             throw new NotStepServerException(address + " does not speak STEP: it answered with what looks like TLS. "
-                    + "Check the host and port.");
+                    + "It may take TLS connections only: connect with TLS, or check the host and port.");
         }
         if (text.chars().allMatch(c -> c >= 0x20 && c < 0x7f || c == '\r' || c == '\n')) {
             throw new NotStepServerException(address + " does not speak STEP: it answered with text (\""
@@ -319,7 +380,8 @@ final class StepConnection implements AutoCloseable {
         }
         closed = true;
         OPEN.remove(this);
-        closeQuietly(socket);
+        // The TCP socket, not the TLS one: no close_notify that could block behind a stuck write.
+        closeQuietly(raw);
         onClose.accept(this);
     }
 

@@ -32,7 +32,7 @@ public class StepException extends Exception {
      * a protocol violation, a cancel) are not.
      */
     public boolean isRetryable() {
-        if (this instanceof UnknownHostException) {
+        if (this instanceof UnknownHostException || this instanceof TlsHandshakeException) {
             return false;
         }
         if (this instanceof ConnectionException || this instanceof TokenRejectedException) {
@@ -116,6 +116,37 @@ public class StepException extends Exception {
 
         public UnknownHostException(String message, Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /**
+     * A TLS handshake did not complete: the server does not speak TLS (a classic server waits for
+     * more bytes of the ClientHello, or answers with plain STEP), or it offers nothing this client
+     * accepts. Trying again does not help. A certificate that is not trusted is a
+     * {@code ServerIdentityException} instead.
+     */
+    public static final class TlsHandshakeException extends ConnectionException {
+        private static final long serialVersionUID = 1L;
+
+        /** What happened. */
+        public enum Kind {
+            /** No handshake reply within the deadline. */
+            NO_ANSWER,
+            /** The server answered with something other than TLS, or closed the connection. */
+            NOT_TLS,
+            /** A TLS server, but no common protocol version or cipher suite, or another TLS failure. */
+            FAILED
+        }
+
+        private final Kind kind;
+
+        public TlsHandshakeException(Kind kind, String message, Throwable cause) {
+            super(message, cause);
+            this.kind = kind;
+        }
+
+        public Kind kind() {
+            return kind;
         }
     }
 

@@ -3,6 +3,7 @@ package org.fita.transfer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
 import org.fita.protocol.Names;
@@ -25,6 +27,11 @@ import org.fita.transfer.StepException.AuthenticationException;
 import org.fita.transfer.StepException.ConnectionException;
 import org.fita.transfer.StepException.ProtocolViolationException;
 import org.fita.transfer.StepException.UnsupportedException;
+import org.fita.transfer.trust.ConnectionSecurity;
+import org.fita.transfer.trust.ServerIdentityException;
+import org.fita.transfer.trust.ServerTrust;
+import org.fita.transfer.trust.ServerTrustPrompt;
+import org.fita.transfer.trust.TlsInfo;
 
 /**
  * A logged-in client of one STEP server: the entry point of the engine. Control requests (list,
@@ -42,11 +49,15 @@ public final class StepSession implements AutoCloseable {
     /** The most files {@link #list(String)} gathers before it refuses (a server that never ends its listing). */
     public static final int MAX_LIST_FILES = 1_000_000;
     private static final AtomicInteger TRANSFER_IDS = new AtomicInteger();
+    /** A password that took longer than this to come was typed: the first connection is replaced. */
+    private static final long PASSWORD_PAUSE_NANOS = 2_000_000_000L;
 
     private final ServerAddress address;
     private final String username;
     private final String password;
     private final ConnectionLimits limits;
+    /** The session's TLS context, shared by all its connections; null for plain STEP. */
+    private final ServerTrust trust;
     /** Guards the control connection and the login that replaces it. */
     private final Object controlLock = new Object();
     private volatile StepConnection control;
@@ -60,11 +71,12 @@ public final class StepSession implements AutoCloseable {
     private volatile TransferJournal journal;
 
     private StepSession(ServerAddress address, String username, String password, ConnectionLimits limits,
-            Login login) {
+            ServerTrust trust, Login login) {
         this.address = address;
         this.username = username;
         this.password = password;
         this.limits = limits;
+        this.trust = trust;
         this.control = login.connection();
         this.token = login.token();
         this.capabilities = login.capabilities();
@@ -114,15 +126,95 @@ public final class StepSession implements AutoCloseable {
     /** As {@link #connect(ServerAddress, String, String)}, with other waiting limits. */
     public static StepSession connect(ServerAddress address, String username, String password, ConnectionLimits limits)
             throws StepException {
+        return connect(address, username, password, limits, ConnectionSecurity.defaults());
+    }
+
+    /**
+     * Connects with TLS or not as {@code security} says (a server remembered in its
+     * {@code known_servers} always with TLS), and logs in. An unknown certificate is put to the
+     * security's prompt, if it has one, and the connection is then made again.
+     *
+     * @throws ServerIdentityException the server's certificate is not trusted, or a plain connection
+     *                                 is not allowed: nothing was sent
+     */
+    public static StepSession connect(ServerAddress address, String username, String password, ConnectionLimits limits,
+            ConnectionSecurity security) throws StepException {
+        return connect(address, username, () -> password, limits, security);
+    }
+
+    /**
+     * As {@link #connect(ServerAddress, String, String, ConnectionLimits, ConnectionSecurity)}, asking
+     * for the password only once the server's identity is settled, as ssh does: a person is asked
+     * about an unknown certificate before typing a password for it.
+     */
+    public static StepSession connect(ServerAddress address, String username, Supplier<String> password,
+            ConnectionLimits limits, ConnectionSecurity security) throws StepException {
         if (Names.usernameProblem(username).isPresent()) {
             throw new AuthenticationException(Names.usernameProblem(username).get(), -1);
         }
-        return new StepSession(address, username, password, limits, login(address, username, password, limits));
+        ServerTrust trust = null;
+        if (ServerTrust.wanted(address, security)) {
+            trust = ServerTrust.create(address, security);
+        } else if (security.requireTlsExceptLoopback() && !ServerTrust.isLoopback(address.host())) {
+            throw new ServerIdentityException("A plain connection to " + address + " was not made: TLS is required for"
+                    + " servers other than this computer.", ServerIdentityException.Reason.TLS_REQUIRED, address, null,
+                    null, null, security.knownServers().file(), null);
+        }
+        StepConnection connection = openTrusted(address, limits, security, trust);
+        String secret;
+        long asking = System.nanoTime();
+        try {
+            secret = password.get();
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+        if (System.nanoTime() - asking > PASSWORD_PAUSE_NANOS) {
+            // A person typed: the server may have dropped the connection for its login grace time meanwhile.
+            connection.close();
+            connection = StepConnection.open(address, limits, trust);
+        }
+        return new StepSession(address, username, secret, limits, trust, login(connection, address, username, secret));
     }
 
-    private static Login login(ServerAddress address, String username, String password, ConnectionLimits limits)
+    /** Opens the first connection; an unknown certificate goes to the prompt, and then the connection is made again. */
+    private static StepConnection openTrusted(ServerAddress address, ConnectionLimits limits, ConnectionSecurity security,
+            ServerTrust trust) throws StepException {
+        try {
+            return StepConnection.open(address, limits, trust);
+        } catch (ServerIdentityException e) {
+            ServerTrustPrompt prompt = security.prompt();
+            if (e.reason() != ServerIdentityException.Reason.UNKNOWN || prompt == null || e.fingerprint().isEmpty()
+                    || e.certificate().isEmpty()) {
+                throw e;
+            }
+            ServerTrustPrompt.Answer answer = prompt.ask(address, e.fingerprint().get(), e.certificate().get());
+            switch (answer == null ? ServerTrustPrompt.Answer.REFUSE : answer) {
+                case TRUST_ONCE -> trust.trustOnce(e.fingerprint().get());
+                case TRUST_ALWAYS -> {
+                    try {
+                        security.knownServers().remember(address, e.fingerprint().get());
+                    } catch (IOException io) {
+                        throw new StepException.LocalFileException("Cannot write " + security.knownServers().file()
+                                + ": " + io.getMessage(), io);
+                    }
+                }
+                case REFUSE -> throw new ServerIdentityException("The certificate of " + address + " ("
+                        + e.fingerprint().get() + ") was not trusted; nothing was sent.",
+                        ServerIdentityException.Reason.REFUSED_BY_USER, address, e.certificate().get(),
+                        e.fingerprint().get(), null, security.knownServers().file(), null);
+            }
+            return StepConnection.open(address, limits, trust);
+        }
+    }
+
+    private static Login login(ServerAddress address, String username, String password, ConnectionLimits limits,
+            ServerTrust trust) throws StepException {
+        return login(StepConnection.open(address, limits, trust), address, username, password);
+    }
+
+    private static Login login(StepConnection connection, ServerAddress address, String username, String password)
             throws StepException {
-        StepConnection connection = StepConnection.open(address, limits);
         try {
             StepMessage reply = connection.call(Requests.fita(Requests.login(username, password)));
             if (!reply.isOk()) {
@@ -168,6 +260,28 @@ public final class StepSession implements AutoCloseable {
 
     public ConnectionLimits limits() {
         return limits;
+    }
+
+    /** Whether this session's connections run over TLS. */
+    public boolean isTls() {
+        return trust != null;
+    }
+
+    /**
+     * What TLS negotiated on the control connection of the last login (protocol, cipher suite, the
+     * server's fingerprint and why it was trusted); empty for plain STEP.
+     */
+    public Optional<TlsInfo> tls() {
+        StepConnection c = control;
+        return c == null ? Optional.empty() : c.tls();
+    }
+
+    /**
+     * Whether this plain session's server said that its port also accepts TLS: the password just
+     * crossed the network in clear, and the next connection could use TLS.
+     */
+    public boolean offersTls() {
+        return trust == null && capabilities.has(Extensions.TLS);
     }
 
     /** How many times this session has logged in (1 after {@link #connect}). */
@@ -224,7 +338,7 @@ public final class StepSession implements AutoCloseable {
     /** A new connection for a transfer; closing the session closes it. */
     StepConnection openConnection() throws StepException {
         checkOpen();
-        StepConnection c = StepConnection.open(address, limits);
+        StepConnection c = StepConnection.open(address, limits, trust);
         connections.add(c);
         c.onClose(connections::remove);
         if (closed) {
@@ -250,7 +364,7 @@ public final class StepSession implements AutoCloseable {
 
     /** Caller holds controlLock. */
     private void relogin() throws StepException {
-        Login login = login(address, username, password, limits);
+        Login login = login(address, username, password, limits, trust);
         if (control != null) {
             control.close();
         }
@@ -300,7 +414,8 @@ public final class StepSession implements AutoCloseable {
                     }
                     // A reply that timed out may still come: repeating could act twice, and wait twice.
                     if (reconnected || closed || e instanceof StepException.TimeoutException
-                            || e instanceof StepException.UnknownHostException) {
+                            || e instanceof StepException.UnknownHostException
+                            || e instanceof StepException.TlsHandshakeException) {
                         throw e;
                     }
                     reconnected = true;

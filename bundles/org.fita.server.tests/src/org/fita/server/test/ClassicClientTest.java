@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fita.server.ServerConfig;
 import org.fita.server.test.StepClient.RawReply;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,8 +26,13 @@ class ClassicClientTest {
 
     @BeforeEach
     void start() throws IOException {
-        fixture = ServerFixture.start();
+        fixture = ServerFixture.start(this::tune);
         client = fixture.client();
+    }
+
+    /** The server's configuration; a subclass replays the same packets against another one. */
+    ServerConfig.Builder tune(ServerConfig.Builder b) {
+        return b;
     }
 
     @AfterEach

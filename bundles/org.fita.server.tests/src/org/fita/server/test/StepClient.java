@@ -45,6 +45,16 @@ public final class StepClient implements AutoCloseable {
         writer = new FrameWriter(out);
     }
 
+    /** Speaks STEP over a socket already connected (and, for TLS, already through its handshake). */
+    public StepClient(Socket connected) throws IOException {
+        socket = connected;
+        socket.setSoTimeout(20_000);
+        in = new BufferedInputStream(socket.getInputStream());
+        out = new BufferedOutputStream(socket.getOutputStream());
+        reader = new FrameReader(in, FrameLimits.CLIENT_DEFAULT);
+        writer = new FrameWriter(out);
+    }
+
     public void setTimeout(int millis) throws IOException {
         socket.setSoTimeout(millis);
     }

@@ -92,6 +92,10 @@ final class LoginHandler implements OperationHandler {
     private void announce(Replies ok, String username) {
         JsonArray names = new JsonArray();
         Extensions.ALL.forEach(names::add);
+        if (config.tls()) {
+            // Over plain STEP this tells a FiTA client it could switch; over TLS it knows already.
+            names.add(Extensions.TLS);
+        }
         JsonObject limits = new JsonObject();
         limits.addProperty("min_block_size", Blocks.MIN_BLOCK_SIZE);
         limits.addProperty("max_block_size", config.maxBlockSize());

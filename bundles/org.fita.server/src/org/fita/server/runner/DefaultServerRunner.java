@@ -68,7 +68,8 @@ public final class DefaultServerRunner implements ServerRunner {
             return new ServerStatus(false, null, null, 0, 0, lastError);
         }
         InetSocketAddress address = server.address();
-        return new ServerStatus(true, address, startedAt, server.connections().size(), server.requestsServed(), null);
+        return new ServerStatus(true, address, startedAt, server.connections().size(), server.requestsServed(), null,
+                server.tls().orElse(null));
     }
 
     @Override
@@ -105,6 +106,11 @@ public final class DefaultServerRunner implements ServerRunner {
         @Override
         public void connectionClosed(ConnectionInfo connection, String reason) {
             listeners.forEach(l -> l.connectionClosed(connection, reason));
+        }
+
+        @Override
+        public void connectionSecured(ConnectionInfo connection, String protocol, String cipherSuite) {
+            listeners.forEach(l -> l.connectionSecured(connection, protocol, cipherSuite));
         }
 
         @Override

@@ -9,6 +9,11 @@ import org.fita.server.StepServer;
 /**
  * Starts and stops one embedded server and relays its events; the Local Server view and the
  * {@code fita-server} command both use it. Listeners stay registered across restarts.
+ *
+ * <p>TLS is part of the {@link ServerConfig} ({@link ServerConfig#tls()}, {@link ServerConfig#requireTls()},
+ * {@link ServerConfig#tlsCertificate()}); once the server runs, {@link ServerStatus#tls()} (or
+ * {@link StepServer#tls()}) tells whether it serves TLS, whether plain STEP is refused, and the
+ * certificate's fingerprint, which a local client can trust without asking its user.
  */
 public interface ServerRunner {
 

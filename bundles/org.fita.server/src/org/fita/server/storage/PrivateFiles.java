@@ -153,8 +153,8 @@ public final class PrivateFiles {
 
     /**
      * Refuses a storage root that another local user could tamper with, and tightens what is only
-     * too readable. Checks the root itself and every file and folder in it and in its {@code log}
-     * folder: each must be owned by the user running the server, must not be writable by group or
+     * too readable. Checks the root itself and every file and folder in it and in its {@code log} and {@code tls}
+     * folders: each must be owned by the user running the server, must not be writable by group or
      * others, and must not be a symbolic link. Entries that are merely readable by others (made by an
      * earlier version under umask 022) are made private. The {@code users} tree is tightened as
      * it is walked, not refused, because only the server writes there.
@@ -172,10 +172,13 @@ public final class PrivateFiles {
         try (Stream<Path> s = Files.list(real)) {
             s.forEach(entries::add);
         }
-        Path log = real.resolve("log");
-        if (Files.isDirectory(log, NOFOLLOW)) {
-            try (Stream<Path> s = Files.list(log)) {
-                s.forEach(entries::add);
+        // log/ and tls/ (the self-signed certificate's key) are checked like the root's own files.
+        for (String folder : new String[] {"log", "tls"}) {
+            Path sub = real.resolve(folder);
+            if (Files.isDirectory(sub, NOFOLLOW)) {
+                try (Stream<Path> s = Files.list(sub)) {
+                    s.forEach(entries::add);
+                }
             }
         }
         for (Path e : entries) {

@@ -13,6 +13,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.fita.transfer.ConnectionLimits;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepException;
@@ -22,6 +23,7 @@ import org.fita.transfer.TransferJournal;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.TransferResult;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.trust.ConnectionSecurity;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
@@ -107,7 +109,13 @@ public final class DefaultTransferService implements TransferService {
 
     @Override
     public StepSession connect(ServerAddress address, String username, String password) throws StepException {
-        StepSession session = StepSession.connect(address, username, password);
+        return connect(address, username, password, ConnectionSecurity.defaults());
+    }
+
+    @Override
+    public StepSession connect(ServerAddress address, String username, String password, ConnectionSecurity security)
+            throws StepException {
+        StepSession session = StepSession.connect(address, username, password, ConnectionLimits.DEFAULTS, security);
         session.useJournal(journal);
         retire(session);
         sessions.add(session);

@@ -8,6 +8,7 @@ import org.fita.transfer.StepException;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferOptions;
 import org.fita.transfer.WhenExists;
+import org.fita.transfer.trust.ConnectionSecurity;
 
 /**
  * The client engine as a service: logs in, keeps the transfers of this process (for a Transfers
@@ -36,6 +37,14 @@ public interface TransferService {
 
     /** Logs in; the session records unfinished transfers in the journal, so that they resume. */
     StepSession connect(ServerAddress address, String username, String password) throws StepException;
+
+    /**
+     * Logs in as {@link #connect(ServerAddress, String, String)} does, over TLS or not as
+     * {@code security} says (see {@link StepSession#connect(ServerAddress, String, String,
+     * org.fita.transfer.ConnectionLimits, ConnectionSecurity)}).
+     */
+    StepSession connect(ServerAddress address, String username, String password, ConnectionSecurity security)
+            throws StepException;
 
     /** A queued upload of {@code file} as {@code key}: {@link TransferTask#run} starts it. */
     TransferTask upload(StepSession session, Path file, String key, TransferOptions options, WhenExists whenExists);

@@ -35,6 +35,11 @@ final class FitaClient {
         return work;
     }
 
+    /** FITA_HOME of this client (journal, known_servers). */
+    Path home() {
+        return home;
+    }
+
     /** The journal folder of unfinished transfers under FITA_HOME. */
     Path journal() {
         return home.resolve("journal");
@@ -63,7 +68,12 @@ final class FitaClient {
 
     /** Runs {@code fita args} exactly as given, without the login options (the coursework form, usage errors). */
     StandaloneJar.Result runAsTyped(String... args) throws IOException, InterruptedException {
-        try (ProcessRun run = ProcessRun.start(builder(Map.of(), List.of(args)))) {
+        return runAsTyped(Map.of(), args);
+    }
+
+    StandaloneJar.Result runAsTyped(Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        try (ProcessRun run = ProcessRun.start(builder(environment, List.of(args)))) {
             return run.finish("fita " + String.join(" ", args));
         }
     }

@@ -84,6 +84,9 @@ class ReadmeExamplesIT {
     void serverExamplesRunAsWritten() throws Exception {
         List<String> examples = examples("## The server", "## The client", "fita-server");
         assertTrue(examples.size() >= 8, () -> "too few fita-server examples found in the README: " + examples);
+        // The TLS examples name a certificate and its key: made here, as a CA would hand them out.
+        TestTls.writePair(Path.of(srv + "-tls"), "fullchain.pem", "privkey.pem");
+        TestTls.writePair(work, "chain.pem", "server.key");
         for (String example : examples) {
             String line = example.replace("/srv/fita", srv.toString());
             if (line.contains(" user ") || line.contains("--help")) {

@@ -54,6 +54,41 @@ final class StepClient implements AutoCloseable {
         }
     }
 
+    /** Connects over TLS, through the handshake, to a server presenting {@code trusted} (compared by fingerprint, as a pinned certificate). */
+    static StepClient connectTls(int port, java.util.function.Predicate<java.security.cert.X509Certificate> trusted)
+            throws IOException {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override
+                public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+                    throw new UnsupportedOperationException("client side only");
+                }
+
+                @Override
+                public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                        throws java.security.cert.CertificateException {
+                    if (!trusted.test(chain[0])) {
+                        throw new java.security.cert.CertificateException("not the pinned certificate");
+                    }
+                }
+
+                @Override
+                public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                    return new java.security.cert.X509Certificate[0];
+                }
+            }}, null);
+            javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket();
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            socket.setSoTimeout(TIMEOUT_MILLIS);
+            socket.setTcpNoDelay(true);
+            socket.startHandshake();
+            return new StepClient(socket);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+    }
+
     /** Sends a request with a binary part and returns the reply with its own. */
     Frame exchange(JsonObject request, byte[] payload, int offset, int length) throws IOException {
         writer.write(request, payload, offset, length);
