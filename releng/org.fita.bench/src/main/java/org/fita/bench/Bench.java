@@ -59,7 +59,8 @@ public final class Bench {
         // Room for the load scenario's idle and active connections besides the bench's own.
         int maxConnections = Math.max(10_000, options.loadManyIdle() + options.loadClients() + 100);
         try (ServerProcess server = ServerProcess.start(jar, Files.createDirectories(scratch.resolve("server")), false,
-                options.serverDirectIo(), options.serverJavaOptions(), maxConnections);
+                options.serverDirectIo(), options.serverJavaOptions(), maxConnections,
+                options.scenarios().contains(BenchOptions.Scenario.TLS));
                 StepSession session = StepSession.connect(new ServerAddress("127.0.0.1", server.port()),
                         BenchContext.USER, StepSession.classicPassword(BenchContext.USER))) {
             report.progress("server pid " + server.pid() + " on 127.0.0.1:" + server.port() + ", scratch " + scratch);
@@ -67,7 +68,9 @@ public final class Bench {
                     report, charts);
             Path root = checkout(jar);
             FitaCommand fita = new FitaCommand(options.fita() != null ? options.fita().toAbsolutePath()
-                    : root.resolve("releng/scripts/fita"), scratch);
+                    : root.resolve("releng/scripts/fita"), scratch, "fita-command-home");
+            // Its own home: known_servers there remembers the server as TLS, which the plain runs must not see.
+            FitaCommand fitaTls = new FitaCommand(fita.program(), scratch, "fita-tls-home");
             Path fitaJar = root.resolve("releng/org.fita.standalone/target/fita.jar");
             for (BenchOptions.Scenario scenario : options.scenarios()) {
                 try {
@@ -79,7 +82,7 @@ public final class Bench {
                         case COMPARE -> new Compare(ctx, peers, fita).run();
                         case FOLDERS -> new Folders(ctx, peers, fita).run();
                         case WAN_COMPARE -> new WanCompare(ctx, peers, fita).run();
-                        case TLS -> new TlsCompare(ctx, peers).run();
+                        case TLS -> new TlsCompare(ctx, peers, fita, fitaTls).run();
                         case LARGE -> new LargeFiles(ctx).run();
                         case SMALL -> new SmallFiles(ctx).run();
                         case WAN -> new Wan(ctx).run();

@@ -13,7 +13,7 @@ import java.util.Set;
 record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, long smallSize, int concurrency,
         long wanSize, Duration wanDelay, int loadIdle, int loadManyIdle, int loadClients, long loadSize,
         Set<Scenario> scenarios, List<String> serverJavaOptions, boolean serverDirectIo, boolean help,
-        List<Long> compareSizes, long wanCompareSize, long sweepSize, Path charts, Path fita) {
+        List<Long> compareSizes, long wanCompareSize, long sweepSize, Path charts, Path fita, long tlsSize) {
 
     /**
      * Scenarios in the order they run. The default run is the short comparison with rsync, scp and
@@ -68,6 +68,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
               --wan-delay MS         delay of each direction of the WAN proxy (default 25)
               --wan-compare-size S   file size of the WAN comparison with rsync (default 64M)
               --sweep-size SIZE      file size of the connections x requests-in-flight sweep (default 16M)
+              --tls-size SIZE        file size of the TLS comparison (default 1G)
               --load-idle N          idle (logged-in) connections while the load clients upload (default 3000)
               --load-many-idle N     idle connections for the memory figure (default 10000)
               --load-clients N       concurrent stop-and-wait uploaders of the load scenario (default 200)
@@ -99,6 +100,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
         long sweepSize = 16 * Units.MIB;
         Path charts = null;
         Path fita = null;
+        long tlsSize = Units.GIB;
         List<String> serverJava = List.of("-Xmx256m");
         boolean serverDirectIo = true;
         boolean help = false;
@@ -146,6 +148,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
                         .toList();
                 case "--wan-compare-size" -> wanCompareSize = Units.parseSize(value);
                 case "--sweep-size" -> sweepSize = Units.parseSize(value);
+                case "--tls-size" -> tlsSize = Units.parseSize(value);
                 case "--server-java-opts" -> serverJava = List.of(value.trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("Unknown option: " + arg);
             }
@@ -159,7 +162,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
         }
         return new BenchOptions(scratch, sizes, repeat, smallFiles, smallSize, concurrency, wanSize, wanDelay,
                 loadIdle, Math.max(loadIdle, loadManyIdle), loadClients, loadSize, scenarios, serverJava, serverDirectIo,
-                help, compareSizes, wanCompareSize, sweepSize, charts, fita);
+                help, compareSizes, wanCompareSize, sweepSize, charts, fita, tlsSize);
     }
 
     private static int positive(String option, String value) {

@@ -58,6 +58,8 @@ final class Charts {
     private final DefaultCategoryDataset wan = new DefaultCategoryDataset();
     private String wanTitle = "";
     private final DefaultCategoryDataset folders = new DefaultCategoryDataset();
+    private final DefaultCategoryDataset tls = new DefaultCategoryDataset();
+    private String tlsTitle = "";
     private String foldersTitle = "";
 
     synchronized void timeVsSize(String direction, String series, long bytes, long nanos) {
@@ -81,6 +83,11 @@ final class Charts {
         folders.addValue(nanos / 1e9, series, direction);
     }
 
+    synchronized void tls(String title, String direction, String series, long nanos) {
+        tlsTitle = title;
+        tls.addValue(nanos / 1e9, series, direction);
+    }
+
     /** Writes every chart that has data into {@code dir}; returns the files written. */
     synchronized List<Path> write(Path dir, String subtitle) throws IOException {
         Files.createDirectories(dir);
@@ -98,6 +105,9 @@ final class Charts {
         }
         if (folders.getRowCount() > 0) {
             written.add(save(bars(foldersTitle, folders), dir, "bench-small-files.svg", subtitle));
+        }
+        if (tls.getRowCount() > 0) {
+            written.add(save(bars(tlsTitle, tls), dir, "bench-tls.svg", subtitle));
         }
         return written;
     }

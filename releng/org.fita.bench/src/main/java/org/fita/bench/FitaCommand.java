@@ -18,13 +18,13 @@ final class FitaCommand {
     private final Command command;
     private final Map<String, String> environment;
 
-    FitaCommand(Path program, Path scratch) throws IOException {
+    FitaCommand(Path program, Path scratch, String home) throws IOException {
         this.program = program;
         this.command = new Command(scratch.resolve("fita-commands.log"));
         String javaOptions = (System.getenv().getOrDefault("FITA_JAVA_OPTS", "") + " -Xmx256m").trim();
         this.environment = Map.of(
                 // Never the user's own ~/.fita: the journal of these runs lives and dies with the scratch folder.
-                "FITA_HOME", Files.createDirectories(scratch.resolve("fita-command-home")).toString(),
+                "FITA_HOME", Files.createDirectories(scratch.resolve(home)).toString(),
                 "FITA_JAVA_OPTS", javaOptions,
                 "FITA_PASSWORD", StepSession.classicPassword(BenchContext.USER),
                 // The bench's own JDK, so that the script does not search for one on every run.
