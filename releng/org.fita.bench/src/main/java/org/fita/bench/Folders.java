@@ -65,8 +65,8 @@ final class Folders {
     private void rsync(Map<String, Map<String, Samples>> tools, String name, boolean fsync, String remote, Path source,
             Path target, int count, long size) throws IOException, InterruptedException {
         int port = peers.rsyncPort();
-        add(tools, name, "upload", peers.rsyncUpload(port, Path.of(source + "/"), remote + "/", true, fsync));
-        add(tools, name, "download", peers.rsyncDownload(port, remote + "/", Path.of(target + "/"), true, fsync));
+        add(tools, name, "upload", peers.rsyncUpload(port, source, remote + "/", true, fsync));
+        add(tools, name, "download", peers.rsyncDownload(port, remote + "/", target, true, fsync));
         checkAndDelete(target, count, size);
         deleteTree(peers.rsyncModule().resolve(remote));
     }

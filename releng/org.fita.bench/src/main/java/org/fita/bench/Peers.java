@@ -186,7 +186,8 @@ final class Peers implements AutoCloseable {
      */
     long rsyncUpload(int port, Path local, String remote, boolean recursive, boolean fsync) throws IOException,
             InterruptedException {
-        return command.time(rsyncCommand(recursive, fsync, local.toString(), url(port, remote)));
+        // A folder's trailing '/' (which Path drops) makes rsync copy its content, not the folder itself.
+        return command.time(rsyncCommand(recursive, fsync, local + (recursive ? "/" : ""), url(port, remote)));
     }
 
     long rsyncDownload(int port, String remote, Path local, boolean recursive, boolean fsync) throws IOException,

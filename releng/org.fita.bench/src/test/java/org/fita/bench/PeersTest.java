@@ -34,6 +34,15 @@ class PeersTest {
             Path back = dir.resolve("back.bin");
             peers.rsyncDownload(port, "up.bin", back, false, peers.hasRsyncFsync());
             assertArrayEquals(Files.readAllBytes(file), Files.readAllBytes(back));
+            // A folder's content lands in the remote folder, not a folder of the same name inside it.
+            Path folder = Files.createDirectories(dir.resolve("folder"));
+            randomFile(folder.resolve("a.bin"), 1000);
+            peers.rsyncUpload(port, folder, "copy/", true, false);
+            assertArrayEquals(Files.readAllBytes(folder.resolve("a.bin")),
+                    Files.readAllBytes(peers.rsyncModule().resolve("copy/a.bin")));
+            peers.rsyncDownload(port, "copy/", dir.resolve("copy-back"), true, false);
+            assertArrayEquals(Files.readAllBytes(folder.resolve("a.bin")),
+                    Files.readAllBytes(dir.resolve("copy-back/a.bin")));
             // A failed rsync is an exception that says what rsync said, not a fast time.
             IOException missing = assertThrows(IOException.class,
                     () -> peers.rsyncDownload(port, "no-such-file", dir.resolve("x"), false, false));
