@@ -50,8 +50,8 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
             Usage: fita-bench [options]
               --scratch DIR          where test files and the server's storage go (default: target/bench-scratch
                                      beside the jar); a run folder inside it is deleted at the end
-              --full                 every scenario but load, and the comparison at 1M,10M,100M,1G (about 10
-                                     minutes, 4 GiB of scratch space)
+              --full                 every scenario but load, and the comparison at 1M,10M,100M,1G (20 to 40
+                                     minutes on a busy 2-core machine, 4 GiB of scratch space)
               --only LIST            scenarios to run, of: startup,compare,folders,wan-compare (the default
                                      run), tls,large,small,wan,sweep (added by --full), load (only when named)
               --charts DIR           write SVG charts of the run into DIR (docs/charts for BENCHMARKS.md)
