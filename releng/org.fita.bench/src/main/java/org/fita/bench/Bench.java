@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import org.fita.transfer.FitaHome;
 import org.fita.transfer.ServerAddress;
 import org.fita.transfer.StepSession;
 
@@ -23,6 +24,8 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Charts are drawn off screen; no display is needed or used.
+        System.setProperty("java.awt.headless", "true");
         Path jar = benchJar();
         BenchOptions options;
         try {
@@ -41,6 +44,8 @@ public final class Bench {
         Report report = new Report();
         Path scratch = Files.createDirectories(options.scratch()).resolve("run-" + ProcessHandle.current().pid());
         Files.createDirectories(scratch);
+        // The engine's own files (journal, known servers) go to the run's folder, never to the user's ~/.fita.
+        System.setProperty(FitaHome.PROPERTY, Files.createDirectories(scratch.resolve("fita-home")).toString());
         Thread cleanup = new Thread(() -> {
             deleteTree(scratch);
             deleteIfEmpty(options.scratch());
@@ -49,36 +54,92 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(cleanup);
         long started = System.nanoTime();
         report.text(header(args));
+        Charts charts = new Charts();
+        Peers peers = null;
         // Room for the load scenario's idle and active connections besides the bench's own.
         int maxConnections = Math.max(10_000, options.loadManyIdle() + options.loadClients() + 100);
         try (ServerProcess server = ServerProcess.start(jar, Files.createDirectories(scratch.resolve("server")), false,
-                options.serverDirectIo(), options.serverJavaOptions(), maxConnections);
+                options.serverDirectIo(), options.serverJavaOptions(), maxConnections,
+                options.scenarios().contains(BenchOptions.Scenario.TLS));
                 StepSession session = StepSession.connect(new ServerAddress("127.0.0.1", server.port()),
                         BenchContext.USER, StepSession.classicPassword(BenchContext.USER))) {
             report.progress("server pid " + server.pid() + " on 127.0.0.1:" + server.port() + ", scratch " + scratch);
             BenchContext ctx = new BenchContext(options, scratch, server, session, new HeapMeter(), new RandomFiles(),
-                    report);
+                    report, charts);
+            Path root = checkout(jar);
+            FitaCommand fita = new FitaCommand(options.fita() != null ? options.fita().toAbsolutePath()
+                    : root.resolve("releng/scripts/fita"), scratch, "fita-command-home");
+            // Its own home: known_servers there remembers the server as TLS, which the plain runs must not see.
+            FitaCommand fitaTls = new FitaCommand(fita.program(), scratch, "fita-tls-home");
+            Path fitaJar = root.resolve("releng/org.fita.standalone/target/fita.jar");
             for (BenchOptions.Scenario scenario : options.scenarios()) {
                 try {
+                    if (peers == null && scenario.comparesWithTools()) {
+                        peers = Peers.start(scratch.resolve("peers"), report);
+                    }
                     switch (scenario) {
+                        case STARTUP -> new Startup(ctx, fita, fitaJar).run();
+                        case COMPARE -> new Compare(ctx, peers, fita).run();
+                        case FOLDERS -> new Folders(ctx, peers, fita).run();
+                        case WAN_COMPARE -> new WanCompare(ctx, peers, fita).run();
+                        case TLS -> new TlsCompare(ctx, peers, fita, fitaTls).run();
                         case LARGE -> new LargeFiles(ctx).run();
                         case SMALL -> new SmallFiles(ctx).run();
                         case WAN -> new Wan(ctx).run();
+                        case SWEEP -> new Sweep(ctx).run();
                         case LOAD -> new Load(ctx).run();
                     }
                 } catch (Exception e) {
                     // One broken scenario must not hide the figures of the others.
                     e.printStackTrace();
-                    report.failure(scenario.name().toLowerCase(Locale.ROOT) + " scenario: " + e);
+                    report.failure(scenario.optionName() + " scenario: " + e);
                 }
             }
         } finally {
+            if (peers != null) {
+                peers.close();
+            }
+            writeCharts(options, charts, report);
+            report.text("- load average at the end: " + loadAverage() + "\n");
             report.printTargets();
             report.printFailures();
             report.text(String.format(Locale.ROOT, "Whole run: %.0f s.%n", (System.nanoTime() - started) / 1e9));
         }
         if (report.failed()) {
             System.exit(1);
+        }
+    }
+
+    /** The checkout the jar was built in: releng/org.fita.bench/target/fita-bench.jar. */
+    private static Path checkout(Path jar) {
+        return jar.getParent().getParent().getParent().getParent();
+    }
+
+    private static void writeCharts(BenchOptions options, Charts charts, Report report) {
+        if (options.charts() == null) {
+            return;
+        }
+        String subtitle = "fita-bench, " + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))
+                + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, load average " + loadAverage();
+        try {
+            List<Path> written = charts.write(options.charts(), subtitle);
+            if (!written.isEmpty()) {
+                StringBuilder text = new StringBuilder("Charts of this run:\n\n");
+                written.forEach(p -> text.append("- ").append(p).append('\n'));
+                report.section("Charts", text.toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            report.failure("charts into " + options.charts() + ": " + e);
+        }
+    }
+
+    /** The 1, 5 and 15 minute load averages, or "?" off Linux. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + ", " + f[1] + ", " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "?";
         }
     }
 
@@ -97,6 +158,7 @@ public final class Bench {
                 + "), " + memory() + " memory, " + System.getProperty("os.name") + " "
                 + System.getProperty("os.version") + "\n"
                 + "- Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + "\n- load average at the start (1, 5, 15 min): " + loadAverage()
                 + "\n- MB/s means 10^6 bytes per second; sizes are binary (1 MiB = 2^20 bytes)\n";
     }
 

@@ -21,7 +21,7 @@ import org.fita.transfer.TransferResult;
 
 /** What every scenario works with: the server process, a logged-in session, the scratch folder. */
 record BenchContext(BenchOptions options, Path scratch, ServerProcess server, StepSession session,
-        HeapMeter clientHeap, RandomFiles files, Report report) {
+        HeapMeter clientHeap, RandomFiles files, Report report, Charts charts) {
 
     static final String USER = "bench";
     /** Longer than any transfer of the default scenarios takes on a slow machine. */

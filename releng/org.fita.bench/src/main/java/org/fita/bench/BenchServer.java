@@ -9,7 +9,7 @@ import org.fita.server.StepServer;
 
 /**
  * The server side of the bench, in a JVM of its own so that its heap is capped and measured apart
- * from the client's. It prints {@code ready PORT}, then answers one command per line on stdin:
+ * from the client's. It prints {@code ready PORT} ({@code ready PORT FINGERPRINT} with {@code --tls}), then answers one command per line on stdin:
  * {@code reset} (start a heap measurement), {@code heap} (print it), {@code live} (the heap in use after a full
  * collection), {@code quit}. End of input also
  * stops it, so it never outlives the bench.
@@ -24,12 +24,14 @@ public final class BenchServer {
         Path root = null;
         boolean classicOnly = false;
         boolean directIo = true;
+        boolean tls = false;
         int maxConnections = ServerConfig.builder().build().maxConnections();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(args[++i]);
                 case "--classic-only" -> classicOnly = true;
                 case "--no-direct-io" -> directIo = false;
+                case "--tls" -> tls = true;
                 case "--max-connections" -> maxConnections = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("Unknown argument " + args[i]);
             }
@@ -39,9 +41,10 @@ public final class BenchServer {
         }
         HeapMeter heap = new HeapMeter();
         ServerConfig config = ServerConfig.builder().host("127.0.0.1").port(0).root(root).logToConsole(false)
-                .classicOnly(classicOnly).directIo(directIo).maxConnections(maxConnections).build();
+                .classicOnly(classicOnly).directIo(directIo).maxConnections(maxConnections).tls(tls).build();
         try (StepServer server = StepServer.start(config)) {
-            System.out.println(READY + server.port());
+            // "ready PORT", and the certificate's fingerprint when TLS is served too, for clients to trust it.
+            System.out.println(READY + server.port() + server.tls().map(t -> " " + t.fingerprint()).orElse(""));
             System.out.flush();
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;

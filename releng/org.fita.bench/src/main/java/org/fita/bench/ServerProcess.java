@@ -16,16 +16,18 @@ final class ServerProcess implements AutoCloseable {
     private final BufferedReader out;
     private final PrintStream in;
     private final int port;
+    private final String fingerprint;
 
-    private ServerProcess(Process process, BufferedReader out, PrintStream in, int port) {
+    private ServerProcess(Process process, BufferedReader out, PrintStream in, int port, String fingerprint) {
         this.process = process;
         this.out = out;
         this.in = in;
         this.port = port;
+        this.fingerprint = fingerprint;
     }
 
     static ServerProcess start(Path benchJar, Path root, boolean classicOnly, boolean directIo, List<String> javaOptions,
-            int maxConnections) throws IOException {
+            int maxConnections, boolean tls) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaOptions);
@@ -37,13 +39,18 @@ final class ServerProcess implements AutoCloseable {
         if (!directIo) {
             command.add("--no-direct-io");
         }
+        if (tls) {
+            command.add("--tls");
+        }
         Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         PrintStream in = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         String line;
         while ((line = out.readLine()) != null) {
             if (line.startsWith(BenchServer.READY)) {
-                return new ServerProcess(process, out, in, Integer.parseInt(line.substring(BenchServer.READY.length())));
+                String[] ready = line.substring(BenchServer.READY.length()).trim().split(" ");
+                return new ServerProcess(process, out, in, Integer.parseInt(ready[0]), ready.length > 1 ? ready[1]
+                        : null);
             }
         }
         process.destroy();
@@ -52,6 +59,11 @@ final class ServerProcess implements AutoCloseable {
 
     int port() {
         return port;
+    }
+
+    /** The fingerprint of the server's TLS certificate, or null if it serves plain STEP only. */
+    String fingerprint() {
+        return fingerprint;
     }
 
     long pid() {

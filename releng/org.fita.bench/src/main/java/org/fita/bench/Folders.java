@@ -1,0 +1,153 @@
+package org.fita.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A folder of many small files, uploaded and downloaded whole: `fita upload DIR` and
+ * `fita download PREFIX/` as whole processes against rsync -r to and from the daemon, plain and
+ * with --fsync (rsync's plain mode leaves the files in the page cache; FiTA syncs every file).
+ */
+final class Folders {
+    private static final double UPLOAD_VS_RSYNC_FSYNC = 1.0;
+    private static final double DOWNLOAD_VS_RSYNC = 1.5;
+    static final String RSYNC_FSYNC = "rsync --fsync";
+
+    private final BenchContext ctx;
+    private final Peers peers;
+    private final FitaCommand fita;
+
+    Folders(BenchContext ctx, Peers peers, FitaCommand fita) {
+        this.ctx = ctx;
+        this.peers = peers;
+        this.fita = fita;
+    }
+
+    void run() throws Exception {
+        int count = ctx.options().smallFiles();
+        long size = ctx.options().smallSize();
+        int runs = ctx.options().repeat();
+        Path source = ctx.folder("folder-in");
+        ctx.report().progress("folder of " + count + " x " + Units.size(size) + ": writing it");
+        for (int i = 0; i < count; i++) {
+            ctx.files().write(source.resolve(String.format(Locale.ROOT, "f%05d.bin", i)), size);
+        }
+        Map<String, Map<String, Samples>> tools = new LinkedHashMap<>();
+        int port = ctx.server().port();
+        for (int run = 0; run < runs; run++) {
+            ctx.report().progress("folder of " + count + " files: run " + (run + 1) + " of " + runs);
+            String prefix = "folder-" + run;
+            Path target = ctx.scratch().resolve("folder-out");
+            add(tools, Compare.FITA, "upload", fita.time(port, "upload", source.toString(), "--key", prefix));
+            add(tools, Compare.FITA, "download", fita.time(port, "download", prefix + "/", "-o", target + "/"));
+            checkAndDelete(target, count, size);
+            for (String key : keysOf(prefix, count)) {
+                ctx.session().delete(key);
+            }
+            if (peers.hasRsync()) {
+                rsync(tools, Compare.RSYNC, false, prefix, source, target, count, size);
+                if (peers.hasRsyncFsync()) {
+                    rsync(tools, RSYNC_FSYNC, true, prefix + "-fsync", source, target, count, size);
+                }
+            }
+        }
+        deleteTree(source);
+        print(tools, count, size);
+    }
+
+    private void rsync(Map<String, Map<String, Samples>> tools, String name, boolean fsync, String remote, Path source,
+            Path target, int count, long size) throws IOException, InterruptedException {
+        int port = peers.rsyncPort();
+        add(tools, name, "upload", peers.rsyncUpload(port, source, remote + "/", true, fsync));
+        add(tools, name, "download", peers.rsyncDownload(port, remote + "/", target, true, fsync));
+        checkAndDelete(target, count, size);
+        deleteTree(peers.rsyncModule().resolve(remote));
+    }
+
+    private static List<String> keysOf(String prefix, int count) {
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> String.format(Locale.ROOT, "%s/f%05d.bin", prefix, i)).toList();
+    }
+
+    /** Every file arrived whole; then the folder goes, so that the next run starts from nothing. */
+    private static void checkAndDelete(Path folder, int count, long size) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(folder)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        long wrong = files.stream().filter(f -> {
+            try {
+                return Files.size(f) != size;
+            } catch (IOException e) {
+                return true;
+            }
+        }).count();
+        deleteTree(folder);
+        if (files.size() != count || wrong > 0) {
+            throw new IOException(folder + " holds " + files.size() + " files after the transfer, " + wrong
+                    + " of them not " + size + " bytes; " + count + " were sent");
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void add(Map<String, Map<String, Samples>> tools, String tool, String direction, long nanos) {
+        tools.computeIfAbsent(tool, t -> new LinkedHashMap<>()).computeIfAbsent(direction, d -> new Samples())
+                .add(nanos);
+    }
+
+    private void print(Map<String, Map<String, Samples>> tools, int count, long size) {
+        String what = count + " x " + Units.size(size);
+        Table table = new Table("folder", "direction", "rsync daemon", RSYNC_FSYNC, "fita command", "÷ rsync",
+                "÷ rsync --fsync", "files/s (fita)");
+        for (String direction : List.of("upload", "download")) {
+            Long rsync = Compare.best(tools.getOrDefault(Compare.RSYNC, Map.of()).get(direction));
+            Long rsyncFsync = Compare.best(tools.getOrDefault(RSYNC_FSYNC, Map.of()).get(direction));
+            long command = tools.get(Compare.FITA).get(direction).best();
+            table.row(what, direction, Compare.seconds(rsync), Compare.seconds(rsyncFsync), Units.seconds(command),
+                    Compare.ratio(command, rsync), Compare.ratio(command, rsyncFsync), Units.perSecond(count, command));
+            String title = "A folder of " + what + ", 127.0.0.1";
+            ctx.charts().folders(title, direction, Compare.FITA, command);
+            if (rsync != null) {
+                ctx.charts().folders(title, direction, Compare.RSYNC, rsync);
+            }
+            if (rsyncFsync != null) {
+                ctx.charts().folders(title, direction, RSYNC_FSYNC, rsyncFsync);
+            }
+            if (direction.equals("upload") && rsyncFsync != null) {
+                target(what + " upload vs rsync --fsync", UPLOAD_VS_RSYNC_FSYNC, command, rsyncFsync, "rsync --fsync");
+            } else if (direction.equals("download") && rsync != null) {
+                target(what + " download vs rsync", DOWNLOAD_VS_RSYNC, command, rsync, "rsync");
+            }
+        }
+        ctx.report().section("A folder of " + what + " against rsync (127.0.0.1)",
+                "Best of " + ctx.options().repeat() + " runs. \"fita command\" is `fita upload DIR --key PREFIX` and "
+                        + "`fita download PREFIX/ -o DIR/`, each a whole process (every file verified by MD5 and "
+                        + "synced to disk on the receiving side); rsync is `rsync -r DIR/ rsync://.../PREFIX/` and back, "
+                        + "plain and with `--fsync` (the download's --fsync is on the receiving, local side too). "
+                        + "Ratios are FiTA ÷ rsync:\n\n" + table.markdown()
+                        + (peers.missing() != null ? "\n- " + peers.missing() + "\n" : ""));
+    }
+
+    private void target(String what, double limit, long fitaNanos, long baseline, String tool) {
+        double r = fitaNanos / (double) baseline;
+        ctx.report().target(what, "≤ " + Units.ratio(limit) + " " + tool, Units.ratio(r) + " (" + Units.seconds(fitaNanos)
+                + " vs " + Units.seconds(baseline) + ")", r <= limit);
+    }
+}
