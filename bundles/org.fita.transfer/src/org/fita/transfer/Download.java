@@ -38,8 +38,6 @@ import org.fita.transfer.StepException.VerificationException;
  * synced and renamed to the target.
  */
 final class Download {
-    private static final int MAX_IN_FLIGHT_BYTES = 64 << 20;
-
     private final StepSession session;
     private final Transfer transfer;
     private final TransferOptions options;
@@ -134,7 +132,7 @@ final class Download {
         }
         transfer.emit(new TransferEvent.Started(transfer.info(), size, heldBytes));
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
-        Parallelism parallelism = new Parallelism(options, caps);
+        Parallelism parallelism = new Parallelism(options, caps, blockSize);
         MessageDigest md5 = Md5.create();
         LaneGroup lanes = new LaneGroup(workers, parallelism, meter, "The download of \"" + key + "\"",
                 e -> new LocalFileException("Writing " + part + " failed: " + e.getMessage()
@@ -286,15 +284,20 @@ final class Download {
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         ArrayDeque<Long> inFlight = new ArrayDeque<>();
         byte[] buffer = new byte[blockSize];
-        int maxWindow = Math.max(1, MAX_IN_FLIGHT_BYTES / blockSize / Math.max(1, parallelism.lanes()));
         try (StepConnection connection = session.openConnection()) {
             transfer.closeOnCancel(connection);
+            boolean claimedAll = false;
             while (!lanes.failed()) {
-                int window = Math.min(maxWindow, parallelism.window());
-                while (inFlight.size() < window) {
+                while (!claimedAll && inFlight.size() < parallelism.window()) {
                     transfer.checkpoint();
+                    // Room in the transfer's in-flight budget; a lane with nothing in flight waits for the others'.
+                    if (!parallelism.tryAcquire() && (!inFlight.isEmpty() || !parallelism.acquire(100))) {
+                        break;
+                    }
                     long index = claim(total);
                     if (index < 0) {
+                        parallelism.release();
+                        claimedAll = true;
                         break;
                     }
                     JsonObject request = Requests.download(session.token(), key, index);
@@ -308,9 +311,12 @@ final class Download {
                     inFlight.add(index);
                 }
                 if (inFlight.isEmpty()) {
-                    return;
+                    if (claimedAll) {
+                        return;
+                    }
+                    continue;
                 }
-                long index = inFlight.poll();
+                long index = inFlight.peek();
                 IncomingFrame frame = connection.receiveFrame();
                 StepMessage reply = frame.message();
                 if (!reply.isOk()) {
@@ -325,6 +331,8 @@ final class Download {
                             + key + "\" (" + expected + " bytes) was asked for. The transfer was stopped.");
                 }
                 int length = connection.readPayload(frame, buffer);
+                inFlight.poll();
+                parallelism.release();
                 if (length != Blocks.length(size, blockSize, index)) {
                     throw new StepException.ProtocolViolationException("The server sent " + length + " bytes for block "
                             + index + " of \"" + key
@@ -341,6 +349,11 @@ final class Download {
                 throttle.pass(length);
                 store(index, buffer, length, blockSize);
                 meter.add(length);
+            }
+        } finally {
+            // Whatever is still in flight when the lane ends (it failed) is given back.
+            for (int i = 0; i < inFlight.size(); i++) {
+                parallelism.release();
             }
         }
     }

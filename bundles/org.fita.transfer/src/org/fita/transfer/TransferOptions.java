@@ -24,6 +24,11 @@ public record TransferOptions(int connections, int window, int blockSize, boolea
     public static final int DEFAULT_BLOCK_SIZE = 1 << 20;
     public static final int MAX_CONNECTIONS = 8;
     public static final int MAX_WINDOW = 32;
+    /**
+     * The most bytes one transfer has in flight (sent and not yet answered), all its connections
+     * together, whatever the window and connections: a fixed window is cut to fit.
+     */
+    public static final long MAX_IN_FLIGHT_BYTES = 64L << 20;
 
     public TransferOptions {
         if (connections < 0 || connections > 64) {

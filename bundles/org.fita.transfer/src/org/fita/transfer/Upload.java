@@ -175,7 +175,7 @@ final class Upload {
         }
         transfer.emit(new TransferEvent.Started(transfer.info(), size, heldBytes));
         ProgressMeter meter = new ProgressMeter(transfer, size, heldBytes);
-        Parallelism parallelism = new Parallelism(options, caps);
+        Parallelism parallelism = new Parallelism(options, caps, blockSize);
 
         // The reader stays at most this far ahead of the lanes, so that the blocks they send from the
         // file are still in the page cache.
@@ -371,11 +371,13 @@ final class Upload {
                 }
                 Block block = queue.poll();
                 if (block == null) {
-                    if (!inFlight.isEmpty()) {
-                        receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
+                    // Waiting here for a reply would hold the next block back a round trip: read replies
+                    // only as they arrive while the reader is behind, and all of them once it is done.
+                    if (!inFlight.isEmpty() && connection.replyWaiting()) {
+                        receive(connection, inFlight, parallelism, blockSize, size, meter, remoteMd5, retries, acknowledged);
                         continue;
                     }
-                    block = queue.poll(100, TimeUnit.MILLISECONDS);
+                    block = queue.poll(inFlight.isEmpty() ? 100 : 1, TimeUnit.MILLISECONDS);
                     if (block == null) {
                         continue;
                     }
@@ -384,16 +386,39 @@ final class Upload {
                     break;
                 }
                 transfer.checkpoint();
+                // Room in the transfer's in-flight budget: this lane's own replies free it, else the others'.
+                while (!parallelism.tryAcquire()) {
+                    if (!inFlight.isEmpty()) {
+                        receive(connection, inFlight, parallelism, blockSize, size, meter, remoteMd5, retries, acknowledged);
+                    } else if (!parallelism.acquire(100)) {
+                        if (lanes.failed()) {
+                            return;
+                        }
+                        transfer.checkpoint();
+                    } else {
+                        break;
+                    }
+                }
                 throttle.pass(block.length());
-                connection.sendFromFile(request(block.index(), block.crc()), source, block.index() * blockSize,
-                        block.length());
+                try {
+                    connection.sendFromFile(request(block.index(), block.crc()), source, block.index() * blockSize,
+                            block.length());
+                } catch (StepException | IOException | RuntimeException e) {
+                    parallelism.release();
+                    throw e;
+                }
                 inFlight.add(new long[] {block.index(), block.length(), block.crc() == null ? NO_CRC : block.crc()});
                 while (inFlight.size() >= parallelism.window()) {
-                    receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
+                    receive(connection, inFlight, parallelism, blockSize, size, meter, remoteMd5, retries, acknowledged);
                 }
             }
             while (!inFlight.isEmpty()) {
-                receive(connection, inFlight, blockSize, size, meter, remoteMd5, retries, acknowledged);
+                receive(connection, inFlight, parallelism, blockSize, size, meter, remoteMd5, retries, acknowledged);
+            }
+        } finally {
+            // Whatever is still in flight when the lane ends (it failed) is given back.
+            for (int i = 0; i < inFlight.size(); i++) {
+                parallelism.release();
             }
         }
     }
@@ -413,12 +438,14 @@ final class Upload {
         return (int) sum.getValue();
     }
 
-    private void receive(StepConnection connection, ArrayDeque<long[]> inFlight, int blockSize, long size,
-            ProgressMeter meter, AtomicReference<String> remoteMd5, int[] retries, AtomicLong acknowledged)
+    private void receive(StepConnection connection, ArrayDeque<long[]> inFlight, Parallelism parallelism, int blockSize,
+            long size, ProgressMeter meter, AtomicReference<String> remoteMd5, int[] retries, AtomicLong acknowledged)
             throws StepException {
-        long[] sent = inFlight.poll();
+        long[] sent = inFlight.peek();
         StepMessage reply = connection.receive();
+        inFlight.poll();
         if (reply.isOk()) {
+            parallelism.release();
             meter.add(sent[1]);
             reply.string(Fields.MD5).ifPresent(remoteMd5::set);
             acknowledged.incrementAndGet();

@@ -186,6 +186,8 @@ class ReadmeExamplesIT {
         env.put("HOME", home.toString());
         env.put("FITA_HOME", home.resolve(".fita").toString());
         env.put("FITA_JAVA_OPTS", "-Xmx256m -Duser.home=" + home);
+        // The start-up cache is made in the background and could outlive the test's folder (StartupCacheIT tests it).
+        env.put("FITA_STARTUP_CACHE", "off");
         env.putAll(environment);
         return builder;
     }
