@@ -348,13 +348,14 @@ public final class SmallFiles {
         Download item = sent.item();
         IncomingFrame frame = connection.receiveFrame();
         StepMessage reply = frame.message();
-        byte[] data = new byte[(int) Math.min(Extensions.MAX_INLINE_BYTES, Math.max(item.size(), 1))];
-        // The payload is read even from a refusal (none there) so that the stream stays in step.
-        int length = frame.binaryLength() > data.length ? -1 : connection.readPayload(frame, data);
-        if (length < 0) {
+        // Whatever the file's size now, one block of at most the size asked for comes: read it all to stay in step.
+        long coming = frame.binaryLength();
+        if (coming > Extensions.MAX_INLINE_BYTES) {
             throw new StepException.ProtocolViolationException("The server at " + connection.address() + " sent "
-                    + frame.binaryLength() + " bytes for \"" + item.key() + "\", listed as " + item.size() + ".");
+                    + coming + " bytes for \"" + item.key() + "\", more than the one block asked for.");
         }
+        byte[] data = new byte[(int) coming];
+        int length = connection.readPayload(frame, data);
         if (!reply.isOk() || length != item.size()) {
             back.add(item); // gone, or changed since it was listed: the normal path asks again
             return;
