@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,11 +53,17 @@ import org.fita.transfer.StepException.VerificationException;
  */
 public final class SmallFiles {
     /**
-     * Connections used when the options leave it open. A server stores one file per connection at a
-     * time and each waits for the disk's sync, which many syncs at once share: the more files
-     * stored at once, the more share each sync (measured in docs/BENCHMARKS.md).
+     * Connections of an upload when the options leave it open. A server stores one file per
+     * connection at a time and each waits for the disk's sync, which syncs waiting together share:
+     * the more files stored at once, the fewer syncs per file (measured in docs/BENCHMARKS.md).
      */
-    static final int DEFAULT_CONNECTIONS = 16;
+    static final int DEFAULT_UPLOAD_CONNECTIONS = 32;
+    /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
+    static final int DEFAULT_DOWNLOAD_CONNECTIONS = 4;
+    /** Threads that sync and rename downloaded files, so that many syncs wait together. */
+    static final int SYNC_THREADS = 64;
+    /** The longest the syncs left at the end of a download may take. */
+    static final long SYNC_WAIT_SECONDS = 120;
     /** Requests in flight per connection when the options leave it open: enough to hide the round trip. */
     static final int DEFAULT_WINDOW = 8;
     /** Bytes of requests or replies in flight per connection at most, whatever the window. */
@@ -122,7 +131,7 @@ public final class SmallFiles {
             return files;
         }
         ConcurrentLinkedQueue<Upload> back = new ConcurrentLinkedQueue<>();
-        Batch<Upload> batch = new Batch<>(small, options, cancelled);
+        Batch<Upload> batch = new Batch<>(small, options, DEFAULT_UPLOAD_CONNECTIONS, cancelled);
         batch.run(session, (connection, item, inFlight) -> sendUpload(session, connection, item, options, limit,
                 inFlight, back, listener), (connection, sent) -> receiveUpload(connection, sent, back, listener),
                 back);
@@ -152,14 +161,32 @@ public final class SmallFiles {
         }
         ConcurrentLinkedQueue<Download> back = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<TransferResult> written = new ConcurrentLinkedQueue<>();
-        Batch<Download> batch = new Batch<>(small, options, cancelled);
-        batch.run(session, (connection, item, inFlight) -> {
+        Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, cancelled);
+        ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
+            Thread t = new Thread(r, "fita-sync");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            batch.run(session, (connection, item, inFlight) -> {
             JsonObject request = Requests.download(session.token(), item.key(), 0);
             Requests.fita(request).addProperty(Fields.BLOCK_SIZE, caps.blockSize((int) Math.max(item.size(),
                     caps.minBlockSize())));
             connection.send(request);
             inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
-        }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener), back);
+            }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, syncers),
+                    back);
+        } finally {
+            syncers.shutdown();
+            try {
+                if (!syncers.awaitTermination(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                    syncers.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                syncers.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
         // The renames are durable once their folders are: one sync per folder, then the files are reported.
         Set<Path> folders = new LinkedHashSet<>();
         for (TransferResult r : written) {
@@ -205,10 +232,10 @@ public final class SmallFiles {
         private final int window;
         private final BooleanSupplier cancelled;
 
-        Batch(List<T> items, TransferOptions options, BooleanSupplier cancelled) {
+        Batch(List<T> items, TransferOptions options, int defaultConnections, BooleanSupplier cancelled) {
             this.items = items;
             this.cancelled = cancelled;
-            int wanted = options.connections() > 0 ? options.connections() : DEFAULT_CONNECTIONS;
+            int wanted = options.connections() > 0 ? options.connections() : defaultConnections;
             // A few files do not need several connections: each should carry a window's worth.
             this.window = Math.max(1, options.window() > 0 ? options.window() : DEFAULT_WINDOW);
             this.connections = Math.max(1, Math.min(wanted, (items.size() + window - 1) / window));
@@ -343,8 +370,8 @@ public final class SmallFiles {
     }
 
     private static void receiveDownload(StepConnection connection, Sent<Download> sent, TransferOptions options,
-            ConcurrentLinkedQueue<Download> back, ConcurrentLinkedQueue<TransferResult> written, Listener listener)
-            throws StepException {
+            ConcurrentLinkedQueue<Download> back, ConcurrentLinkedQueue<TransferResult> written, Listener listener,
+            ExecutorService syncers) throws StepException {
         Download item = sent.item();
         IncomingFrame frame = connection.receiveFrame();
         StepMessage reply = frame.message();
@@ -378,30 +405,49 @@ public final class SmallFiles {
                 while (b.hasRemaining()) {
                     ch.write(b);
                 }
-                ch.force(true);
-            }
-            if (!options.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                Files.deleteIfExists(part);
-                back.add(item); // appeared meanwhile: the caller decides
-                return;
-            }
-            try {
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(part);
-            } catch (IOException ignored) {
-                // The part file is named after the target: a later run overwrites it.
-            }
-            listener.failed(item.key(), target, new LocalFileException("Writing " + target + " failed: "
-                    + e.getMessage(), e));
+            writeFailed(item, part, e, listener);
             return;
         }
-        written.add(new TransferResult(item.key(), target, length, md5, length,
-                Duration.ofNanos(System.nanoTime() - sent.sentNanos())));
+        long sentNanos = sent.sentNanos();
+        int size = length;
+        try {
+            // Synced and renamed off the connection's thread: syncs waiting together cost about one.
+            syncers.execute(() -> {
+                try {
+                    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                    if (!options.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.deleteIfExists(part);
+                        back.add(item); // appeared meanwhile: the caller decides
+                        return;
+                    }
+                    try {
+                        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    } catch (AtomicMoveNotSupportedException e) {
+                        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+                    }
+                    written.add(new TransferResult(item.key(), target, size, md5, size,
+                            Duration.ofNanos(System.nanoTime() - sentNanos)));
+                } catch (IOException | RuntimeException e) {
+                    writeFailed(item, part, e instanceof IOException io ? io : new IOException(e), listener);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            writeFailed(item, part, new IOException("the download was stopped", e), listener);
+        }
+    }
+
+    private static void writeFailed(Download item, Path part, IOException e, Listener listener) {
+        try {
+            Files.deleteIfExists(part);
+        } catch (IOException ignored) {
+            // The part file is named after the target: a later run overwrites it.
+        }
+        listener.failed(item.key(), item.path(), new LocalFileException("Writing " + item.path() + " failed: "
+                + e.getMessage(), e));
     }
 
     private static void syncFolder(Path folder) {

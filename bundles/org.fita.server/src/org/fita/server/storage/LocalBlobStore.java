@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,9 +87,12 @@ public final class LocalBlobStore implements BlobStore {
         this.root = root;
         this.usersDir = PrivateFiles.createDirectories(root.resolve("users"));
         this.warnings = warnings;
+        // Found once: finding a file store reads the mount table, which cost milliseconds under the
+        // reservation lock on every plan; asking it for its free space is one statvfs.
+        FileStore disk = Files.getFileStore(usersDir);
         this.reservations = new Reservations(() -> {
             try {
-                return Files.getFileStore(usersDir).getUsableSpace();
+                return disk.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
             }
