@@ -55,7 +55,7 @@ public final class SmallFiles {
     /**
      * Connections of an upload when the options leave it open. A server stores one file per
      * connection at a time and each waits for the disk's sync, which syncs waiting together share:
-     * the more files stored at once, the fewer syncs per file (measured in docs/BENCHMARKS.md).
+     * the more files stored at once, the fewer syncs per file (docs/small-files.md).
      */
     static final int DEFAULT_UPLOAD_CONNECTIONS = 32;
     /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
@@ -135,8 +135,14 @@ public final class SmallFiles {
         batch.run(session, (connection, item, inFlight) -> sendUpload(session, connection, item, options, limit,
                 inFlight, back, listener), (connection, sent) -> receiveUpload(connection, sent, back, listener),
                 back);
-        rest.addAll(back);
-        return List.copyOf(rest);
+        return inOrder(files, rest, back);
+    }
+
+    /** The files of {@code rest} and {@code back}, in their order in {@code files}. */
+    private static <T> List<T> inOrder(List<T> files, List<T> rest, ConcurrentLinkedQueue<T> back) {
+        Set<T> left = new java.util.HashSet<>(rest);
+        left.addAll(back);
+        return files.stream().filter(left::contains).toList();
     }
 
     /**
@@ -169,18 +175,23 @@ public final class SmallFiles {
         });
         try {
             batch.run(session, (connection, item, inFlight) -> {
-            JsonObject request = Requests.download(session.token(), item.key(), 0);
-            Requests.fita(request).addProperty(Fields.BLOCK_SIZE, caps.blockSize((int) Math.max(item.size(),
-                    caps.minBlockSize())));
-            connection.send(request);
-            inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
+                JsonObject request = Requests.download(session.token(), item.key(), 0);
+                Requests.fita(request).addProperty(Fields.BLOCK_SIZE, caps.blockSize((int) Math.max(item.size(),
+                        caps.minBlockSize())));
+                connection.send(request);
+                inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
             }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, syncers),
                     back);
         } finally {
             syncers.shutdown();
             try {
                 if (!syncers.awaitTermination(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    syncers.shutdownNow();
+                    for (Runnable never : syncers.shutdownNow()) {
+                        if (never instanceof SyncTask task) {
+                            writeFailed(task.item(), task.part(), new IOException("the disk did not sync it within "
+                                    + SYNC_WAIT_SECONDS + " s"), listener);
+                        }
+                    }
                 }
             } catch (InterruptedException e) {
                 syncers.shutdownNow();
@@ -198,8 +209,7 @@ public final class SmallFiles {
         for (TransferResult r : written) {
             listener.verified(r);
         }
-        rest.addAll(back);
-        return List.copyOf(rest);
+        return inOrder(files, rest, back);
     }
 
     private static long sizeOrMinus(Path path) {
@@ -414,7 +424,7 @@ public final class SmallFiles {
         int size = length;
         try {
             // Synced and renamed off the connection's thread: syncs waiting together cost about one.
-            syncers.execute(() -> {
+            syncers.execute(new SyncTask(item, part, () -> {
                 try {
                     try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
                         ch.force(true);
@@ -434,9 +444,17 @@ public final class SmallFiles {
                 } catch (IOException | RuntimeException e) {
                     writeFailed(item, part, e instanceof IOException io ? io : new IOException(e), listener);
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             writeFailed(item, part, new IOException("the download was stopped", e), listener);
+        }
+    }
+
+    /** A downloaded file's sync and rename, with the file for a report if it never runs. */
+    private record SyncTask(Download item, Path part, Runnable work) implements Runnable {
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
