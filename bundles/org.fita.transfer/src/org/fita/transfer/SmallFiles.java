@@ -57,7 +57,7 @@ public final class SmallFiles {
      * connection at a time and each waits for the disk's sync, which syncs waiting together share:
      * the more files stored at once, the fewer syncs per file (docs/small-files.md).
      */
-    static final int DEFAULT_UPLOAD_CONNECTIONS = 32;
+    static final int DEFAULT_UPLOAD_CONNECTIONS = 64;
     /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
     static final int DEFAULT_DOWNLOAD_CONNECTIONS = 4;
     /** Threads that sync and rename downloaded files, so that many syncs wait together. */
