@@ -77,6 +77,11 @@ final class Cancellation {
         }
     }
 
+    /** Whether the process was asked to stop: batches of small files stop taking files then. */
+    boolean requested() {
+        return requested;
+    }
+
     /** The command has reported its outcome; the hook may let the JVM end. */
     void finished() {
         finished.countDown();

@@ -13,6 +13,7 @@ import org.fita.protocol.CertificateFingerprint;
 import org.fita.transfer.ConnectionLimits;
 import org.fita.transfer.RemoteFile;
 import org.fita.transfer.ServerAddress;
+import org.fita.transfer.SmallFiles;
 import org.fita.transfer.StepException;
 import org.fita.transfer.StepException.KeyExistsException;
 import org.fita.transfer.StepException.LocalFileException;
@@ -326,6 +327,44 @@ public final class ClientCommand implements Callable<Integer> {
                 output.identical(direction, key, path, remote.size(), remote.md5());
             }
         });
+    }
+
+    /**
+     * Moves the small ones of several files on a few pipelined connections (SmallFiles), reporting
+     * each as the normal path would; returns the files left for {@link #transfer}, in order.
+     */
+    List<SmallFiles.Upload> uploadSmall(ClientOutput output, StepSession session, List<SmallFiles.Upload> files,
+            TransferOptions options) throws StepException {
+        if (files.size() < 2) {
+            return files; // one file: the normal path, with its progress bar
+        }
+        cancellation.check();
+        return SmallFiles.upload(session, files, options, cancellation::requested, reporter(output, Direction.UPLOAD));
+    }
+
+    /** As {@link #uploadSmall}, for listed files to download. */
+    List<SmallFiles.Download> downloadSmall(ClientOutput output, StepSession session, List<SmallFiles.Download> files,
+            TransferOptions options) throws StepException {
+        if (files.size() < 2) {
+            return files;
+        }
+        cancellation.check();
+        return SmallFiles.download(session, files, options, cancellation::requested,
+                reporter(output, Direction.DOWNLOAD));
+    }
+
+    private static SmallFiles.Listener reporter(ClientOutput output, Direction direction) {
+        return new SmallFiles.Listener() {
+            @Override
+            public void verified(TransferResult result) {
+                output.transferred(direction, result);
+            }
+
+            @Override
+            public void failed(String key, Path path, StepException e) {
+                output.failed(ClientOutput.operation(direction), key, path, e);
+            }
+        };
     }
 
     /** A download onto an existing file: fine if it holds the server's bytes already, refused if not. */

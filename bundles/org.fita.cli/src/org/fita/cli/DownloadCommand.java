@@ -3,12 +3,17 @@ package org.fita.cli;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.fita.protocol.Names;
 import org.fita.transfer.RemoteFile;
+import org.fita.transfer.SmallFiles;
 import org.fita.transfer.StepException.InvalidRequestException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException;
@@ -58,13 +63,30 @@ final class DownloadCommand implements Callable<Integer> {
     /** -o as a path; null without -o. */
     private Path output;
 
+    /** The files that folder listings gave, with their size and MD5, by key. */
+    private final Map<String, RemoteFile> listed = new HashMap<>();
+
     @Override
     public Integer call() {
         checkArguments();
         TransferOptions options = client.transferOptions();
         ClientOutput out = client.output(spec.commandLine());
         try (StepSession session = client.connect()) {
-            for (Map.Entry<String, Path> target : targets(session, out).entrySet()) {
+            Map<String, Path> targets = targets(session, out);
+            // Listed files carry their size and MD5: the small ones go in one pipelined batch.
+            List<SmallFiles.Download> listedTargets = new ArrayList<>();
+            for (Map.Entry<String, Path> target : targets.entrySet()) {
+                RemoteFile file = listed.get(target.getKey());
+                if (file != null) {
+                    listedTargets.add(new SmallFiles.Download(file.key(), target.getValue(), file.size(), file.md5()));
+                }
+            }
+            Set<String> left = new HashSet<>();
+            client.downloadSmall(out, session, listedTargets, options).forEach(d -> left.add(d.key()));
+            for (Map.Entry<String, Path> target : targets.entrySet()) {
+                if (listed.containsKey(target.getKey()) && !left.contains(target.getKey())) {
+                    continue; // settled in the batch
+                }
                 if (!client.transfer(out, session, Direction.DOWNLOAD, target.getKey(), target.getValue(), options)) {
                     break;
                 }
@@ -135,8 +157,11 @@ final class DownloadCommand implements Callable<Integer> {
                 }
                 for (RemoteFile file : files) {
                     // A listed key that cannot be a local file here is reported alone; the others go on.
-                    out.attempt("download", file.key(), null,
-                            () -> targets.putIfAbsent(file.key(), inside(into, file.key(), base)));
+                    out.attempt("download", file.key(), null, () -> {
+                        if (targets.putIfAbsent(file.key(), inside(into, file.key(), base)) == null) {
+                            listed.put(file.key(), file);
+                        }
+                    });
                 }
             })) {
                 break;

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.fita.protocol.Names;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException;
+import org.fita.transfer.SmallFiles;
 import org.fita.transfer.StepSession;
 import org.fita.transfer.TransferInfo.Direction;
 import org.fita.transfer.TransferOptions;
@@ -56,8 +57,10 @@ final class UploadCommand implements Callable<Integer> {
         }
         TransferOptions options = client.transferOptions();
         try (StepSession session = client.connect()) {
-            for (LocalTree.Entry entry : plan) {
-                if (!client.transfer(output, session, Direction.UPLOAD, entry.key(), entry.file(), options)) {
+            List<SmallFiles.Upload> rest = client.uploadSmall(output, session,
+                    plan.stream().map(e -> new SmallFiles.Upload(e.key(), e.file())).toList(), options);
+            for (SmallFiles.Upload entry : rest) {
+                if (!client.transfer(output, session, Direction.UPLOAD, entry.key(), entry.path(), options)) {
                     break;
                 }
             }

@@ -33,6 +33,13 @@ public final class Extensions {
     public static final String REPLACE = "replace";
     /** The LOGIN reply carries the user's {@code usage} (stored, promised, quota); plans over quota get 415. */
     public static final String QUOTA = "quota";
+    /**
+     * FILE SAVE with {@code inline: true} carries a small file whole in its binary part, with its
+     * {@code md5}: plan, data and completion in one round trip.
+     */
+    public static final String INLINE_UPLOAD = "inline-upload";
+    /** The largest file a FiTA server takes inline ({@code limits.max_inline_bytes} may say less). */
+    public static final int MAX_INLINE_BYTES = 1 << 20;
 
     /**
      * This port also accepts TLS (a connection whose first byte is 0x16). Announced only when the
@@ -42,5 +49,5 @@ public final class Extensions {
 
     /** The extensions every FiTA server announces; {@link #TLS} is added only when configured. */
     public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS,
-            REPLACE, QUOTA);
+            REPLACE, QUOTA, INLINE_UPLOAD);
 }

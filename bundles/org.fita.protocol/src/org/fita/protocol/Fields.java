@@ -37,6 +37,13 @@ public final class Fields {
      * upload replaces it only when it completes and verifies, so the old version stays until then.
      */
     public static final String REPLACE = "replace";
+    /**
+     * FILE SAVE request ({@link Extensions#INLINE_UPLOAD}): the binary part is the whole file, and
+     * {@code md5} its MD5; the reply says the file is stored.
+     */
+    public static final String INLINE = "inline";
+    /** FiTA LOGIN reply, in {@code limits}: the largest file a FILE SAVE may carry inline. */
+    public static final String MAX_INLINE_BYTES = "max_inline_bytes";
     /** FiTA LOGIN reply: {@code {"stored_bytes", "promised_bytes", "quota_bytes"}} of the user (quota -1: none). */
     public static final String USAGE = "usage";
     /** FILE SAVE reply: base64 bitmap of the blocks already held (bit i = block i, LSB first). */

@@ -2,7 +2,10 @@ package org.fita.server.internal;
 
 import java.io.IOException;
 import java.util.Base64;
+import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.regex.Pattern;
+import org.fita.protocol.Extensions;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.Fields;
 import org.fita.protocol.MessageType;
@@ -20,6 +23,8 @@ import org.fita.server.storage.UploadSession;
  * resume (the plan lists the blocks held) and to replace a finished file.
  */
 final class FileSaveHandler extends StoreHandler {
+    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+
     private final ServerConfig config;
 
     FileSaveHandler(ServerConfig config, BlobStore store) {
@@ -47,6 +52,9 @@ final class FileSaveHandler extends StoreHandler {
             throw new Refused(Status.TOO_LARGE, "The file is " + size + " bytes; this server accepts files of at most "
                     + config.maxFileSize() + " bytes.");
         }
+        if (r.flag(Fields.INLINE)) {
+            return inline(r, key, size, replace);
+        }
         int blockSize = r.blockSize();
         Replies plan = Replies.of(Operation.SAVE, MessageType.FILE, Status.OK, "This is the upload plan.")
                 .with(Fields.KEY, key)
@@ -65,5 +73,38 @@ final class FileSaveHandler extends StoreHandler {
                     .with(Fields.RECEIVED_BITMAP, Base64.getEncoder().encodeToString(session.receivedBitmap()));
         }
         return r.reply(plan);
+    }
+
+    /** The largest file this server takes inline: 1 MiB, or less where the block or file limit is lower. */
+    static long maxInlineBytes(ServerConfig config) {
+        return Math.min(Extensions.MAX_INLINE_BYTES, Math.min(config.maxBlockSize(), config.maxFileSize()));
+    }
+
+    /** The inline-upload extension: the binary part is the whole file; stored, durable and answered at once. */
+    private Reply inline(Request r, String key, long size, boolean replace) throws IOException, Refused {
+        long max = maxInlineBytes(config);
+        if (size > max) {
+            throw new Refused(Status.TOO_LARGE, "The file is " + size + " bytes; a FILE SAVE carries at most " + max
+                    + " bytes inline. Ask for an upload plan (without \"inline\") and send its blocks.");
+        }
+        long sent = r.frame().binaryLength();
+        if (sent != size) {
+            throw new Refused(Status.BLOCK_SIZE_WRONG, "The binary part is " + sent + " bytes but \"size\" is " + size
+                    + "; an inline FILE SAVE carries the whole file.");
+        }
+        String md5 = r.message().string(Fields.MD5).filter(s -> MD5_HEX.matcher(s).matches())
+                .orElseThrow(() -> new Refused(Status.INVALID_VALUE,
+                        "\"md5\" has to be 32 hexadecimal digits: the MD5 of the binary part."))
+                .toLowerCase(Locale.ROOT);
+        BlobStore.InlineResult result = store.storeInline(r.user(), key, r.frame().binary(), size, md5, replace);
+        return switch (result.outcome()) {
+            case EXISTS -> throw new Refused(Status.KEY_EXISTS, "This \"key\" " + key + " is existing.");
+            case MD5_MISMATCH -> throw new Refused(Status.CHECKSUM_MISMATCH, "The bytes of \"" + key
+                    + "\" do not match their md5; nothing was stored. Send the file again.");
+            case STORED -> r.reply(Replies.of(Operation.SAVE, MessageType.FILE, Status.OK, "The file is stored.")
+                    .with(Fields.KEY, key)
+                    .with(Fields.SIZE, size)
+                    .with(Fields.MD5, result.file().md5()));
+        };
     }
 }

@@ -102,6 +102,7 @@ final class LoginHandler implements OperationHandler {
         limits.addProperty("max_file_size", config.maxFileSize());
         limits.addProperty("max_json_bytes", config.maxJsonBytes());
         limits.addProperty("max_list_page", ListHandler.MAX_PAGE);
+        limits.addProperty(Fields.MAX_INLINE_BYTES, FileSaveHandler.maxInlineBytes(config));
         ok.with(Fields.FITA_VERSION, Extensions.VERSION)
                 .with(Fields.SERVER, serverName)
                 .with(Fields.EXTENSIONS, names)

@@ -3,6 +3,7 @@ package org.fita.server.storage;
 import com.google.gson.JsonObject;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -61,6 +62,32 @@ public interface BlobStore extends Closeable {
 
     /** Stores an empty file at once (a zero-byte upload has no blocks to complete it). */
     StoredFile storeEmpty(String user, String key) throws IOException;
+
+    /** What {@link #storeInline} did. */
+    enum InlineOutcome {
+        /** The file is stored and durable. */
+        STORED,
+        /** A finished file has the key (and no replace was asked), or another request is storing it now. */
+        EXISTS,
+        /** The bytes do not have the MD5 the client sent; nothing was stored. */
+        MD5_MISMATCH
+    }
+
+    /** The outcome of {@link #storeInline}, with the stored file when it is {@code STORED}. */
+    record InlineResult(InlineOutcome outcome, StoredFile file) {
+    }
+
+    /**
+     * Stores a small file sent whole (the inline-upload extension): reads exactly {@code size} bytes
+     * from {@code data}, checks them against {@code md5} (lowercase hex), and publishes them. When
+     * this returns {@code STORED} the file's bytes, metadata and directory entry are durable. Any
+     * unfinished upload of the key is discarded, as a new plan would discard it.
+     *
+     * @throws QuotaExceededException if the user's quota cannot hold {@code size} more bytes
+     * @throws InsufficientStorageException if the disk cannot
+     */
+    InlineResult storeInline(String user, String key, InputStream data, long size, String md5, boolean replace)
+            throws IOException;
 
     /** Saves a DATA record; false if the key exists. */
     boolean saveData(String user, String key, JsonObject record) throws IOException;

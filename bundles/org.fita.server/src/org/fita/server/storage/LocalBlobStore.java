@@ -2,10 +2,12 @@ package org.fita.server.storage;
 
 import com.google.gson.JsonObject;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -65,6 +68,9 @@ public final class LocalBlobStore implements BlobStore {
     private final BlockBuffers buffers;
     private final boolean directIo;
     private volatile boolean closed;
+    /** Users and keys (user NUL key) of inline files being stored now: one at a time per key. */
+    private final Set<String> inlineInProgress = ConcurrentHashMap.newKeySet();
+    private final GroupCommit groupCommit = new GroupCommit();
 
     /**
      * @param root     the storage root (created if missing)
@@ -81,9 +87,12 @@ public final class LocalBlobStore implements BlobStore {
         this.root = root;
         this.usersDir = PrivateFiles.createDirectories(root.resolve("users"));
         this.warnings = warnings;
+        // Found once: finding a file store reads the mount table, which cost milliseconds under the
+        // reservation lock on every plan; asking it for its free space is one statvfs.
+        FileStore disk = Files.getFileStore(usersDir);
         this.reservations = new Reservations(() -> {
             try {
-                return Files.getFileStore(usersDir).getUsableSpace();
+                return disk.getUsableSpace();
             } catch (IOException e) {
                 return Long.MAX_VALUE;
             }
@@ -387,6 +396,83 @@ public final class LocalBlobStore implements BlobStore {
         } finally {
             space.lock.unlock();
         }
+    }
+
+    @Override
+    public InlineResult storeInline(String user, String key, InputStream data, long size, String md5, boolean replace)
+            throws IOException {
+        UserSpace space = space(user);
+        String name = StorageNames.encode(key);
+        String storing = user + '\0' + key;
+        Ledger.Entry promise;
+        space.lock.lock();
+        try {
+            if (!replace && space.index().containsKey(key) || !inlineInProgress.add(storing)) {
+                return new InlineResult(InlineOutcome.EXISTS, null);
+            }
+            try {
+                promise = reservations.reservePlan(space, key, size, Blocks.CLASSIC_BLOCK_SIZE,
+                        () -> deleteUnfinished(user, key));
+            } catch (IOException | RuntimeException e) {
+                inlineInProgress.remove(storing);
+                throw e;
+            }
+        } finally {
+            space.lock.unlock();
+        }
+        Path bytes = space.inlineData(name);
+        Path metaNext = space.metaNext(name);
+        boolean stored = false;
+        try {
+            String actual = InlineFiles.write(bytes, data, size, "storing \"" + key + "\"");
+            if (!actual.equals(md5)) {
+                return new InlineResult(InlineOutcome.MD5_MISMATCH, null);
+            }
+            StoredFile file = new StoredFile(key, size, md5, System.currentTimeMillis());
+            InlineFiles.writeMeta(metaNext, file, "storing \"" + key + "\"");
+            InlineFiles.syncBoth(bytes, metaNext, "storing \"" + key + "\"");
+            groupCommit.publish(new GroupCommit.Item() {
+                @Override
+                void rename() throws IOException {
+                    space.lock.lock();
+                    try {
+                        DurableFiles.moveAtomically(bytes, space.blob(name));
+                        DurableFiles.moveAtomically(metaNext, space.meta(name));
+                    } finally {
+                        space.lock.unlock();
+                    }
+                }
+
+                @Override
+                List<Path> folders() {
+                    return List.of(space.files);
+                }
+
+                @Override
+                void published() throws IOException {
+                    space.lock.lock();
+                    try {
+                        space.indexed(file);
+                    } finally {
+                        space.lock.unlock();
+                    }
+                }
+            });
+            stored = true;
+            return new InlineResult(InlineOutcome.STORED, file);
+        } finally {
+            promise.close();
+            if (!stored) {
+                Files.deleteIfExists(bytes);
+                Files.deleteIfExists(metaNext);
+            }
+            inlineInProgress.remove(storing);
+        }
+    }
+
+    /** Rounds of the inline files' group commit so far, for tests. */
+    long groupCommitRounds() {
+        return groupCommit.rounds();
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.fita.protocol.StepJson;
 
 /**
@@ -72,20 +74,26 @@ final class Publication {
      * temporary files. Caller holds the user's lock.
      */
     static void finishInterrupted(UserSpace space) throws IOException {
+        List<Path> leftovers = new ArrayList<>();
         try (DirectoryStream<Path> all = Files.newDirectoryStream(space.files)) {
             for (Path f : all) {
                 String n = f.getFileName().toString();
                 if (n.endsWith(".tmp")) {
-                    Files.deleteIfExists(f);
+                    leftovers.add(f); // after the metadata: an inline file's bytes tell whether they were renamed
                 } else if (n.endsWith(META_NEXT)) {
                     String name = n.substring(0, n.length() - META_NEXT.length());
-                    if (Files.exists(space.part(name), LinkOption.NOFOLLOW_LINKS) || !Files.exists(space.blob(name))) {
+                    if (Files.exists(space.part(name), LinkOption.NOFOLLOW_LINKS)
+                            || Files.exists(space.inlineData(name), LinkOption.NOFOLLOW_LINKS)
+                            || !Files.exists(space.blob(name))) {
                         Files.deleteIfExists(f); // the bytes were not renamed: the old file stands
                     } else {
                         DurableFiles.moveAtomically(f, space.meta(name)); // the bytes were renamed: finish with their metadata
                     }
                 }
             }
+        }
+        for (Path f : leftovers) {
+            Files.deleteIfExists(f);
         }
     }
 }

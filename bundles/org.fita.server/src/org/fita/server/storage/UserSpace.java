@@ -27,6 +27,7 @@ import org.fita.protocol.StepMessage;
 final class UserSpace {
     static final String BLOB = ".blob";
     static final String META = ".meta";
+    static final String INLINE_TMP = ".inline.tmp";
 
     final ReentrantLock lock = new ReentrantLock();
     final String user;
@@ -97,6 +98,11 @@ final class UserSpace {
 
     Path journal(String name) {
         return uploadsDir.resolve(name + ".journal");
+    }
+
+    /** The bytes of a file sent inline, until they are renamed to {@link #blob}; swept at start. */
+    Path inlineData(String name) {
+        return files.resolve(name + INLINE_TMP);
     }
 
     Path data(String name) {
