@@ -33,6 +33,8 @@ public final class ServerConfig {
     private final boolean directIo;
     private final Duration uploadTtl;
     private final long defaultQuota;
+    private final org.fita.server.storage.StoreFactory storeFactory;
+    private final Path secretFile;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -54,6 +56,8 @@ public final class ServerConfig {
         this.directIo = b.directIo;
         this.uploadTtl = b.uploadTtl;
         this.defaultQuota = b.defaultQuota;
+        this.storeFactory = b.storeFactory;
+        this.secretFile = b.secretFile;
     }
 
     public static Builder builder() {
@@ -81,6 +85,8 @@ public final class ServerConfig {
         b.passwordIterations = passwordIterations;
         b.uploadTtl = uploadTtl;
         b.defaultQuota = defaultQuota;
+        b.storeFactory = storeFactory;
+        b.secretFile = secretFile;
         return b;
     }
 
@@ -186,6 +192,22 @@ public final class ServerConfig {
         return defaultQuota;
     }
 
+    /**
+     * The store the files live in instead of the local disk under {@link #root()} (which then keeps
+     * only this server's logs and lock), or null for the local disk.
+     */
+    public org.fita.server.storage.StoreFactory storeFactory() {
+        return storeFactory;
+    }
+
+    /**
+     * The token secret's file, shared by every server that must accept the others' tokens, or null
+     * for {@code server.secret} under the root.
+     */
+    public Path secretFile() {
+        return secretFile;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
@@ -206,6 +228,8 @@ public final class ServerConfig {
         private int passwordIterations = org.fita.server.auth.PasswordHasher.DEFAULT_ITERATIONS;
         private Duration uploadTtl = Duration.ofDays(7);
         private long defaultQuota = org.fita.server.storage.Quotas.UNLIMITED;
+        private org.fita.server.storage.StoreFactory storeFactory;
+        private Path secretFile;
 
         /** {@code ~/.fita/server}: never the working directory by accident. */
         public static Path defaultRoot() {
@@ -343,6 +367,18 @@ public final class ServerConfig {
                 throw new IllegalArgumentException("The quota must not be negative.");
             }
             this.defaultQuota = defaultQuota;
+            return this;
+        }
+
+        /** A store other than the local disk (null for the local disk). */
+        public Builder storeFactory(org.fita.server.storage.StoreFactory storeFactory) {
+            this.storeFactory = storeFactory;
+            return this;
+        }
+
+        /** The token secret's file (created if missing), or null for {@code server.secret} under the root. */
+        public Builder secretFile(Path secretFile) {
+            this.secretFile = secretFile == null ? null : secretFile.toAbsolutePath().normalize();
             return this;
         }
 
