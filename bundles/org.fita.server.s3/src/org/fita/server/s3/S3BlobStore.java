@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -645,8 +644,10 @@ public final class S3BlobStore implements BlobStore {
 
     void putSegment(S3Upload u, long first, long end, byte[] bytes, int offset, int length) throws StorageException {
         String objectKey = keys.segment(u.user, u.key, u.plan.text(), first, end);
+        // Streamed from the window itself: no copy of the bytes.
         call("storing blocks of \"" + u.key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey),
-                RequestBody.fromByteBuffer(ByteBuffer.wrap(bytes, offset, length))));
+                RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(bytes, offset, length), length,
+                        "application/octet-stream")));
     }
 
     List<Segment> listSegments(String user, String key, PlanId plan) throws StorageException {
@@ -654,7 +655,12 @@ public final class S3BlobStore implements BlobStore {
         try {
             for (S3Object o : listAll(keys.blocksOf(user, key, plan.text()), null)) {
                 long[] r = S3Keys.segmentRange(o.key());
-                if (r != null) {
+                long expected = r == null ? -1
+                        : Math.min(plan.size(), r[1] * plan.blockSize()) - r[0] * plan.blockSize();
+                if (r != null && o.size() != expected) {
+                    warnings.accept("Ignored " + o.key() + ": " + o.size() + " bytes where its blocks make " + expected
+                            + "; those blocks will be asked for again.");
+                } else if (r != null) {
                     out.add(new Segment(r[0], r[1], o.key(), o.size()));
                 }
             }

@@ -247,6 +247,7 @@ final class S3Upload implements UploadSession {
                 }
                 alone = window == null || windows.get(window.first / windowBlocks) != window;
                 if (!alone) {
+                    claimed.remove(index);
                     window.have.set((int) (index - window.first));
                     window.lastWriteNanos = System.nanoTime();
                     if (window.full()) {
@@ -267,6 +268,7 @@ final class S3Upload implements UploadSession {
                         throw new UploadRestartedException(key);
                     }
                     stored.add(index, index + 1);
+                    claimed.remove(index);
                     held++;
                     complete = held >= totalBlocks;
                 } finally {
