@@ -83,6 +83,8 @@ public final class S3BlobStore implements BlobStore {
     static final String META_MODIFIED = "fita-modified";
     static final String META_UPLOAD = "fita-upload";
     static final int MAX_UNFINISHED_PER_USER = 1000;
+    /** How often a server copies the shared accounts (a new user or password reaches every server within it). */
+    static final long ACCOUNTS_EVERY_MS = 3000;
 
     private final S3Client s3;
     private final S3Location where;
@@ -980,6 +982,18 @@ public final class S3BlobStore implements BlobStore {
         org.fita.server.storage.PrivateFiles.write(tmp, remote);
         Files.move(tmp, localFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
+    }
+
+    /** Refreshes {@code localFile} from the shared accounts every few seconds. */
+    public void keepAccountsIn(Path localFile) {
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                pullAccounts(localFile);
+            } catch (IOException | RuntimeException e) {
+                warnings.accept("The shared accounts could not be read (" + e.getMessage()
+                        + "); the last copy stays in use.");
+            }
+        }, ACCOUNTS_EVERY_MS, ACCOUNTS_EVERY_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Makes the local accounts file the shared one (after a change made with the command line). */
