@@ -27,6 +27,7 @@ final class Client implements AutoCloseable {
     Client(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        socket.setTcpNoDelay(true);
         socket.setSoTimeout(60_000);
         reader = new FrameReader(new BufferedInputStream(socket.getInputStream()), FrameLimits.CLIENT_DEFAULT);
         writer = new FrameWriter(new BufferedOutputStream(socket.getOutputStream()));

@@ -269,13 +269,40 @@ public final class S3BlobStore implements BlobStore {
 
     // ---- finished files
 
+    /** What a file was a moment ago: every UPLOAD and DOWNLOAD asks, and a HEAD each time would cost more than the block. */
+    private record Stat(StoredFile file, long atNanos) {
+    }
+
+    private final Map<String, Stat> stats = new ConcurrentHashMap<>();
+    private static final long STAT_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final int MAX_STATS = 10_000;
+
+    /**
+     * The finished file, as the store said at most a second ago (a delete or replacement through
+     * another server is seen here within that second; through this one at once). The same
+     * instance is returned while the file does not change, so that readers kept open are reused.
+     */
     @Override
     public Optional<StoredFile> stat(String user, String key) throws IOException {
-        Optional<HeadObjectResponse> h = head(keys.file(user, key));
-        if (h.isEmpty()) {
-            return Optional.empty();
+        String sk = sessionKey(user, key);
+        Stat known = stats.get(sk);
+        if (known != null && System.nanoTime() - known.atNanos() < STAT_FRESH_NANOS) {
+            return Optional.ofNullable(known.file());
         }
-        return Optional.ofNullable(toStoredFile(key, h.get()));
+        Optional<HeadObjectResponse> h = head(keys.file(user, key));
+        StoredFile now = h.isEmpty() ? null : toStoredFile(key, h.get());
+        if (known != null && java.util.Objects.equals(known.file(), now)) {
+            now = known.file();
+        }
+        if (stats.size() >= MAX_STATS) {
+            stats.clear();
+        }
+        stats.put(sk, new Stat(now, System.nanoTime()));
+        return Optional.ofNullable(now);
+    }
+
+    private void statChanged(String user, String key) {
+        stats.remove(sessionKey(user, key));
     }
 
     private StoredFile toStoredFile(String key, HeadObjectResponse h) {
@@ -313,6 +340,7 @@ public final class S3BlobStore implements BlobStore {
             return false;
         }
         call("deleting \"" + key + "\"", () -> s3.deleteObject(b -> b.bucket(bucket).key(objectKey)));
+        statChanged(user, key);
         return true;
     }
 
@@ -630,6 +658,7 @@ public final class S3BlobStore implements BlobStore {
         String objectKey = keys.file(user, key);
         call("storing the empty file \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
                 .metadata(metadata(key, MD5_OF_NOTHING, now, "empty")), RequestBody.empty()));
+        statChanged(user, key);
         return new StoredFile(key, 0, MD5_OF_NOTHING, now);
     }
 
@@ -799,9 +828,11 @@ public final class S3BlobStore implements BlobStore {
                 }
                 throw new UploadRestartedException(u.key);
             }
+            statChanged(u.user, u.key);
             CompleteMultipartUploadResponse done = call("publishing \"" + u.key + "\"", () -> s3.completeMultipartUpload(
                     b -> b.bucket(bucket).key(objectKey).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
             completed = true;
+            statChanged(u.user, u.key);
             // The answer of a completion can be an error inside a 200: check what the key holds now.
             if (done.eTag() == null) {
                 throw new StorageException("The object store did not confirm the publication of \"" + u.key
@@ -845,6 +876,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private StoredFile publishedAs(S3Upload u, String objectKey) throws StorageException {
+        statChanged(u.user, u.key);
         Optional<HeadObjectResponse> h = head(objectKey);
         if (h.isPresent() && u.plan.text().equals(h.get().metadata().get(META_UPLOAD))) {
             return toStoredFile(u.key, h.get());
