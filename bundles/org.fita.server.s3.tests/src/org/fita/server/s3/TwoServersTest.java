@@ -281,11 +281,22 @@ class TwoServersTest {
     void accountsAreSharedThroughTheBucket() throws Exception {
         new AccountStore(tmp.resolve("a"), new PasswordHasher(1000)).add("carol", "s3cret!", false);
         UnaryOperator<ServerConfig.Builder> accounts = cfg -> cfg.authMode(AuthMode.ACCOUNTS).passwordIterations(1000);
-        server("a", null, accounts);
+        StepServer a = server("a", null, accounts);
         StepServer b = server("b", null, accounts);
         try (Client c = new Client(b.port())) {
             c.login("carol", "s3cret!");
             assertNotNull(c.token);
+        }
+        // A user added on B's root while both run reaches A through the bucket.
+        new AccountStore(tmp.resolve("b"), new PasswordHasher(1000)).add("dave", "pa55word", false);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        AccountStore seenByA = new AccountStore(tmp.resolve("a"), new PasswordHasher(1000));
+        while (!seenByA.exists("dave")) {
+            assertTrue(System.nanoTime() < deadline, "dave reaches A's copy of the accounts");
+            Thread.sleep(200);
+        }
+        try (Client c = new Client(a.port())) {
+            c.login("dave", "pa55word");
         }
     }
 

@@ -979,41 +979,71 @@ public final class S3BlobStore implements BlobStore {
 
     // ---- accounts
 
+    /** The accounts as last agreed with the bucket (read from it or written to it); null before the first sync. */
+    private volatile byte[] accountsSynced;
+
     /**
-     * Copies the shared accounts ({@code accounts.json} in the bucket) over the local file the server
-     * reads them from, when they changed. If the bucket has none yet and the local file exists, the
-     * local accounts become the shared ones. Returns whether the local file changed.
+     * Keeps the local accounts file and the shared one ({@code accounts.json} in the bucket) the
+     * same. The bucket's copy wins, except over a local change made since the last sync (a user
+     * added with {@code fita-server user add --root} on this server's root) when the bucket's copy
+     * has not changed meanwhile: that change is shared, with a conditional write so that two
+     * servers' changes never overwrite each other silently. A bucket without accounts takes the
+     * local ones. Returns whether the local file changed.
      */
     public boolean pullAccounts(Path localFile) throws IOException {
         String objectKey = keys.accounts();
-        byte[] remote;
+        byte[] local = Files.exists(localFile) ? Files.readAllBytes(localFile) : null;
+        software.amazon.awssdk.core.ResponseBytes<software.amazon.awssdk.services.s3.model.GetObjectResponse> got;
         try {
-            remote = call("reading the accounts", () -> s3.getObject(b -> b.bucket(bucket).key(objectKey),
-                    ResponseTransformer.toBytes())).asByteArray();
+            got = call("reading the accounts", () -> s3.getObject(b -> b.bucket(bucket).key(objectKey),
+                    ResponseTransformer.toBytes()));
         } catch (StorageException e) {
             if (!notFound(e)) {
                 throw e;
             }
-            if (Files.exists(localFile)) {
-                byte[] local = Files.readAllBytes(localFile);
-                try {
-                    call("sharing the accounts", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey).ifNoneMatch("*"),
-                            RequestBody.fromBytes(local)));
-                } catch (StorageException raced) {
-                    if (!preconditionFailed(raced)) {
-                        throw raced;
-                    }
-                }
+            if (local != null) {
+                shareAccounts(objectKey, local, null);
             }
             return false;
         }
-        if (Files.exists(localFile) && java.util.Arrays.equals(Files.readAllBytes(localFile), remote)) {
+        byte[] remote = got.asByteArray();
+        byte[] synced = accountsSynced;
+        if (local != null && synced != null && !java.util.Arrays.equals(local, synced)
+                && !java.util.Arrays.equals(local, remote)) {
+            if (java.util.Arrays.equals(remote, synced)) {
+                shareAccounts(objectKey, local, got.response().eTag());
+                return false;
+            }
+            warnings.accept("The accounts were changed on this server and on another at the same time; the other"
+                    + " server's change is kept. Make this server's change again.");
+        }
+        accountsSynced = remote;
+        if (local != null && java.util.Arrays.equals(local, remote)) {
             return false;
         }
         Path tmp = localFile.resolveSibling(localFile.getFileName() + ".s3tmp");
         org.fita.server.storage.PrivateFiles.write(tmp, remote);
         Files.move(tmp, localFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
+    }
+
+    private void shareAccounts(String objectKey, byte[] local, String ifMatch) throws StorageException {
+        try {
+            call("sharing the accounts", () -> s3.putObject(b -> {
+                b.bucket(bucket).key(objectKey).contentType("application/json");
+                if (ifMatch == null) {
+                    b.ifNoneMatch("*");
+                } else {
+                    b.ifMatch(ifMatch);
+                }
+            }, RequestBody.fromBytes(local)));
+            accountsSynced = local;
+        } catch (StorageException raced) {
+            if (!preconditionFailed(raced)) {
+                throw raced;
+            }
+            // Another server wrote first: its accounts come back with the next sync.
+        }
     }
 
     /** Refreshes {@code localFile} from the shared accounts every few seconds. */
@@ -1026,13 +1056,6 @@ public final class S3BlobStore implements BlobStore {
                         + "); the last copy stays in use.");
             }
         }, ACCOUNTS_EVERY_MS, ACCOUNTS_EVERY_MS, TimeUnit.MILLISECONDS);
-    }
-
-    /** Makes the local accounts file the shared one (after a change made with the command line). */
-    public void pushAccounts(Path localFile) throws IOException {
-        byte[] local = Files.readAllBytes(localFile);
-        String objectKey = keys.accounts();
-        call("sharing the accounts", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey), RequestBody.fromBytes(local)));
     }
 
     /**
