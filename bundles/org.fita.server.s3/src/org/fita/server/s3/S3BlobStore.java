@@ -94,7 +94,10 @@ public final class S3BlobStore implements BlobStore {
     private final MemoryBudget budget;
     private final Map<String, S3Upload> sessions = new ConcurrentHashMap<>();
     private final Map<String, Long> planChecked = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> keyLocks = new ConcurrentHashMap<>();
+    /** Locks of plans and deletes, striped by key: a bounded set however many keys come and go. */
+    private final ReentrantLock[] keyLocks = new ReentrantLock[256];
+    /** HEADs of one LIST page in flight at once. */
+    private static final int LIST_HEADS_AT_ONCE = 16;
     private final ScheduledExecutorService background;
     private final ExecutorService heads = Executors.newVirtualThreadPerTaskExecutor();
     private volatile Duration uploadTtl = Duration.ofDays(7);
@@ -116,6 +119,9 @@ public final class S3BlobStore implements BlobStore {
         this.keys = new S3Keys(where.prefix());
         this.warnings = warnings;
         this.budget = new MemoryBudget(memoryBytes);
+        for (int i = 0; i < keyLocks.length; i++) {
+            keyLocks[i] = new ReentrantLock();
+        }
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fita-s3-writer");
             t.setDaemon(true);
@@ -367,9 +373,16 @@ public final class S3BlobStore implements BlobStore {
         List<String> page = more ? found.subList(0, limit) : found;
         // The MD5s are in each file's metadata: read them side by side.
         List<Future<StoredFile>> heads = new ArrayList<>();
+        java.util.concurrent.Semaphore atOnce = new java.util.concurrent.Semaphore(LIST_HEADS_AT_ONCE);
         for (String objectKey : page) {
             heads.add(this.heads.submit(() -> {
-                Optional<HeadObjectResponse> h = head(objectKey);
+                Optional<HeadObjectResponse> h;
+                atOnce.acquire();
+                try {
+                    h = head(objectKey);
+                } finally {
+                    atOnce.release();
+                }
                 if (h.isEmpty()) {
                     return null; // deleted meanwhile
                 }
@@ -529,7 +542,7 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private ReentrantLock keyLock(String user, String key) {
-        return keyLocks.computeIfAbsent(sessionKey(user, key), k -> new ReentrantLock());
+        return keyLocks[Math.floorMod(sessionKey(user, key).hashCode(), keyLocks.length)];
     }
 
     /** The newest plan of the key in the store, or null. */
@@ -612,6 +625,9 @@ public final class S3BlobStore implements BlobStore {
         lock.lock();
         try {
             PlanId plan = currentPlan(user, key);
+            if (planChecked.size() >= MAX_STATS) {
+                planChecked.clear();
+            }
             planChecked.put(sk, System.nanoTime());
             open = sessions.get(sk);
             if (plan == null) {
@@ -671,6 +687,7 @@ public final class S3BlobStore implements BlobStore {
 
     void forget(S3Upload upload) {
         sessions.remove(sessionKey(upload.user, upload.key), upload);
+        planChecked.remove(sessionKey(upload.user, upload.key));
     }
 
     void putSegment(S3Upload u, long first, long end, byte[] bytes, int offset, int length) throws StorageException {

@@ -18,11 +18,11 @@ import java.util.HexFormat;
  * </pre>
  *
  * U is the first 32 hex digits of the SHA-256 of the username (user folders are never listed in
- * order). K is the lowercase hex of the key's UTF-8 bytes, so that S3's byte order of the objects is
- * the keys' order and a key prefix is an object-key prefix; a key too long for that (hex longer
- * than {@link #MAX_KEY_HEX}) is the hex of its first bytes, '~' and the SHA-256 of the whole key
- * (such keys still list after shorter ones with the same first bytes, but not in order among
- * themselves). FIRST and END are 16 hex digits.
+ * order). K is the lowercase hex of the key's UTF-8 bytes with a '/' after every 200 digits, then
+ * '.', so that S3's byte order of the objects is the keys' order and a key prefix is an object-key
+ * prefix; a key too long for that (hex longer than {@link #MAX_KEY_HEX}) is the hex of its first
+ * bytes, '~' and the SHA-256 of the whole key (such keys still list after shorter ones with the
+ * same first bytes, but not in order among themselves). FIRST and END are 16 hex digits.
  */
 final class S3Keys {
     static final int MAX_KEY_HEX = 680;
@@ -50,28 +50,52 @@ final class S3Keys {
 
     static String key(String key) {
         byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length * 2 <= MAX_KEY_HEX) {
-            return HEX.formatHex(utf8);
+        String hex = utf8.length * 2 <= MAX_KEY_HEX ? HEX.formatHex(utf8)
+                : HEX.formatHex(Arrays.copyOf(utf8, LONG_KEY_HEAD_BYTES)) + "~" + HEX.formatHex(sha256(utf8));
+        return split(hex) + END;
+    }
+
+    /**
+     * Ends every encoded key: it sorts before '/' and every hex digit, so that a key sorts before
+     * the longer keys it starts, and the objects of one key never share a listing prefix with those
+     * of a longer one.
+     */
+    private static final String END = ".";
+    /** Stores that keep objects as files (S3Proxy's filesystem provider, MinIO) allow 255 bytes per name. */
+    private static final int PART = 200;
+
+    /** The hex with a '/' after every {@link #PART} characters: same order, no name part too long for a file system. */
+    private static String split(String hex) {
+        StringBuilder b = new StringBuilder(hex.length() + hex.length() / PART);
+        for (int i = 0; i < hex.length(); i += PART) {
+            if (i > 0) {
+                b.append('/');
+            }
+            b.append(hex, i, Math.min(hex.length(), i + PART));
         }
-        return HEX.formatHex(Arrays.copyOf(utf8, LONG_KEY_HEAD_BYTES)) + "~" + HEX.formatHex(sha256(utf8));
+        return b.toString();
     }
 
     /** The key of an encoded name, or null if it is a long key's (read its metadata instead). */
     static String decodeKey(String encoded) {
-        if (encoded.indexOf('~') >= 0 || encoded.length() % 2 != 0) {
+        if (!encoded.endsWith(END)) {
+            return null;
+        }
+        String hex = encoded.substring(0, encoded.length() - END.length()).replace("/", "");
+        if (hex.indexOf('~') >= 0 || hex.length() % 2 != 0) {
             return null;
         }
         try {
-            return new String(HEX.parseHex(encoded), StandardCharsets.UTF_8);
+            return new String(HEX.parseHex(hex), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
-    /** The hex of a key prefix: a prefix of the encoded names of the keys it starts (long keys aside). */
+    /** A prefix of the encoded names of the keys that {@code keyPrefix} starts (long keys aside). */
     static String keyPrefix(String keyPrefix) {
         String hex = HEX.formatHex(keyPrefix.getBytes(StandardCharsets.UTF_8));
-        return hex.length() > LONG_KEY_HEAD_BYTES * 2 ? hex.substring(0, LONG_KEY_HEAD_BYTES * 2) : hex;
+        return split(hex.length() > LONG_KEY_HEAD_BYTES * 2 ? hex.substring(0, LONG_KEY_HEAD_BYTES * 2) : hex);
     }
 
     String accounts() {

@@ -42,7 +42,9 @@ final class S3Reader implements BlobReader {
         while (dst.hasRemaining() && offset + total < size) {
             long at = offset + total;
             if (in == null || at != pos || pos >= end) {
-                reopen(at);
+                // Reads in order get a long range; a jump (connections taking turns) gets just what it asks.
+                boolean inOrder = at == pos;
+                reopen(at, inOrder ? CHUNK : dst.remaining());
             }
             int want = (int) Math.min(Math.min(dst.remaining(), copy.length), end - pos);
             int n = in.read(copy, 0, want);
@@ -57,9 +59,9 @@ final class S3Reader implements BlobReader {
         return total;
     }
 
-    private void reopen(long at) throws IOException {
+    private void reopen(long at, long length) throws IOException {
         closeStream();
-        long last = Math.min(size, at + CHUNK) - 1;
+        long last = Math.min(size, at + Math.max(1, length)) - 1;
         String range = "bytes=" + at + "-" + last;
         in = store.call("reading " + objectKey, () -> s3.getObject(b -> b.bucket(bucket).key(objectKey).range(range)));
         pos = at;
