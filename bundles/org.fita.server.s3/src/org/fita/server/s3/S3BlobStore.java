@@ -579,12 +579,13 @@ public final class S3BlobStore implements BlobStore {
             String planKey = keys.plan(user, key, plan.text());
             call("starting the upload of \"" + key + "\"",
                     () -> s3.putObject(b -> b.bucket(bucket).key(planKey), RequestBody.empty()));
+            S3Upload old = sessions.remove(sessionKey(user, key));
+            if (old != null) {
+                old.abandon(); // first: its windows are not written under the plan being dropped
+            }
             dropPlans(user, key, plan);
             S3Upload upload = new S3Upload(this, user, key, plan);
-            S3Upload old = sessions.put(sessionKey(user, key), upload);
-            if (old != null) {
-                old.abandon();
-            }
+            sessions.put(sessionKey(user, key), upload);
             planChecked.put(sessionKey(user, key), System.nanoTime());
             return upload;
         } finally {
@@ -696,6 +697,16 @@ public final class S3BlobStore implements BlobStore {
         call("storing blocks of \"" + u.key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey),
                 RequestBody.fromContentProvider(() -> new java.io.ByteArrayInputStream(bytes, offset, length), length,
                         "application/octet-stream")));
+    }
+
+    void deleteSegmentsQuietly(S3Upload u, List<long[]> runs) {
+        List<String> doomed = runs.stream().map(r -> keys.segment(u.user, u.key, u.plan.text(), r[0], r[1])).toList();
+        try {
+            deleteAll(doomed);
+        } catch (StorageException e) {
+            warnings.accept("Blocks of an abandoned upload of \"" + u.key + "\" could not be deleted (" + e.getMessage()
+                    + "); the sweep removes them.");
+        }
     }
 
     List<Segment> listSegments(String user, String key, PlanId plan) throws StorageException {
@@ -981,6 +992,36 @@ public final class S3BlobStore implements BlobStore {
                     deleted++;
                 }
             }
+            // Blocks whose plan is gone (a server died between deleting a plan and its blocks, or wrote a
+            // window just after its upload was deleted): removed once they are an hour old.
+            Instant orphanAge = Instant.now().minus(Duration.ofHours(1));
+            String blocksRoot = keys.prefix() + "blocks/";
+            List<String> orphans = new ArrayList<>();
+            Map<String, Boolean> planExists = new HashMap<>();
+            for (S3Object o : listAll(blocksRoot, null)) {
+                if (o.lastModified().isAfter(orphanAge)) {
+                    continue;
+                }
+                String planPath = o.key().substring(blocksRoot.length(), o.key().lastIndexOf('/'));
+                boolean exists = planExists.computeIfAbsent(planPath, p -> {
+                    try {
+                        return head(keys.allPlans() + p).isPresent();
+                    } catch (StorageException e) {
+                        return true; // unknown: keep
+                    }
+                });
+                if (!exists) {
+                    orphans.add(o.key());
+                    if (orphans.size() >= 1000) {
+                        deleteAll(orphans);
+                        orphans.clear();
+                    }
+                }
+                if (planExists.size() > MAX_STATS) {
+                    planExists.clear();
+                }
+            }
+            deleteAll(orphans);
             Instant stale = Instant.now().minus(STALE_MULTIPART);
             for (MultipartUpload m : call("listing multipart uploads", () -> s3.listMultipartUploadsPaginator(
                     b -> b.bucket(bucket).prefix(keys.prefix()))).uploads()) {

@@ -323,6 +323,7 @@ final class S3Upload implements UploadSession {
     /** Writes detached windows to the store, one segment per run, then hashes what is in order. */
     private void writeOut(List<Window> ws) throws IOException {
         for (Window w : ws) {
+            List<long[]> written = new ArrayList<>();
             try {
                 int i = w.have.nextSetBit(0);
                 while (i >= 0) {
@@ -333,6 +334,7 @@ final class S3Upload implements UploadSession {
                     long from = (long) i * plan.blockSize();
                     long to = Math.min(w.bytes.length, (long) end * plan.blockSize());
                     store.putSegment(this, w.first + i, w.first + end, w.bytes, (int) from, (int) (to - from));
+                    written.add(new long[] {w.first + i, w.first + end});
                     i = w.have.nextSetBit(end);
                 }
             } catch (IOException | RuntimeException e) {
@@ -347,22 +349,27 @@ final class S3Upload implements UploadSession {
                 throw e instanceof IOException io ? io : new StorageException("Writing blocks of \"" + key
                         + "\" to the object store failed: " + e.getMessage() + ". They will be asked for again.", e);
             }
-            boolean keep;
+            boolean keep = false;
+            boolean orphaned;
             lock.lock();
             try {
                 writing.remove(w);
-                int i = w.have.nextSetBit(0);
-                while (i >= 0) {
-                    int end = Math.min(w.have.nextClearBit(i), w.blocks);
-                    stored.add(w.first + i, w.first + end);
-                    i = w.have.nextSetBit(end);
+                orphaned = closed;
+                if (!orphaned) {
+                    for (long[] run : written) {
+                        stored.add(run[0], run[1]);
+                    }
+                    keep = hashInOrder(w);
                 }
-                keep = hashInOrder(w);
             } finally {
                 lock.unlock();
             }
             if (!keep) {
                 store.budget().give(w.bytes.length);
+            }
+            if (orphaned) {
+                // Deleted or reset while these were on their way: they belong to no plan any more.
+                store.deleteSegmentsQuietly(this, written);
             }
         }
     }
