@@ -130,6 +130,37 @@ public final class ServerCommand implements Callable<Integer> {
                     + " account's own quota (user add --quota, user quota) wins. Default: none.")
     private String defaultQuota;
 
+    @Option(names = "--storage", paramLabel = "URL",
+            description = "Where the files live: 'local' (the default: under --root) or s3://BUCKET[/PREFIX] on an"
+                    + " S3-compatible object store shared by any number of servers (credentials from the AWS environment"
+                    + " variables, profile or instance role). With s3://, --root keeps only this server's logs, lock and"
+                    + " copy of the accounts. See docs/S3.md.")
+    private String storage;
+
+    @Option(names = "--s3-endpoint", paramLabel = "URL",
+            description = "The object store's endpoint, e.g. http://rgw.internal:8080 (default: AWS S3 itself).")
+    private java.net.URI s3Endpoint;
+
+    @Option(names = "--s3-region", paramLabel = "REGION",
+            description = "The region requests are signed for (default: us-east-1, which most other stores accept).")
+    private String s3Region;
+
+    @Option(names = "--s3-path-style",
+            description = "Put the bucket in the URL's path (http://host/bucket/key) instead of its host name; most"
+                    + " stores other than AWS (Ceph RGW, SeaweedFS, Garage, MinIO) need this.")
+    private boolean s3PathStyle;
+
+    @Option(names = "--s3-memory", paramLabel = "SIZE",
+            description = "Memory that uploads may gather blocks in before writing them to the object store (default:"
+                    + " a quarter of the heap, at most 1G). Past it, blocks go to the store one by one.")
+    private String s3Memory;
+
+    @Option(names = "--secret-file", paramLabel = "FILE",
+            description = "The token secret (created if missing, readable by its owner only). Servers behind one load"
+                    + " balancer must share it, so that a token from one is accepted by the others (default:"
+                    + " server.secret under --root).")
+    private Path secretFile;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not log to the console; the log files under the root are still written.")
     private boolean quiet;
 
@@ -178,10 +209,31 @@ public final class ServerCommand implements Callable<Integer> {
                     .tls(tls)
                     .requireTls(requireTls)
                     .tlsCertificate(tlsCert, tlsKey)
+                    .secretFile(secretFile)
+                    .storeFactory(storeFactory())
                     .build();
         } catch (IllegalArgumentException e) {
             // The builder checks ranges; a value out of range is a command-line mistake.
             throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    /** The store named by --storage, or null for the local disk; the S3 options without it are a mistake. */
+    private org.fita.server.storage.StoreFactory storeFactory() {
+        boolean s3Options = s3Endpoint != null || s3Region != null || s3PathStyle || s3Memory != null;
+        if (storage == null || storage.equals("local")) {
+            if (s3Options) {
+                throw new ParameterException(spec.commandLine(),
+                        "--s3-endpoint, --s3-region, --s3-path-style and --s3-memory need --storage s3://BUCKET.");
+            }
+            return null;
+        }
+        long memory = s3Memory == null ? -1 : ByteSizes.parse(s3Memory);
+        try {
+            return S3Storage.factory(storage, s3Endpoint, s3Region, s3PathStyle, memory);
+        } catch (NoClassDefFoundError e) {
+            throw new ParameterException(spec.commandLine(), "This build of fita-server has no S3 storage (the"
+                    + " org.fita.server.s3 bundle is missing). Use the standalone fita-server.jar, or --storage local.");
         }
     }
 

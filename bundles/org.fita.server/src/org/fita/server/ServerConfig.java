@@ -42,6 +42,8 @@ public final class ServerConfig {
     private final boolean requireTls;
     private final Path tlsCertificate;
     private final Path tlsKey;
+    private final org.fita.server.storage.StoreFactory storeFactory;
+    private final Path secretFile;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -67,6 +69,8 @@ public final class ServerConfig {
         this.requireTls = b.requireTls;
         this.tlsCertificate = b.tlsCertificate;
         this.tlsKey = b.tlsKey;
+        this.storeFactory = b.storeFactory;
+        this.secretFile = b.secretFile;
     }
 
     public static Builder builder() {
@@ -98,6 +102,8 @@ public final class ServerConfig {
         b.requireTls = requireTls;
         b.tlsCertificate = tlsCertificate;
         b.tlsKey = tlsKey;
+        b.storeFactory = storeFactory;
+        b.secretFile = secretFile;
         return b;
     }
 
@@ -233,6 +239,22 @@ public final class ServerConfig {
         return tlsKey;
     }
 
+    /**
+     * The store the files live in instead of the local disk under {@link #root()} (which then keeps
+     * only this server's logs and lock), or null for the local disk.
+     */
+    public org.fita.server.storage.StoreFactory storeFactory() {
+        return storeFactory;
+    }
+
+    /**
+     * The token secret's file, shared by every server that must accept the others' tokens, or null
+     * for {@code server.secret} under the root.
+     */
+    public Path secretFile() {
+        return secretFile;
+    }
+
     public static final class Builder {
         private String host = "0.0.0.0";
         private int port = DEFAULT_PORT;
@@ -257,6 +279,8 @@ public final class ServerConfig {
         private boolean requireTls;
         private Path tlsCertificate;
         private Path tlsKey;
+        private org.fita.server.storage.StoreFactory storeFactory;
+        private Path secretFile;
 
         /** {@code ~/.fita/server}: never the working directory by accident. */
         public static Path defaultRoot() {
@@ -420,6 +444,18 @@ public final class ServerConfig {
             }
             this.tlsCertificate = certificate == null ? null : certificate.toAbsolutePath().normalize();
             this.tlsKey = key == null ? null : key.toAbsolutePath().normalize();
+            return this;
+        }
+
+        /** A store other than the local disk (null for the local disk). */
+        public Builder storeFactory(org.fita.server.storage.StoreFactory storeFactory) {
+            this.storeFactory = storeFactory;
+            return this;
+        }
+
+        /** The token secret's file (created if missing), or null for {@code server.secret} under the root. */
+        public Builder secretFile(Path secretFile) {
+            this.secretFile = secretFile == null ? null : secretFile.toAbsolutePath().normalize();
             return this;
         }
 

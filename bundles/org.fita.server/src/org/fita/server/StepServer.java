@@ -44,7 +44,9 @@ import org.fita.server.auth.PasswordHasher;
 import org.fita.server.auth.TokenService;
 import org.fita.server.internal.Connection;
 import org.fita.server.internal.RequestHandler;
+import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.LocalBlobStore;
+import org.fita.server.storage.StoreFactory;
 import org.fita.server.storage.PrivateFiles;
 import org.fita.server.tls.ServerCertificates;
 import org.fita.server.tls.ServerIdentity;
@@ -79,7 +81,7 @@ public final class StepServer implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private Authenticator authenticator;
     private ServerLog log;
-    private LocalBlobStore store;
+    private BlobStore store;
     private ServerSocket serverSocket;
     private TlsEndpoint tlsEndpoint;
     private ServerTls tls;
@@ -125,10 +127,18 @@ public final class StepServer implements AutoCloseable {
         PrivateFiles.prepareRoot(config.root());
         lockRoot();
         log = new ServerLog(config.root(), config.logToConsole(), System.out, fanOut());
-        store = new LocalBlobStore(config.root(), log::warn, config.directIo());
         AccountStore accounts = new AccountStore(config.root(), new PasswordHasher(config.passwordIterations()));
-        store.configure(config.uploadTtl(), accounts.quotas(config.defaultQuota()));
-        TokenService tokens = TokenService.forRoot(config.root(), config.tokenTtl(), accounts::generation);
+        if (config.storeFactory() != null) {
+            store = config.storeFactory().open(new StoreFactory.Context(config.root(), log::warn, config.uploadTtl(),
+                    accounts.quotas(config.defaultQuota())));
+        } else {
+            LocalBlobStore local = new LocalBlobStore(config.root(), log::warn, config.directIo());
+            store = local;
+            local.configure(config.uploadTtl(), accounts.quotas(config.defaultQuota()));
+        }
+        TokenService tokens = config.secretFile() != null
+                ? TokenService.forSecretFile(config.secretFile(), config.tokenTtl(), accounts::generation)
+                : TokenService.forRoot(config.root(), config.tokenTtl(), accounts::generation);
         authenticator = new Authenticator(config.authMode(), accounts);
         RequestHandler handler = new RequestHandler(config, store, tokens, authenticator, NAME);
         FrameLimits limits = new FrameLimits(config.maxJsonBytes(), config.maxBlockSize(), true);
@@ -152,7 +162,8 @@ public final class StepServer implements AutoCloseable {
         long tick = deadlineTick().toMillis();
         housekeeping.scheduleWithFixedDelay(this::enforceDeadlines, tick, tick, TimeUnit.MILLISECONDS);
         log.info("Start the TCP service, listening " + port() + " on IP " + config.host()
-                + " (auth " + config.authMode().name().toLowerCase() + ", storage " + config.root()
+                + " (auth " + config.authMode().name().toLowerCase() + ", storage "
+                + (config.storeFactory() != null ? store.describe() : config.root())
                 + (config.classicOnly() ? ", classic only" : "") + ")");
         warnIfFewFileDescriptors();
         log.info("Server is ready on " + config.host() + ":" + port() + (tls != null ? " (" + tls.describe() + ")" : ""));
@@ -533,9 +544,7 @@ public final class StepServer implements AutoCloseable {
         if (authenticator != null) {
             authenticator.close();
         }
-        if (store != null) {
-            store.close();
-        }
+        closeQuietly(store);
         // A server that never started has nothing to announce: its caller reports the failure.
         if (started) {
             log.info("Server stopped");

@@ -63,6 +63,15 @@ public final class TokenService {
         return new TokenService(loadOrCreateSecret(root.resolve(SECRET_FILE)), ttl, Clock.systemUTC(), generations);
     }
 
+    /**
+     * Loads the secret from {@code file}, creating it if missing: servers that share the file accept
+     * each other's tokens.
+     */
+    public static TokenService forSecretFile(Path file, Duration ttl, Function<String, String> generations)
+            throws IOException {
+        return new TokenService(loadOrCreateSecret(file), ttl, Clock.systemUTC(), generations);
+    }
+
     static byte[] loadOrCreateSecret(Path file) throws IOException {
         if (Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             byte[] secret;
@@ -77,7 +86,7 @@ public final class TokenService {
         }
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        Path tmp = file.resolveSibling(SECRET_FILE + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.deleteIfExists(tmp);
         try (java.nio.channels.FileChannel ch = PrivateFiles.open(tmp, StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, StandardOpenOption.SYNC)) {

@@ -95,4 +95,13 @@ public interface BlobStore extends Closeable {
     Optional<JsonObject> getData(String user, String key) throws IOException;
 
     boolean deleteData(String user, String key) throws IOException;
+
+    /** Called by the server every 30 seconds: expiry sweeps and the like. */
+    default void housekeeping() {
+    }
+
+    /** Where the files are, for the server's log. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 }
