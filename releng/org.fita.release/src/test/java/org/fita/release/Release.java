@@ -54,6 +54,20 @@ final class Release {
             return os.equals("win32");
         }
 
+        boolean macos() {
+            return os.equals("macosx");
+        }
+
+        /** The one top folder of the archive: an application bundle on macOS. */
+        String root() {
+            return macos() ? "FiTA.app/" : "fita-workbench/";
+        }
+
+        /** Where the product (plugins/, configuration/, the start script) lies in the archive. */
+        String product() {
+            return macos() ? "FiTA.app/Contents/Eclipse/" : "fita-workbench/";
+        }
+
         /** org.eclipse.swt.gtk.linux.x86_64: SWT's fragment for this platform. */
         String swtFragment() {
             return "org.eclipse.swt." + ws + "." + os + "." + arch;

@@ -20,19 +20,19 @@ import org.junit.jupiter.api.Test;
  * and macOS cannot run here; this is what can be checked of them.
  */
 class ReleaseArchivesIT {
-    private static final String TOP = "fita-workbench/";
     private static final Pattern ANY_SWT_FRAGMENT = Pattern.compile(
-            "^fita-workbench/plugins/(org\\.eclipse\\.swt\\.(gtk|win32|cocoa)\\.[a-z0-9]+\\.[a-z0-9_]+)_[^/]*$");
+            "/plugins/(org\\.eclipse\\.swt\\.(gtk|win32|cocoa)\\.[a-z0-9]+\\.[a-z0-9_]+)_[^/]*$");
 
     @ParameterizedTest
     @EnumSource(Platform.class)
     void eachArchiveHoldsItsOwnSwtFragmentAndNoOther(Platform platform) throws IOException {
         Map<String, Integer> entries = ArchiveEntries.of(platform.archive());
         List<String> fragments = entries.keySet().stream()
-                .map(ANY_SWT_FRAGMENT::matcher).filter(java.util.regex.Matcher::matches)
+                .map(ANY_SWT_FRAGMENT::matcher).filter(java.util.regex.Matcher::find)
                 .map(m -> m.group(1)).distinct().toList();
         assertEquals(List.of(platform.swtFragment()), fragments, "SWT fragments in " + platform.archive().getFileName());
-        assertTrue(entries.keySet().stream().anyMatch(n -> n.matches(TOP + "plugins/org\\.eclipse\\.swt_3\\.131\\.0\\..*\\.jar")),
+        String top = platform.product();
+        assertTrue(entries.keySet().stream().anyMatch(n -> n.matches(Pattern.quote(top) + "plugins/org\\.eclipse\\.swt_3\\.131\\.0\\..*\\.jar")),
                 "SWT's host bundle 3.131.0, the version of the fragments");
     }
 
@@ -40,33 +40,40 @@ class ReleaseArchivesIT {
     @EnumSource(Platform.class)
     void eachArchiveIsOneFolderWithScriptsReadmeLicenseAndTheBundles(Platform platform) throws IOException {
         Map<String, Integer> entries = ArchiveEntries.of(platform.archive());
+        String root = platform.root();
+        String top = platform.product();
         for (String name : entries.keySet()) {
-            assertTrue(name.startsWith(TOP) || name.equals("fita-workbench"), "outside the top folder: " + name);
+            assertTrue(name.startsWith(root) || (name + "/").equals(root), "outside the top folder: " + name);
         }
         for (String file : List.of("README.txt", "LICENSE.txt", "configuration/config.ini")) {
-            assertTrue(entries.containsKey(TOP + file), platform + " lacks " + file);
+            assertTrue(entries.containsKey(top + file), platform + " lacks " + file);
         }
         for (String bundle : List.of("org.fita.app_", "org.fita.ui_", "org.fita.server_", "org.fita.transfer_",
                 "org.fita.protocol_", "org.fita.cli_", "org.eclipse.equinox.launcher_", "org.apache.felix.scr_")) {
-            assertTrue(entries.keySet().stream().anyMatch(n -> n.startsWith(TOP + "plugins/" + bundle)),
+            assertTrue(entries.keySet().stream().anyMatch(n -> n.startsWith(top + "plugins/" + bundle)),
                     platform + " lacks the bundle " + bundle);
         }
         if (platform.windows()) {
-            assertTrue(entries.containsKey(TOP + "fita-workbench.cmd"), "the Windows start script");
-            assertFalse(entries.containsKey(TOP + "fita-workbench"), "no Unix script on Windows");
+            assertTrue(entries.containsKey(top + "fita-workbench.cmd"), "the Windows start script");
+            assertFalse(entries.containsKey(top + "fita-workbench"), "no Unix script on Windows");
         } else {
-            assertEquals(0755, entries.get(TOP + "fita-workbench") & 0777, "the start script is executable");
-            assertFalse(entries.containsKey(TOP + "fita-workbench.cmd"), "no Windows script on " + platform);
+            assertEquals(0755, entries.get(top + "fita-workbench") & 0777, "the start script is executable");
+            assertFalse(entries.containsKey(top + "fita-workbench.cmd"), "no Windows script on " + platform);
+        }
+        if (platform.macos()) {
+            assertEquals(0755, entries.get(root + "Contents/MacOS/FiTA") & 0777, "the bundle's executable");
+            assertTrue(entries.containsKey(root + "Contents/Info.plist"), "the bundle's Info.plist");
+            assertTrue(entries.containsKey(root + "Contents/Resources/fita.icns"), "the bundle's icon");
         }
         boolean gtk = platform.ws.equals("gtk");
-        assertEquals(gtk, entries.keySet().stream().anyMatch(n -> n.startsWith(TOP + "plugins/org.eclipse.e4.ui.swt.gtk_")),
+        assertEquals(gtk, entries.keySet().stream().anyMatch(n -> n.startsWith(top + "plugins/org.eclipse.e4.ui.swt.gtk_")),
                 "e4's GTK fragment only on Linux");
     }
 
     @Test
     void windowsScriptHasWindowsLineEnds() throws IOException {
         try (var zip = new java.util.zip.ZipFile(Platform.WINDOWS_X86_64.archive().toFile())) {
-            String script = new String(zip.getInputStream(zip.getEntry(TOP + "fita-workbench.cmd")).readAllBytes(),
+            String script = new String(zip.getInputStream(zip.getEntry("fita-workbench/fita-workbench.cmd")).readAllBytes(),
                     java.nio.charset.StandardCharsets.US_ASCII);
             assertTrue(script.startsWith("@echo off\r\n"), "cmd.exe needs CRLF line ends");
             assertFalse(script.replace("\r\n", "").contains("\n"), "a bare LF in the .cmd script");
