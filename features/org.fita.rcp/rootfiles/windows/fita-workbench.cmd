@@ -7,6 +7,7 @@ rem JVM options (e.g. -Xmx2g).
 setlocal EnableExtensions
 set "HERE=%~dp0"
 set "JAVA="
+set "JAVA_FEATURE="
 
 call :try "%HERE%jre\bin\java.exe"
 if not defined JAVA if defined JAVA_HOME call :try "%JAVA_HOME%\bin\java.exe"
@@ -20,28 +21,34 @@ for %%L in ("%HERE%plugins\org.eclipse.equinox.launcher_*.jar") do set "LAUNCHER
 
 if /i "%~1"=="--version" goto version
 if /i "%~1"=="-version" goto version
+rem The messages stand outside blocks: a folder name with a parenthesis would end a block early.
+if not defined LAUNCHER goto nolauncher
+if not defined JAVA goto nojava
 
-if not defined LAUNCHER (
-    echo fita-workbench: %HERE%plugins holds no org.eclipse.equinox.launcher jar; unpack the whole archive again. 1>&2
-    exit /b 1
-)
-if not defined JAVA (
-    echo fita-workbench: FiTA needs Java 21 or newer, and none was found ^(jre\, JAVA_HOME, java on the PATH, 1>&2
-    echo Program Files^). Install one, e.g. Eclipse Temurin 21 or newer, or set JAVA_HOME to it. 1>&2
-    exit /b 1
-)
-rem javaw.exe beside java.exe opens no console window; the workbench's own log is in its instance folder.
+rem javaw.exe beside java.exe opens no console window.
 set "JAVAW=%JAVA:java.exe=javaw.exe%"
 if not exist "%JAVAW%" set "JAVAW=%JAVA%"
 start "FiTA" "%JAVAW%" %FITA_JAVA_OPTS% -jar "%LAUNCHER%" %*
 exit /b 0
 
+:nolauncher
+echo fita-workbench: %HERE%plugins holds no org.eclipse.equinox.launcher jar; unpack the whole archive again. 1>&2
+exit /b 1
+
+:nojava
+echo fita-workbench: FiTA needs Java 21 or newer, and none was found (jre\, JAVA_HOME, java on the PATH, 1>&2
+echo Program Files). Install one, e.g. Eclipse Temurin 21 or newer, or set JAVA_HOME to it. 1>&2
+exit /b 1
+
 :version
+set "APPJAR="
 for %%L in ("%HERE%plugins\org.fita.app_*.jar") do set "APPJAR=%%~nL"
-set "FITAVERSION=%APPJAR:org.fita.app_=%"
-for /f "tokens=1-3 delims=." %%a in ("%FITAVERSION%") do set "FITAVERSION=%%a.%%b.%%c"
+set "FITAVERSION=unknown"
+if defined APPJAR set "FITAVERSION=%APPJAR:org.fita.app_=%"
+for /f "tokens=1-3 delims=." %%a in ("%FITAVERSION%") do if not "%%c"=="" set "FITAVERSION=%%a.%%b.%%c"
 echo fita-workbench (FiTA %FITAVERSION%)
-if defined JAVA (echo Java %JAVA_FEATURE% at %JAVA%) else (echo no Java 21 or newer found)
+if not defined JAVA echo no Java 21 or newer found
+if defined JAVA echo Java %JAVA_FEATURE% at %JAVA%
 exit /b 0
 
 rem :try PATH - sets JAVA and JAVA_FEATURE when PATH is a java.exe of version 21 or newer.
@@ -53,8 +60,6 @@ if not defined FEATURE exit /b 1
 set "FEATURE=%FEATURE: =%"
 set "FEATURE_NUMBER=0"
 set /a FEATURE_NUMBER=FEATURE 2>nul
-if %FEATURE_NUMBER% GEQ 21 (
-    set "JAVA=%~1"
-    set "JAVA_FEATURE=%FEATURE_NUMBER%"
-)
+if %FEATURE_NUMBER% GEQ 21 set "JAVA=%~1"
+if %FEATURE_NUMBER% GEQ 21 set "JAVA_FEATURE=%FEATURE_NUMBER%"
 exit /b 0
