@@ -78,6 +78,14 @@ class ReleaseArchivesIT {
             assertTrue(script.startsWith("@echo off\r\n"), "cmd.exe needs CRLF line ends");
             assertFalse(script.replace("\r\n", "").contains("\n"), "a bare LF in the .cmd script");
             assertTrue(script.contains("-jar \"%LAUNCHER%\""), "starts the launcher jar");
+            // cmd.exe cannot be run here: at least every label jumped to or called exists.
+            var jump = Pattern.compile("(?i)\\b(?:goto|call) :?([a-z]+)\\b").matcher(script);
+            int jumps = 0;
+            while (jump.find()) {
+                assertTrue(script.contains("\r\n:" + jump.group(1) + "\r\n"), "no label :" + jump.group(1));
+                jumps++;
+            }
+            assertTrue(jumps >= 4, "the script's jumps were found");
         }
     }
 
