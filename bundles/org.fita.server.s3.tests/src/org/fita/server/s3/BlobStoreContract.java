@@ -117,6 +117,31 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void aSmallFileSentWholeIsStoredOnceCheckedAndReplacedOnlyWhenAsked() throws Exception {
+        store = open(Quotas.NONE);
+        byte[] first = bytes(10_000, 7);
+        BlobStore.InlineResult stored = store.storeInline(USER, "small/a", new ByteArrayInputStream(first), first.length,
+                md5(first), false);
+        assertEquals(BlobStore.InlineOutcome.STORED, stored.outcome());
+        assertEquals(md5(first), stored.file().md5());
+        StoredFile seen = store.stat(USER, "small/a").orElseThrow();
+        assertEquals(first.length, seen.size());
+        assertEquals(md5(first), seen.md5());
+        assertArrayEquals(first, readAll(store, USER, seen));
+
+        byte[] second = bytes(3_000, 8);
+        assertEquals(BlobStore.InlineOutcome.EXISTS, store.storeInline(USER, "small/a", new ByteArrayInputStream(second),
+                second.length, md5(second), false).outcome());
+        assertEquals(BlobStore.InlineOutcome.MD5_MISMATCH, store.storeInline(USER, "small/b",
+                new ByteArrayInputStream(second), second.length, md5(first), false).outcome());
+        assertTrue(store.stat(USER, "small/b").isEmpty(), "nothing stored on a wrong MD5");
+
+        assertEquals(BlobStore.InlineOutcome.STORED, store.storeInline(USER, "small/a", new ByteArrayInputStream(second),
+                second.length, md5(second), true).outcome());
+        assertArrayEquals(second, readAll(store, USER, store.stat(USER, "small/a").orElseThrow()));
+    }
+
+    @Test
     void anEmptyStoreHasNothing() throws Exception {
         store = open(Quotas.NONE);
         assertTrue(store.stat(USER, "x").isEmpty());

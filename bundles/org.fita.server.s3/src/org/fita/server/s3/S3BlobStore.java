@@ -679,6 +679,49 @@ public final class S3BlobStore implements BlobStore {
         return new StoredFile(key, 0, MD5_OF_NOTHING, now);
     }
 
+    /**
+     * A small file sent whole: one PUT of the object with its MD5 in the metadata. S3 makes the PUT
+     * durable and atomic before it answers, so there is nothing to group-commit here.
+     */
+    @Override
+    public InlineResult storeInline(String user, String key, InputStream data, long size, String md5, boolean replace)
+            throws IOException {
+        if (size < 0 || size > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("An inline file must be small, not " + size + " bytes.");
+        }
+        byte[] bytes = data.readNBytes((int) size);
+        if (bytes.length != size) {
+            throw new java.io.EOFException("The inline file ended after " + bytes.length + " of " + size + " bytes.");
+        }
+        String actual;
+        try {
+            actual = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("This Java has no MD5", e);
+        }
+        if (!actual.equalsIgnoreCase(md5)) {
+            return new InlineResult(InlineOutcome.MD5_MISMATCH, null);
+        }
+        ReentrantLock lock = keyLock(user, key);
+        lock.lock(); // a second request for the same key waits, then finds the file stored
+        try {
+            Optional<StoredFile> existing = stat(user, key);
+            if (existing.isPresent() && !replace) {
+                return new InlineResult(InlineOutcome.EXISTS, null);
+            }
+            checkQuota(user, size - existing.map(StoredFile::size).orElse(0L), key);
+            deleteUnfinished(user, key);
+            long now = System.currentTimeMillis();
+            String objectKey = keys.file(user, key);
+            call("storing the file \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
+                    .metadata(metadata(key, actual, now, "inline")), RequestBody.fromBytes(bytes)));
+            statChanged(user, key);
+            return new InlineResult(InlineOutcome.STORED, new StoredFile(key, size, actual, now));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private static Map<String, String> metadata(String key, String md5, long modified, String upload) {
         return Map.of(META_MD5, md5,
                 META_KEY, Base64.getUrlEncoder().withoutPadding().encodeToString(key.getBytes(StandardCharsets.UTF_8)),
