@@ -1,6 +1,7 @@
 package org.fita.server.s3;
 
 import com.google.gson.JsonObject;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
@@ -691,14 +692,9 @@ public final class S3BlobStore implements BlobStore {
         }
         byte[] bytes = data.readNBytes((int) size);
         if (bytes.length != size) {
-            throw new java.io.EOFException("The inline file ended after " + bytes.length + " of " + size + " bytes.");
+            throw new EOFException("The inline file ended after " + bytes.length + " of " + size + " bytes.");
         }
-        String actual;
-        try {
-            actual = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("This Java has no MD5", e);
-        }
+        String actual = HexFormat.of().formatHex(newMd5().digest(bytes));
         if (!actual.equalsIgnoreCase(md5)) {
             return new InlineResult(InlineOutcome.MD5_MISMATCH, null);
         }
