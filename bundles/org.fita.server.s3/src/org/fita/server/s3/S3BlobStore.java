@@ -196,9 +196,19 @@ public final class S3BlobStore implements BlobStore {
         return c instanceof NoSuchKeyException || (c instanceof S3Exception s && s.statusCode() == 404);
     }
 
+    /** 412: the condition is false (the object exists, or changed). */
     private static boolean preconditionFailed(Throwable e) {
+        return statusOf(e) == 412;
+    }
+
+    /** 409 ConditionalRequestConflict: another conditional write to the key was in progress; try again. */
+    private static boolean conditionalConflict(Throwable e) {
+        return statusOf(e) == 409;
+    }
+
+    private static int statusOf(Throwable e) {
         Throwable c = e instanceof StorageException && e.getCause() != null ? e.getCause() : e;
-        return c instanceof S3Exception s && (s.statusCode() == 412 || s.statusCode() == 409);
+        return c instanceof S3Exception s ? s.statusCode() : -1;
     }
 
     /** Every object under {@code prefix}, page by page (each page is at most 1000 keys). */
@@ -419,16 +429,26 @@ public final class S3BlobStore implements BlobStore {
         byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
         checkQuota(user, bytes.length, null);
         String objectKey = keys.data(user, key);
-        try {
-            // Conditional: of two servers saving the same key at once, one wins and the other says "exists".
-            call("saving DATA \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey).ifNoneMatch("*")
-                    .contentType("application/json"), RequestBody.fromBytes(bytes)));
-            return true;
-        } catch (StorageException e) {
-            if (preconditionFailed(e)) {
-                return false;
+        for (int attempt = 1;; attempt++) {
+            try {
+                // Conditional: of two servers saving the same key at once, one wins and the other says "exists".
+                call("saving DATA \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
+                        .ifNoneMatch("*").contentType("application/json"), RequestBody.fromBytes(bytes)));
+                return true;
+            } catch (StorageException e) {
+                if (preconditionFailed(e)) {
+                    return false;
+                }
+                if (!conditionalConflict(e) || attempt == 3) {
+                    throw e;
+                }
             }
-            throw e;
+            try {
+                Thread.sleep(50L * attempt); // the conflicting write settles; then it exists or not
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StorageException("Interrupted while saving DATA \"" + key + "\".", e);
+            }
         }
     }
 
@@ -1136,7 +1156,7 @@ public final class S3BlobStore implements BlobStore {
             }, RequestBody.fromBytes(local)));
             accountsSynced = local;
         } catch (StorageException raced) {
-            if (!preconditionFailed(raced)) {
+            if (!preconditionFailed(raced) && !conditionalConflict(raced)) {
                 throw raced;
             }
             // Another server wrote first: its accounts come back with the next sync.
