@@ -1,9 +1,5 @@
 package org.fita.server.s3;
 
-import org.junit.jupiter.api.Test;
-
-import org.junit.jupiter.api.Disabled;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
