@@ -175,7 +175,7 @@ final class InFlightProxy implements AutoCloseable {
         }
     }
 
-    /** Passes reply frames back whole; a data request counts as answered once its reply is written. */
+    /** Passes reply frames back whole; a data request counts as answered when its reply starts on its way back. */
     private void replies(Socket server, Socket client, Queue<Boolean> asked) {
         try {
             DataInputStream in = new DataInputStream(new BufferedInputStream(server.getInputStream(), 1 << 16));
@@ -188,6 +188,11 @@ final class InFlightProxy implements AutoCloseable {
                 } catch (EOFException e) {
                     break;
                 }
+                // Counted as answered before the client can read the reply: once it has, it may send
+                // the next request at once, and that must not be counted beside this one.
+                if (Boolean.TRUE.equals(asked.poll())) {
+                    inFlight.decrementAndGet();
+                }
                 out.write(header);
                 long left = (long) readInt(header, 0) + readInt(header, 4);
                 while (left > 0) {
@@ -199,9 +204,6 @@ final class InFlightProxy implements AutoCloseable {
                     left -= n;
                 }
                 out.flush();
-                if (Boolean.TRUE.equals(asked.poll())) {
-                    inFlight.decrementAndGet();
-                }
             }
             client.shutdownOutput();
         } catch (IOException e) {
