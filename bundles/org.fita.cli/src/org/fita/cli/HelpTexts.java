@@ -80,7 +80,7 @@ final class HelpTexts {
             return false;
         }
         String server = System.getenv(ClientCommand.SERVER_VARIABLE);
-        if (server != null && !server.isEmpty()) {
+        if (server != null) { // set but empty is not unset for picocli
             try {
                 ServerUrl.parse(server);
             } catch (RuntimeException e) {
