@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.fita.protocol.CertificateFingerprint;
@@ -46,8 +47,7 @@ import picocli.CommandLine.TypeConversionException;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         sortOptions = false,
-        subcommands = {UploadCommand.class, DownloadCommand.class, ListCommand.class, DeleteCommand.class,
-            ResumeCommand.class, KnownServersCommand.class},
+        // The subcommands are added by commandLine(): only the one a command line names, when it names one.
         description = {
             "Uploads, downloads, lists and deletes files on a STEP server: in parallel and pipelined where a FiTA"
                     + " server offers it, stop-and-wait against a classic one. Every transfer is verified by MD5, and"
@@ -160,21 +160,132 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     /** Ctrl-C and SIGTERM cancel the running transfer; one per process. */
-    private final Cancellation cancellation = new Cancellation();
+    private final Cancellation cancellation;
     /** Whether --overwrite may delete before it uploads; one answer per process. */
     private final Replacing replacing = new Replacing(() -> deleteFirst);
 
+    ClientCommand() {
+        this(new Cancellation());
+    }
+
+    private ClientCommand(Cancellation cancellation) {
+        this.cancellation = cancellation;
+    }
+
+    /** The subcommands' names, in the order of the usage help. */
+    static final List<String> SUBCOMMANDS = List.of("upload", "download", "list", "delete", "resume", "known-servers");
+
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "upload" -> new UploadCommand();
+            case "download" -> new DownloadCommand();
+            case "list" -> new ListCommand();
+            case "delete" -> new DeleteCommand();
+            case "resume" -> new ResumeCommand();
+            case "known-servers" -> new KnownServersCommand();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    /** The options of this command that every subcommand inherits and that take a value. */
+    private static final Set<String> OPTIONS_WITH_VALUE = Set.of("--server", "--ca", "--trust", "--user", "--password",
+            "--connections", "--window", "--block-size", "--limit-rate");
+    /** Those without a value, but for help and version. */
+    private static final Set<String> FLAGS = Set.of("--tls", "--overwrite", "--delete-first", "--json", "-q", "--quiet");
+
     public static void main(String[] args) {
+        Phases.mark("main");
+        // --help and --version as picocli renders them, without picocli's start-up work (see HelpTexts).
+        if (HelpTexts.print(args, System.out)) {
+            Phases.mark("help printed");
+            Phases.print(System.err);
+            System.exit(ExitCodes.OK);
+        }
         ClientCommand command = new ClientCommand();
         command.cancellation.installShutdownHook();
-        int exitCode = commandLine(command).execute(args);
+        int exitCode = command.execute(args);
+        Phases.mark("command returned");
         command.cancellation.finished();
+        Phases.print(System.err);
         System.exit(exitCode);
     }
 
-    /** The command line of {@code command}: FiTA's usage policy, exit codes in every help, JSON for usage errors under --json. */
+    /**
+     * Runs {@code args}. picocli's model of every subcommand costs a cold JVM a good part of its start,
+     * so only the subcommand that the arguments name is built; a usage error of this command itself
+     * is reported by the whole model, whose usage help lists every subcommand.
+     */
+    int execute(String[] args) {
+        String only = subcommandNamedBy(args);
+        CommandLine line = commandLine(this, only);
+        Phases.mark("command line built");
+        if (only == null) {
+            return line.execute(args);
+        }
+        boolean[] parsed = {false};
+        line.setExecutionStrategy(result -> {
+            parsed[0] = true;
+            return new CommandLine.RunLast().execute(result);
+        });
+        IParameterExceptionHandler usage = line.getParameterExceptionHandler();
+        line.setParameterExceptionHandler((e, arguments) -> {
+            if (e.getCommandLine() != line) {
+                return usage.handleParseException(e, arguments);
+            }
+            if (!parsed[0]) {
+                // Nothing ran: the whole model parses the same arguments again and reports their error itself.
+                return commandLine(new ClientCommand(cancellation), null).execute(arguments);
+            }
+            // Raised by a subcommand's checks on the options of this command (TransferOptions).
+            CommandLine whole = commandLine(new ClientCommand(), null);
+            return whole.getParameterExceptionHandler().handleParseException(
+                    new ParameterException(whole, e.getMessage(), e.getCause()), arguments);
+        });
+        return line.execute(args);
+    }
+
+    /**
+     * The subcommand that picocli will run for {@code args}, or null unless that is sure (then every
+     * subcommand is built): the first argument, after nothing but this command's own transfer options
+     * and their values, that names a subcommand. Anything else before it (help, version, an unknown
+     * option, a value that picocli would take for a subcommand) is left to the whole model.
+     */
+    static String subcommandNamedBy(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (OPTIONS_WITH_VALUE.contains(arg)) {
+                i++;
+                if (i >= args.length || SUBCOMMANDS.contains(args[i])) {
+                    return null;
+                }
+            } else if (arg.startsWith("-")) {
+                int equals = arg.indexOf('=');
+                if (!(equals > 0 ? OPTIONS_WITH_VALUE.contains(arg.substring(0, equals)) : FLAGS.contains(arg))) {
+                    return null;
+                }
+            } else {
+                return SUBCOMMANDS.contains(arg) ? arg : null;
+            }
+        }
+        return null;
+    }
+
+    /** The whole command line of {@code command}, every subcommand included. */
     static CommandLine commandLine(ClientCommand command) {
+        return commandLine(command, null);
+    }
+
+    /**
+     * The command line of {@code command} with the subcommand {@code only}, or with all of them if
+     * null: FiTA's usage policy, exit codes in every help, JSON for usage errors under --json.
+     */
+    static CommandLine commandLine(ClientCommand command, String only) {
         CommandLine line = CommandLines.create(command);
+        for (String name : SUBCOMMANDS) {
+            if (only == null || only.equals(name)) {
+                line.addSubcommand(name, subcommand(name));
+            }
+        }
         IParameterExceptionHandler usage = line.getParameterExceptionHandler();
         line.setParameterExceptionHandler((e, args) -> {
             int exitCode = usage.handleParseException(e, args);
@@ -248,7 +359,9 @@ public final class ClientCommand implements Callable<Integer> {
     }
 
     private StepSession connect(ServerAddress address, String username, Supplier<String> secret) throws StepException {
+        Phases.mark("connecting");
         StepSession session = StepSession.connect(address, username, secret, ConnectionLimits.DEFAULTS, security(address));
+        Phases.mark("logged in");
         if (session.offersTls() && !quiet) {
             PrintWriter err = spec.commandLine().getErr();
             err.println(TerminalText.escape(spec.commandLine().getCommandName() + ": warning: " + address
@@ -311,10 +424,14 @@ public final class ClientCommand implements Callable<Integer> {
             }
             TransferOptions used = direction == Direction.UPLOAD && options.overwrite()
                     ? replacing.allow(session, key, output.interactive(), options) : options;
+            Phases.mark("transfer starting");
             Transfer transfer = direction == Direction.UPLOAD ? session.upload(path, key, used, output.progress())
                     : session.download(key, path, used, output.progress());
             try {
-                output.transferred(direction, cancellation.await(transfer));
+                TransferResult result = cancellation.await(transfer);
+                Phases.mark("transfer verified");
+                output.transferred(direction, result);
+                Phases.mark("transfer reported");
             } catch (KeyExistsException e) {
                 // Running the same upload again, e.g. after it completed unheard: the same bytes are no failure.
                 if (direction != Direction.UPLOAD || e.status() <= 0) {
@@ -405,6 +522,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     /** How {@code line}'s command reports: text or JSON, a progress bar only on a terminal. */
     ClientOutput output(CommandLine line) {
+        Phases.mark("command called");
         boolean terminal = terminal() != null;
         return new ClientOutput(line.getCommandSpec().qualifiedName(), line.getOut(), line.getErr(), json, quiet,
                 terminal, cancellation::exitCode);

@@ -29,8 +29,11 @@ import org.fita.transfer.trust.ServerIdentityException;
  * through {@link TerminalText}, as keys, MD5s and messages may come from a hostile server.
  */
 final class ClientOutput {
-    private static final DateTimeFormatter LIST_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
-            .withZone(ZoneId.systemDefault());
+    /** Made on first use, by list alone: a formatter and the time zone cost a cold JVM tens of milliseconds. */
+    private static final class ListTime {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                .withZone(ZoneId.systemDefault());
+    }
 
     private final String command;
     private final PrintWriter out;
@@ -178,7 +181,7 @@ final class ClientOutput {
             out.printf("%10s  %-16s  %-32s  %s%n", "SIZE", "MODIFIED", "MD5", "KEY");
             for (RemoteFile f : files) {
                 println(out, String.format("%10s  %-16s  %-32s  %s", ByteSizes.human(f.size()),
-                        f.modified() < 0 ? "-" : LIST_TIME.format(Instant.ofEpochMilli(f.modified())), f.md5(), f.key()));
+                        f.modified() < 0 ? "-" : ListTime.FORMAT.format(Instant.ofEpochMilli(f.modified())), f.md5(), f.key()));
             }
         }
         out.flush();

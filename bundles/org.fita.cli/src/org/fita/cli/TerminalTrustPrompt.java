@@ -14,7 +14,10 @@ import org.fita.transfer.trust.ServerTrustPrompt;
  * unknown host key: "yes" trusts it and remembers it in known_servers, "no" refuses.
  */
 final class TerminalTrustPrompt implements ServerTrustPrompt {
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    /** Made when a question is asked: every command on a terminal makes a prompt, few ask it. */
+    private static final class Day {
+        static final DateTimeFormatter FORMAT = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    }
     private static final int MAX_TRIES = 5;
     private final Console console;
 
@@ -27,7 +30,7 @@ final class TerminalTrustPrompt implements ServerTrustPrompt {
         console.printf("%s%n", TerminalText.escape("The authenticity of server '" + server + "' can't be established."));
         console.printf("%s%n", TerminalText.escape("Its TLS certificate's fingerprint is " + fingerprint + "."));
         console.printf("%s%n", TerminalText.escape("(" + certificate.getSubjectX500Principal().getName() + ", valid until "
-                + DAY.format(certificate.getNotAfter().toInstant()) + ")"));
+                + Day.FORMAT.format(certificate.getNotAfter().toInstant()) + ")"));
         console.printf("%s%n", "Compare it with the one the server's operator gives you (fita-server prints it when it"
                 + " starts).");
         String question = "Are you sure you want to trust it and continue connecting (yes/no)? ";
