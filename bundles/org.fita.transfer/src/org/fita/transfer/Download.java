@@ -48,7 +48,7 @@ final class Download {
     static final int HASH_AHEAD_BYTES = 16 << 20;
     /** The same for all downloads of this JVM together, so that several at once stay within the heap. */
     static final long HASH_AHEAD_SHARED = 48L << 20;
-    private static final java.util.concurrent.atomic.AtomicLong SHARED_IN_USE = new java.util.concurrent.atomic.AtomicLong();
+    static final java.util.concurrent.atomic.AtomicLong SHARED_IN_USE = new java.util.concurrent.atomic.AtomicLong();
     /** How long a lane waits for its hasher to make room before it leaves the block to be read back. */
     private static final long HAND_OVER_WAIT_NANOS = 2_000_000_000L;
     /** Downloads from this size on write with direct I/O (smaller ones gain little and pay an extra open). */
