@@ -73,6 +73,8 @@ final class Download {
     private FileChannel stateChannel;
     /** The part file opened for direct I/O, or null when this attempt writes through the page cache. */
     private volatile FileChannel directChannel;
+    /** The same channel, kept to be closed after a refused direct write has turned direct I/O off. */
+    private FileChannel directToClose;
     /** Received blocks kept in memory for the hasher, by index; guarded by {@link #lock}. */
     private final java.util.Map<Long, byte[]> toHash = new java.util.HashMap<>();
     /** Buffers the hasher is done with, for the lanes to receive into again; guarded by {@link #lock}. */
@@ -104,6 +106,7 @@ final class Download {
             partChannel = null;
             stateChannel = null;
             directChannel = null;
+            directToClose = null;
             synchronized (lock) {
                 toHash.clear();
                 spare.clear();
@@ -293,6 +296,7 @@ final class Download {
         stateChannel = FileChannel.open(state, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         directChannel = DirectIo.ENABLED && size >= DIRECT_MIN_SIZE && blockSize % DirectIo.ALIGNMENT == 0
                 ? DirectIo.openForWriting(part) : null;
+        directToClose = directChannel;
         maxToHash = Math.max(2, HASH_AHEAD_BYTES / blockSize);
         long bytes = 0;
         for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
@@ -518,7 +522,7 @@ final class Download {
     }
 
     private void closeQuietly() {
-        for (FileChannel c : new FileChannel[] {directChannel, partChannel, stateChannel}) {
+        for (FileChannel c : new FileChannel[] {directToClose, partChannel, stateChannel}) {
             if (c != null) {
                 try {
                     c.close();
