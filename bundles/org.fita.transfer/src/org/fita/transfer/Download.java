@@ -36,8 +36,24 @@ import org.fita.transfer.StepException.VerificationException;
  * download continues where it stopped. Lanes fetch blocks in parallel and write them in place; the
  * MD5 is computed as the received prefix grows. Once it equals the server's, the part file is
  * synced and renamed to the target.
+ *
+ * <p>A lane hands the buffer it received a block into to the hashing thread, which feeds the MD5
+ * from memory instead of reading the block back; at most {@link #HASH_AHEAD_BYTES} per download and
+ * {@link #HASH_AHEAD_SHARED} for all downloads of this JVM wait so, and a block beyond that is read
+ * back from the part file. Large downloads write their aligned bytes with direct I/O, past the page
+ * cache, where the file system allows it ({@link DirectIo}).
  */
 final class Download {
+    /** Received blocks one download keeps in memory for its hasher, at most. */
+    static final int HASH_AHEAD_BYTES = 16 << 20;
+    /** The same for all downloads of this JVM together, so that several at once stay within the heap. */
+    static final long HASH_AHEAD_SHARED = 48L << 20;
+    static final java.util.concurrent.atomic.AtomicLong SHARED_IN_USE = new java.util.concurrent.atomic.AtomicLong();
+    /** How long a lane waits for its hasher to make room before it leaves the block to be read back. */
+    private static final long HAND_OVER_WAIT_NANOS = 2_000_000_000L;
+    /** Downloads from this size on write with direct I/O (smaller ones gain little and pay an extra open). */
+    static final long DIRECT_MIN_SIZE = 16L << 20;
+
     private final StepSession session;
     private final Transfer transfer;
     private final TransferOptions options;
@@ -55,6 +71,17 @@ final class Download {
     private long hashedBlocks;
     private FileChannel partChannel;
     private FileChannel stateChannel;
+    /** The part file opened for direct I/O, or null when this attempt writes through the page cache. */
+    private volatile FileChannel directChannel;
+    /** The same channel, kept to be closed after a refused direct write has turned direct I/O off. */
+    private FileChannel directToClose;
+    /** Received blocks kept in memory for the hasher, by index; guarded by {@link #lock}. */
+    private final java.util.Map<Long, byte[]> toHash = new java.util.HashMap<>();
+    /** Buffers the hasher is done with, for the lanes to receive into again; guarded by {@link #lock}. */
+    private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
+    /** Bytes of {@link #toHash} counted in {@link #SHARED_IN_USE}; guarded by {@link #lock}. */
+    private long sharedHeld;
+    private int maxToHash;
 
     Download(StepSession session, Transfer transfer, TransferOptions options, ExecutorService workers) {
         this.session = session;
@@ -78,6 +105,14 @@ final class Download {
             closeQuietly();
             partChannel = null;
             stateChannel = null;
+            directChannel = null;
+            directToClose = null;
+            synchronized (lock) {
+                toHash.clear();
+                spare.clear();
+                SHARED_IN_USE.addAndGet(-sharedHeld);
+                sharedHeld = 0;
+            }
         }
     }
 
@@ -102,6 +137,8 @@ final class Download {
             // A retry starts over from the part file: what earlier tries claimed but never stored is fetched again.
             nextToClaim = 0;
             hashedBlocks = 0;
+            toHash.clear();
+            spare.clear();
         }
         if (Files.exists(target) && !options.overwrite()) {
             throw new LocalFileException(target + " already exists.", null);
@@ -151,6 +188,7 @@ final class Download {
                             + "blocks left to fetch. Run it again to continue.", -1, null);
                 }
                 long block;
+                byte[] received;
                 synchronized (lock) {
                     if (hashedBlocks == total) {
                         break;
@@ -158,14 +196,26 @@ final class Download {
                     if (!held.get((int) hashedBlocks)) {
                         lock.wait(50);
                         block = -1;
+                        received = null;
                     } else {
                         block = hashedBlocks;
+                        received = toHash.remove(block);
                     }
                 }
                 if (block >= 0) {
-                    hashBlock(md5, block, size, blockSize);
+                    if (received != null) {
+                        md5.update(received, 0, Blocks.length(size, blockSize, block));
+                    } else {
+                        hashBlock(md5, block, size, blockSize);
+                    }
                     synchronized (lock) {
                         hashedBlocks = block + 1;
+                        if (received != null) {
+                            SHARED_IN_USE.addAndGet(-received.length);
+                            sharedHeld -= received.length;
+                            spare.push(received);
+                        }
+                        lock.notifyAll();
                     }
                 }
                 lanes.adapt();
@@ -244,6 +294,10 @@ final class Download {
         held = kept;
         partChannel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE);
         stateChannel = FileChannel.open(state, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        directChannel = DirectIo.ENABLED && size >= DIRECT_MIN_SIZE && blockSize % DirectIo.ALIGNMENT == 0
+                ? DirectIo.openForWriting(part) : null;
+        directToClose = directChannel;
+        maxToHash = Math.max(2, HASH_AHEAD_BYTES / blockSize);
         long bytes = 0;
         for (int i = kept.nextSetBit(0); i >= 0; i = kept.nextSetBit(i + 1)) {
             bytes += Blocks.length(size, blockSize, i);
@@ -283,7 +337,9 @@ final class Download {
         boolean fita = caps.isFita();
         boolean crc = caps.has(Extensions.BLOCK_CRC32C);
         ArrayDeque<Long> inFlight = new ArrayDeque<>();
-        byte[] buffer = new byte[blockSize];
+        // No larger than the file: a small file's download needs no block-sized buffer.
+        byte[] buffer = new byte[(int) Math.max(1, Math.min(blockSize, size))];
+        ByteBuffer aligned = null;
         try (StepConnection connection = session.openConnection()) {
             transfer.closeOnCancel(connection);
             boolean claimedAll = false;
@@ -347,7 +403,10 @@ final class Download {
                     }
                 }
                 throttle.pass(length);
-                store(index, buffer, length, blockSize);
+                if (directChannel != null && aligned == null) {
+                    aligned = DirectIo.buffer(Math.min(blockSize, DirectIo.PIECE));
+                }
+                buffer = store(index, buffer, length, blockSize, aligned, lanes);
                 meter.add(length);
             }
         } finally {
@@ -358,17 +417,85 @@ final class Download {
         }
     }
 
-    /** Writes a block in place, then records it as held; the hashing thread is woken. */
-    private void store(long index, byte[] buffer, int length, int blockSize) throws IOException {
-        ByteBuffer data = ByteBuffer.wrap(buffer, 0, length);
+    /**
+     * Writes a block in place, then records it as held and wakes the hashing thread. Returns the
+     * buffer to receive the next block into: {@code buffer} itself, or another one when this one went
+     * to the hasher.
+     */
+    private byte[] store(long index, byte[] buffer, int length, int blockSize, ByteBuffer aligned, LaneGroup lanes)
+            throws IOException, InterruptedException {
         long position = index * blockSize;
+        int directBytes = writeDirect(buffer, length, position, aligned);
+        ByteBuffer data = ByteBuffer.wrap(buffer, directBytes, length - directBytes);
         while (data.hasRemaining()) {
             partChannel.write(data, position + data.position());
         }
         synchronized (lock) {
             stateChannel.write(ByteBuffer.wrap((index + "\n").getBytes(StandardCharsets.US_ASCII)));
+            byte[] next = handOver(index, buffer, lanes);
             held.set((int) index);
             lock.notifyAll();
+            return next;
+        }
+    }
+
+    /**
+     * Gives the received block to the hasher when there is room (called under {@link #lock}): the
+     * block the hasher needs next always goes; another waits a little for room, then is left to be
+     * read back. Returns the buffer the lane receives into next.
+     */
+    private byte[] handOver(long index, byte[] buffer, LaneGroup lanes) throws InterruptedException {
+        long deadline = System.nanoTime() + HAND_OVER_WAIT_NANOS;
+        while (toHash.size() >= maxToHash && index != hashedBlocks && !lanes.failed() && !transfer.isCancelled()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return buffer;
+            }
+            lock.wait(Math.max(1, Math.min(50, left / 1_000_000)));
+        }
+        if (toHash.size() >= maxToHash && index != hashedBlocks) {
+            return buffer;
+        }
+        if (SHARED_IN_USE.addAndGet(buffer.length) > HASH_AHEAD_SHARED && index != hashedBlocks) {
+            // Other downloads hold the shared room: this block is hashed from the file.
+            SHARED_IN_USE.addAndGet(-buffer.length);
+            return buffer;
+        }
+        sharedHeld += buffer.length;
+        toHash.put(index, buffer);
+        byte[] next = spare.poll();
+        return next != null ? next : new byte[buffer.length];
+    }
+
+    /**
+     * Writes the block's 4 KiB-aligned bytes with direct I/O through {@code aligned}, piece by piece;
+     * returns how many it wrote (0 when this download writes through the page cache). A file system
+     * that refuses a direct write turns direct I/O off for the rest of the download.
+     */
+    private int writeDirect(byte[] buffer, int length, long position, ByteBuffer aligned) throws IOException {
+        FileChannel direct = directChannel;
+        if (direct == null || aligned == null || position % DirectIo.ALIGNMENT != 0) {
+            return 0;
+        }
+        int directBytes = length - length % DirectIo.ALIGNMENT;
+        try {
+            for (int done = 0; done < directBytes;) {
+                int n = Math.min(aligned.capacity(), directBytes - done);
+                aligned.clear();
+                aligned.put(buffer, done, n).flip();
+                long at = position + done;
+                while (aligned.hasRemaining()) {
+                    at += direct.write(aligned, at);
+                }
+                done += n;
+            }
+            return directBytes;
+        } catch (java.nio.channels.ClosedChannelException e) {
+            throw e;
+        } catch (IOException e) {
+            // Refused (alignment, or no support after all): the page cache takes this block and the rest.
+            directChannel = null;
+            return 0;
         }
     }
 
@@ -395,7 +522,7 @@ final class Download {
     }
 
     private void closeQuietly() {
-        for (FileChannel c : new FileChannel[] {partChannel, stateChannel}) {
+        for (FileChannel c : new FileChannel[] {directToClose, partChannel, stateChannel}) {
             if (c != null) {
                 try {
                     c.close();

@@ -89,6 +89,40 @@ class BlockMemoryTest {
         assertTrue(buffers.allocated() > 0, "blocks went through the pool, not the streaming path");
     }
 
+    /** A block size that is no multiple of 4 KiB: its buffer once came out a page short, and every block failed. */
+    @Test
+    void aBlockSizeOffThePageGridIsReceivedWhole() throws IOException {
+        BlockBuffers buffers = new BlockBuffers(16 * MIB);
+        store = new LocalBlobStore(root, w -> { }, buffers, true);
+        byte[] file = TestFiles.random(3 * 300_000 + 17, 8);
+        UploadSession upload = store.beginUpload("u1", "odd", file.length, 300_000, false);
+        assertStored(file, writeInOrder(upload, file));
+        assertTrue(buffers.allocated() > 0, "blocks went through the pool");
+        ByteBuffer odd = buffers.take(300_000);
+        assertEquals(300_000, odd.capacity());
+        assertEquals(0, odd.alignmentOffset(0, BlockBuffers.ALIGNMENT));
+    }
+
+    /** A large file read back whole-block-wise the way downloads read it: past the page cache, same bytes. */
+    @Test
+    void aLargeStoredFileReadsBackTheSameInAlignedWholeBlocks() throws IOException {
+        store = new LocalBlobStore(root, w -> { }, true);
+        byte[] file = TestFiles.random(17 * MIB + 1234, 9);
+        StoredFile done = writeInOrder(store.beginUpload("u1", "whole", file.length, MIB, false), file);
+        ByteBuffer block = ByteBuffer.allocateDirect(2 * MIB).alignedSlice(BlockBuffers.ALIGNMENT);
+        byte[] back = new byte[file.length];
+        try (BlobReader reader = store.open("u1", done)) {
+            for (int at = 0; at < file.length; at += MIB) {
+                block.clear().limit(Math.min(MIB, file.length - at));
+                while (block.hasRemaining()) {
+                    assertTrue(reader.read(at + block.position(), block) > 0);
+                }
+                block.flip().get(back, at, block.remaining());
+            }
+        }
+        assertArrayEquals(file, back);
+    }
+
     @Test
     void largeUploadsWriteDirectlyWhereTheFileSystemAllowsIt() throws IOException {
         store = new LocalBlobStore(root, w -> { }, true);

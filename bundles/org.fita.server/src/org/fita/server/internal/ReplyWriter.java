@@ -12,8 +12,11 @@ import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.StoredFile;
 
 /**
- * Writes replies as frames; a DOWNLOAD's block is read from storage and sent through one chunk
- * buffer, never whole. One per connection (it keeps the last downloaded file open); not thread-safe.
+ * Writes replies as frames. A large DOWNLOAD block is read once, whole, into a buffer of
+ * {@link WholeBlocks} (4 KiB-aligned and direct, so that the local store can read it past the page
+ * cache), its CRC-32C taken from there and its bytes sent from there; when the shared budget is
+ * spent, or the block is small, it is read and sent through one chunk buffer (twice when its CRC is
+ * asked for). One per connection (it keeps the last downloaded file open); not thread-safe.
  */
 final class ReplyWriter implements AutoCloseable {
     private static final int CHUNK = 64 * 1024;
@@ -37,12 +40,48 @@ final class ReplyWriter implements AutoCloseable {
         }
         BlobReader reader = reader(block.user(), block.file());
         JsonObject json = reply.json();
+        ByteBuffer whole = block.length() >= WholeBlocks.MIN_BLOCK ? WholeBlocks.SHARED.take(block.length()) : null;
+        if (whole != null) {
+            try {
+                return writeWhole(writer, json, reader, block, whole);
+            } finally {
+                WholeBlocks.SHARED.give(whole);
+            }
+        }
         if (json.has(Fields.BLOCK_CRC32C)) {
             json.addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc(reader, block)));
         }
         writer.writeStart(json, block.length());
         OutputStream out = writer.binaryOut();
         forEachChunk(reader, block, (bytes, n) -> out.write(bytes, 0, n));
+        return block.length();
+    }
+
+    private long writeWhole(FrameWriter writer, JsonObject json, BlobReader reader, Reply.Block block, ByteBuffer whole)
+            throws IOException {
+        whole.clear().limit(block.length());
+        while (whole.hasRemaining()) {
+            int n = reader.read(block.offset() + whole.position(), whole);
+            if (n < 0) {
+                throw new IOException("The stored file \"" + block.file().key() + "\" ended early.");
+            }
+        }
+        whole.flip();
+        if (json.has(Fields.BLOCK_CRC32C)) {
+            CRC32C crc = new CRC32C();
+            crc.update(whole.duplicate());
+            json.addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc.getValue()));
+        }
+        writer.writeStart(json, block.length());
+        OutputStream out = writer.binaryOut();
+        if (chunk == null) {
+            chunk = new byte[CHUNK];
+        }
+        while (whole.hasRemaining()) {
+            int n = Math.min(chunk.length, whole.remaining());
+            whole.get(chunk, 0, n);
+            out.write(chunk, 0, n);
+        }
         return block.length();
     }
 

@@ -61,7 +61,9 @@ final class BlockBuffers {
         }
         allocated += length;
         lent += length;
-        return ByteBuffer.allocateDirect(length + ALIGNMENT - 1).alignedSlice(ALIGNMENT).limit(length).slice();
+        // alignedSlice also rounds the end down to the alignment: room for a length that is not a multiple of it.
+        int aligned = Math.ceilDiv(length, ALIGNMENT) * ALIGNMENT;
+        return ByteBuffer.allocateDirect(aligned + ALIGNMENT - 1).alignedSlice(ALIGNMENT).limit(length).slice();
     }
 
     /** Returns a buffer from {@link #take}; it must not be used afterwards. */

@@ -166,23 +166,28 @@ public final class LocalBlobStore implements BlobStore {
     @Override
     public BlobReader open(String user, StoredFile file) throws IOException {
         UserSpace space = space(user);
-        FileChannel channel = PrivateFiles.open(space.blob(StorageNames.encode(file.key())), StandardOpenOption.READ);
+        Path blob = space.blob(StorageNames.encode(file.key()));
+        FileChannel channel = PrivateFiles.open(blob, StandardOpenOption.READ);
+        boolean directWanted = directIo && file.size() >= DirectReads.MIN_FILE_SIZE && PartFile.DIRECT_OPTION != null;
         return new BlobReader() {
+            private DirectReads direct;
+
             @Override
             public int read(long offset, ByteBuffer dst) throws IOException {
-                int total = 0;
-                while (dst.hasRemaining()) {
-                    int n = channel.read(dst, offset + total);
-                    if (n < 0) {
-                        return total == 0 ? -1 : total;
+                if (directWanted && DirectReads.suits(offset, dst)) {
+                    if (direct == null) {
+                        direct = DirectReads.open(blob, channel);
                     }
-                    total += n;
+                    return direct.read(offset, dst);
                 }
-                return total;
+                return DirectReads.readFully(channel, offset, dst);
             }
 
             @Override
             public void close() throws IOException {
+                if (direct != null) {
+                    direct.close();
+                }
                 channel.close();
             }
         };

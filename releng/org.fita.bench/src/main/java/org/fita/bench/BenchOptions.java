@@ -74,7 +74,7 @@ record BenchOptions(Path scratch, List<Long> sizes, int repeat, int smallFiles, 
               --load-clients N       concurrent stop-and-wait uploaders of the load scenario (default 200)
               --load-size SIZE       file each load client uploads (default 2M)
               --server-java-opts S   JVM options of the server process (default -Xmx256m)
-              --no-direct-io         the server writes every upload through the page cache (fita-server's option)
+              --no-direct-io         the server writes uploads and reads downloads through the page cache (fita-server's option)
             The client engine runs in this JVM: releng/scripts/fita-bench gives it -Xmx256m. rsync and scp figures
             need rsync and sshd installed (apt-get install rsync openssh-server); the bench runs its own daemons
             on 127.0.0.1 and leaves the system's configuration alone.
