@@ -176,6 +176,7 @@ public final class SmallFiles {
         ConcurrentLinkedQueue<Download> back = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<TransferResult> written = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<SyncTask> unsynced = new ConcurrentLinkedQueue<>();
+        AtomicInteger unsyncedCount = new AtomicInteger(); // files written so far (the queue's size() walks it)
         Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, DEFAULT_WINDOW,
                 cancelled);
         ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
@@ -191,7 +192,7 @@ public final class SmallFiles {
                 connection.send(request);
                 inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
             }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, unsynced,
-                    syncers), back);
+                    unsyncedCount, syncers), back);
             // The syncs go out together once the bytes are written: the first one's journal commit carries
             // most of the others' files, which then cost little (one file after another, each would pay).
             for (SyncTask task; (task = unsynced.poll()) != null;) {
@@ -400,7 +401,8 @@ public final class SmallFiles {
 
     private static void receiveDownload(StepConnection connection, Sent<Download> sent, TransferOptions options,
             ConcurrentLinkedQueue<Download> back, ConcurrentLinkedQueue<TransferResult> written, Listener listener,
-            ConcurrentLinkedQueue<SyncTask> unsynced, ExecutorService syncers) throws StepException {
+            ConcurrentLinkedQueue<SyncTask> unsynced, AtomicInteger unsyncedCount, ExecutorService syncers)
+            throws StepException {
         Download item = sent.item();
         IncomingFrame frame = connection.receiveFrame();
         StepMessage reply = frame.message();
@@ -463,7 +465,7 @@ public final class SmallFiles {
             }
         });
         unsynced.add(task);
-        if (unsynced.size() >= SYNC_BATCH) {
+        if (unsyncedCount.incrementAndGet() % SYNC_BATCH == 0) {
             // A long download syncs in batches, so that its part files do not pile up unsynced.
             for (SyncTask t; (t = unsynced.poll()) != null;) {
                 submit(syncers, t, listener);
