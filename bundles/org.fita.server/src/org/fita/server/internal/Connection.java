@@ -292,6 +292,7 @@ public final class Connection implements Runnable {
             reason = "server failure: " + e;
             host.failed(info, "serving the connection", e);
         } finally {
+            awaitDeferred();
             replies.close();
             String because = closedBecause;
             if (because != null && handshaking) {
@@ -344,6 +345,26 @@ public final class Connection implements Runnable {
         deferredKeys.add(key);
         deferredBytes += bytes;
         return true;
+    }
+
+    /**
+     * Lets the stores of requests whose replies will not be sent finish before the connection reports
+     * its end, so that a stopping server does not close its storage under them.
+     */
+    private void awaitDeferred() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEFERRED_WAIT_SECONDS);
+        for (Deferred d; (d = deferred.poll()) != null;) {
+            try {
+                d.reply().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // Its reply cannot be sent any more; the store itself leaves the file whole or absent.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        deferredKeys.clear();
+        deferredBytes = 0;
     }
 
     /** Waits for the oldest stored request and writes its reply; returns why the connection ends, or null. */
