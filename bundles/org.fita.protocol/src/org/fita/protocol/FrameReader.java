@@ -165,6 +165,12 @@ public final class FrameReader {
             this.binary = binary;
         }
 
+        /** A frame whose binary part was already read into memory, to be answered away from its stream. */
+        public static IncomingFrame inMemory(JsonObject json, byte[] binary) {
+            return new IncomingFrame(json, new BoundedInputStream(new java.io.ByteArrayInputStream(binary),
+                    binary.length));
+        }
+
         public JsonObject json() {
             return json;
         }

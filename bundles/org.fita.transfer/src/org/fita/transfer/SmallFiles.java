@@ -57,11 +57,18 @@ public final class SmallFiles {
      * connection at a time and each waits for the disk's sync, which syncs waiting together share:
      * the more files stored at once, the fewer syncs per file (docs/small-files.md).
      */
-    static final int DEFAULT_UPLOAD_CONNECTIONS = 64;
+    static final int DEFAULT_UPLOAD_CONNECTIONS = 16;
+    /**
+     * Files in flight per connection of an upload: a FiTA server stores up to 16 inline files of one
+     * connection at once, so that all the files in flight wait for the disk's syncs together.
+     */
+    static final int DEFAULT_UPLOAD_WINDOW = 16;
     /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
     static final int DEFAULT_DOWNLOAD_CONNECTIONS = 4;
     /** Threads that sync and rename downloaded files, so that many syncs wait together. */
     static final int SYNC_THREADS = 64;
+    /** Downloaded files written before their syncs go out together. */
+    static final int SYNC_BATCH = 1024;
     /** The longest the syncs left at the end of a download may take. */
     static final long SYNC_WAIT_SECONDS = 120;
     /** Requests in flight per connection when the options leave it open: enough to hide the round trip. */
@@ -131,7 +138,8 @@ public final class SmallFiles {
             return files;
         }
         ConcurrentLinkedQueue<Upload> back = new ConcurrentLinkedQueue<>();
-        Batch<Upload> batch = new Batch<>(small, options, DEFAULT_UPLOAD_CONNECTIONS, cancelled);
+        Batch<Upload> batch = new Batch<>(small, options, DEFAULT_UPLOAD_CONNECTIONS, DEFAULT_UPLOAD_WINDOW,
+                cancelled);
         batch.run(session, (connection, item, inFlight) -> sendUpload(session, connection, item, options, limit,
                 inFlight, back, listener), (connection, sent) -> receiveUpload(connection, sent, back, listener),
                 back);
@@ -167,7 +175,10 @@ public final class SmallFiles {
         }
         ConcurrentLinkedQueue<Download> back = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<TransferResult> written = new ConcurrentLinkedQueue<>();
-        Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, cancelled);
+        ConcurrentLinkedQueue<SyncTask> unsynced = new ConcurrentLinkedQueue<>();
+        AtomicInteger unsyncedCount = new AtomicInteger(); // files written so far (the queue's size() walks it)
+        Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, DEFAULT_WINDOW,
+                cancelled);
         ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
             Thread t = new Thread(r, "fita-sync");
             t.setDaemon(true);
@@ -180,9 +191,17 @@ public final class SmallFiles {
                         caps.minBlockSize())));
                 connection.send(request);
                 inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
-            }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, syncers),
-                    back);
+            }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, unsynced,
+                    unsyncedCount, syncers), back);
+            // The syncs go out together once the bytes are written: the first one's journal commit carries
+            // most of the others' files, which then cost little (one file after another, each would pay).
+            for (SyncTask task; (task = unsynced.poll()) != null;) {
+                submit(syncers, task, listener);
+            }
         } finally {
+            for (SyncTask task; (task = unsynced.poll()) != null;) {
+                writeFailed(task.item(), task.part(), new IOException("the download was stopped"), listener);
+            }
             syncers.shutdown();
             try {
                 if (!syncers.awaitTermination(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -242,12 +261,13 @@ public final class SmallFiles {
         private final int window;
         private final BooleanSupplier cancelled;
 
-        Batch(List<T> items, TransferOptions options, int defaultConnections, BooleanSupplier cancelled) {
+        Batch(List<T> items, TransferOptions options, int defaultConnections, int defaultWindow,
+                BooleanSupplier cancelled) {
             this.items = items;
             this.cancelled = cancelled;
             int wanted = options.connections() > 0 ? options.connections() : defaultConnections;
             // A few files do not need several connections: each should carry a window's worth.
-            this.window = Math.max(1, options.window() > 0 ? options.window() : DEFAULT_WINDOW);
+            this.window = Math.max(1, options.window() > 0 ? options.window() : defaultWindow);
             this.connections = Math.max(1, Math.min(wanted, (items.size() + window - 1) / window));
         }
 
@@ -381,7 +401,8 @@ public final class SmallFiles {
 
     private static void receiveDownload(StepConnection connection, Sent<Download> sent, TransferOptions options,
             ConcurrentLinkedQueue<Download> back, ConcurrentLinkedQueue<TransferResult> written, Listener listener,
-            ExecutorService syncers) throws StepException {
+            ConcurrentLinkedQueue<SyncTask> unsynced, AtomicInteger unsyncedCount, ExecutorService syncers)
+            throws StepException {
         Download item = sent.item();
         IncomingFrame frame = connection.receiveFrame();
         StepMessage reply = frame.message();
@@ -422,31 +443,42 @@ public final class SmallFiles {
         }
         long sentNanos = sent.sentNanos();
         int size = length;
-        try {
-            // Synced and renamed off the connection's thread: syncs waiting together cost about one.
-            syncers.execute(new SyncTask(item, part, () -> {
-                try {
-                    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                    }
-                    if (!options.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.deleteIfExists(part);
-                        back.add(item); // appeared meanwhile: the caller decides
-                        return;
-                    }
-                    try {
-                        Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    } catch (AtomicMoveNotSupportedException e) {
-                        Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                    written.add(new TransferResult(item.key(), target, size, md5, size,
-                            Duration.ofNanos(System.nanoTime() - sentNanos)));
-                } catch (IOException | RuntimeException e) {
-                    writeFailed(item, part, e instanceof IOException io ? io : new IOException(e), listener);
+        SyncTask task = new SyncTask(item, part, () -> {
+            try {
+                try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                    ch.force(true);
                 }
-            }));
+                if (!options.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(part);
+                    back.add(item); // appeared meanwhile: the caller decides
+                    return;
+                }
+                try {
+                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+                }
+                written.add(new TransferResult(item.key(), target, size, md5, size,
+                        Duration.ofNanos(System.nanoTime() - sentNanos)));
+            } catch (IOException | RuntimeException e) {
+                writeFailed(item, part, e instanceof IOException io ? io : new IOException(e), listener);
+            }
+        });
+        unsynced.add(task);
+        if (unsyncedCount.incrementAndGet() % SYNC_BATCH == 0) {
+            // A long download syncs in batches, so that its part files do not pile up unsynced.
+            for (SyncTask t; (t = unsynced.poll()) != null;) {
+                submit(syncers, t, listener);
+            }
+        }
+    }
+
+    /** Syncs and renames a downloaded file off the connection's thread: syncs waiting together cost about one. */
+    private static void submit(ExecutorService syncers, SyncTask task, Listener listener) {
+        try {
+            syncers.execute(task);
         } catch (RejectedExecutionException e) {
-            writeFailed(item, part, new IOException("the download was stopped", e), listener);
+            writeFailed(task.item(), task.part(), new IOException("the download was stopped", e), listener);
         }
     }
 

@@ -201,4 +201,120 @@ class InlineUploadTest {
             }
         }
     }
+
+    /** Queues inline saves of files seeded 100+i under "s/i" on {@code client}; returns the files. */
+    private static List<byte[]> queueSaves(StepClient client, String token, int count, int seed) throws IOException {
+        List<byte[]> files = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] file = TestFiles.random(1 + (i * 7919) % 60_000, seed + i);
+            files.add(file);
+            client.queue(inline(token, "s/" + i, file.length, TestFiles.md5(file)), file);
+        }
+        return files;
+    }
+
+    @Test
+    void savesPipelinedOnOneConnectionAreAnsweredInOrderAndSeenByTheRequestAfterThem() throws IOException {
+        // More than one connection stores at once, so some wait for a free place in its window.
+        List<byte[]> files = queueSaves(c, token, 40, 100);
+        c.queue(Requests.fita(Requests.list(token, "s/", null, 100)), null);
+        c.queue(Requests.fileGet(token, "s/39"), null);
+        c.flush();
+        for (int i = 0; i < files.size(); i++) {
+            StepMessage reply = c.receive().message();
+            assertEquals(200, reply.status(), reply::toString);
+            assertEquals("s/" + i, reply.key(), "replies in request order");
+            assertEquals(TestFiles.md5(files.get(i)), reply.string(Fields.MD5).orElse(""));
+        }
+        StepMessage list = c.receive().message();
+        assertEquals(200, list.status(), list::toString);
+        assertEquals(40, list.json().getAsJsonArray(Fields.FILES).size(), "the listing after them sees every file");
+        StepMessage plan = c.receive().message();
+        assertEquals(TestFiles.md5(files.get(39)), plan.string(Fields.MD5).orElse(""), plan::toString);
+        for (int i = 0; i < files.size(); i += 7) {
+            assertArrayEquals(files.get(i), download(c, token, "s/" + i));
+        }
+    }
+
+    @Test
+    void theSameKeyTwiceInOneBurstIsStoredInTurn() throws IOException {
+        byte[] a = TestFiles.random(3_000, 11);
+        byte[] b = TestFiles.random(4_000, 12);
+        byte[] d = TestFiles.random(5_000, 13);
+        c.queue(inline(token, "twice", a.length, TestFiles.md5(a)), a);
+        JsonObject replace = inline(token, "twice", b.length, TestFiles.md5(b));
+        replace.addProperty(Fields.REPLACE, true);
+        c.queue(replace, b);
+        c.queue(inline(token, "twice", d.length, TestFiles.md5(d)), d);
+        c.flush();
+        assertEquals(200, c.receive().message().status());
+        StepMessage replaced = c.receive().message();
+        assertEquals(200, replaced.status(), "the replacement comes after the first save: " + replaced);
+        StepMessage third = c.receive().message();
+        assertEquals(402, third.status(), third::toString);
+        assertArrayEquals(b, download(c, token, "twice"));
+    }
+
+    @Test
+    void refusalsInABurstAreEachFilesOwnAndTheOthersAreStored() throws IOException {
+        byte[] good = TestFiles.random(6_000, 21);
+        byte[] bad = TestFiles.random(6_000, 22);
+        byte[] tooBig = TestFiles.random(Extensions.MAX_INLINE_BYTES + 1, 23);
+        c.queue(inline(token, "b/1", good.length, TestFiles.md5(good)), good);
+        c.queue(inline(token, "b/2", bad.length, TestFiles.md5(good)), bad);
+        c.queue(inline(token, "b/3", tooBig.length, TestFiles.md5(tooBig)), tooBig);
+        c.queue(inline(token, "b/4", good.length + 1, TestFiles.md5(good)), good);
+        c.queue(inline(token, "b/5", good.length, TestFiles.md5(good)), good);
+        c.flush();
+        int[] expected = {200, 414, 413, 406, 200};
+        for (int i = 0; i < expected.length; i++) {
+            StepMessage reply = c.receive().message();
+            assertEquals(expected[i], reply.status(), reply::toString);
+        }
+        assertEquals(404, c.call(Requests.fileGet(token, "b/2")).status(), "a mismatch stores nothing");
+        assertArrayEquals(good, download(c, token, "b/5"));
+    }
+
+    @Test
+    void aQuotaReachedInABurstRefusesOnlyTheFilesOverIt() throws IOException {
+        try (ServerFixture small = ServerFixture.start(b -> b.defaultQuota(100_000)); StepClient q = small.client()) {
+            String t = fitaLogin(q, "u1");
+            byte[] file = TestFiles.random(30_000, 31);
+            for (int i = 0; i < 5; i++) {
+                q.queue(inline(t, "q/" + i, file.length, TestFiles.md5(file)), file);
+            }
+            q.flush();
+            int stored = 0;
+            for (int i = 0; i < 5; i++) {
+                StepMessage reply = q.receive().message();
+                assertTrue(reply.status() == 200 || reply.status() == 415, reply::toString);
+                stored += reply.status() == 200 ? 1 : 0;
+            }
+            // Files stored at once take their places in any order, but never more than the quota holds.
+            assertEquals(3, stored);
+            StepMessage list = q.call(Requests.fita(Requests.list(t, "q/", null, 10)));
+            assertEquals(3, list.json().getAsJsonArray(Fields.FILES).size(), list::toString);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesAfterItsBurstStillHasItsFilesStored() throws Exception {
+        List<byte[]> files;
+        try (StepClient quick = fixture.client()) {
+            String t = fitaLogin(quick, "u1");
+            files = queueSaves(quick, t, 20, 300);
+            quick.flush();
+            // Its first reply shows the burst was read; then it goes without reading the others.
+            assertEquals(200, quick.receive().message().status());
+        }
+        // Each file whose reply was never read is stored whole or not at all; those stored are complete.
+        for (int i = 0; i < files.size(); i++) {
+            StepMessage plan = c.call(Requests.fileGet(token, "s/" + i));
+            if (plan.status() == 200) {
+                assertArrayEquals(files.get(i), download(c, token, "s/" + i));
+            } else {
+                assertEquals(404, plan.status(), plan::toString);
+            }
+        }
+    }
 }

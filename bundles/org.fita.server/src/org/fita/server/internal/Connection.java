@@ -6,6 +6,14 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.fita.protocol.FrameLimits;
 import org.fita.protocol.FrameReader;
@@ -28,12 +36,25 @@ import javax.net.ssl.SSLSocket;
  * One client connection, served on its own (virtual) thread: reads requests in order and answers
  * each in order, so pipelined requests are safe, and reads the next request only once the reply to
  * the last one is written, so whatever a client pipelines waits in its own socket buffers, not in
- * the server. Replies are buffered and flushed when no further request is already waiting, which
+ * the server. The one exception is a run of inline FILE SAVEs of a logged-in client: up to
+ * {@link #MAX_DEFERRED} of them (and 4 MiB) are stored at once, so that their syncs are shared, and
+ * answered in order; any other request waits until every one before it is answered. Replies are buffered and flushed when no further request is already waiting, which
  * batches the replies to a pipelined burst into few packets. Every socket write is timed, so the
  * server can close a connection whose client stopped reading ({@link #writingSinceNanos()}).
  */
 public final class Connection implements Runnable {
     private static final int IO_BUFFER = 16 * 1024;
+    /**
+     * Inline FILE SAVEs one connection stores at once at most: a pipelining client's files then wait
+     * for the disk together and share its syncs (the group commit), instead of one file per connection.
+     */
+    static final int MAX_DEFERRED = 16;
+    /** Bytes of such requests one connection holds in memory at most. */
+    private static final long MAX_DEFERRED_BYTES = 4L << 20;
+    /** Bytes of such requests all connections of this JVM hold at most; beyond, requests are answered in turn. */
+    private static final Semaphore DEFERRED_BYTES = new Semaphore(64 << 20);
+    /** The longest a deferred store may take before the connection gives up on it (the store's own limit is 120 s). */
+    private static final long DEFERRED_WAIT_SECONDS = 180;
 
     private final Socket socket;
     private final ConnectionInfo info;
@@ -53,6 +74,14 @@ public final class Connection implements Runnable {
     /** The TLS layer once the client chose TLS, else null. */
     private volatile SSLSocket secure;
     private volatile boolean handshaking;
+    /** Inline FILE SAVEs being stored, oldest first; only the connection's thread touches these. */
+    private final ArrayDeque<Deferred> deferred = new ArrayDeque<>();
+    private final Set<String> deferredKeys = new HashSet<>();
+    private long deferredBytes;
+
+    /** A request stored on its own thread while the connection reads on; answered in its turn. */
+    private record Deferred(IncomingFrame frame, String key, int bytes, long started, CompletableFuture<Reply> reply) {
+    }
 
     /**
      * TLS on this connection's port: its first byte decides (0x16 is a TLS handshake, anything else
@@ -173,6 +202,15 @@ public final class Connection implements Runnable {
             FrameReader reader = new FrameReader(in, limits);
             FrameWriter writer = new FrameWriter(out);
             while (true) {
+                // Answer stored requests in order once no further request is waiting, or when the window is full.
+                if (!deferred.isEmpty() && (in.available() == 0 || deferred.size() >= MAX_DEFERRED)) {
+                    String failed = answerOldest(writer, in);
+                    if (failed != null) {
+                        reason = failed;
+                        break;
+                    }
+                    continue;
+                }
                 IncomingFrame frame;
                 try {
                     frame = reader.next();
@@ -193,6 +231,18 @@ public final class Connection implements Runnable {
                     break;
                 }
                 long started = System.nanoTime();
+                if (defer(frame, started)) {
+                    continue;
+                }
+                // Every other request is answered after all those before it, as if each waited its turn.
+                String failed = null;
+                while (failed == null && !deferred.isEmpty()) {
+                    failed = answerOldest(writer, in);
+                }
+                if (failed != null) {
+                    reason = failed;
+                    break;
+                }
                 Reply reply;
                 try {
                     reply = handler.answer(frame, address, e -> host.failed(info, "answering " + frame.message(), e));
@@ -223,6 +273,13 @@ public final class Connection implements Runnable {
                 }
             }
             // Replies to pipelined requests before a malformed frame, a timeout or the end may still be buffered.
+            while (!deferred.isEmpty()) {
+                String failed = answerOldest(writer, in);
+                if (failed != null) {
+                    reason = failed;
+                    break;
+                }
+            }
             writer.flush();
             closeSecure();
         } catch (HandshakeFailed e) {
@@ -235,6 +292,7 @@ public final class Connection implements Runnable {
             reason = "server failure: " + e;
             host.failed(info, "serving the connection", e);
         } finally {
+            awaitDeferred();
             replies.close();
             String because = closedBecause;
             if (because != null && handshaking) {
@@ -242,6 +300,100 @@ public final class Connection implements Runnable {
             }
             host.closed(this, because != null ? because : reason);
         }
+    }
+
+    /**
+     * Starts storing an inline FILE SAVE on its own thread, its binary part read into memory, if this
+     * logged-in connection may hold it; false for every other request, which is then answered in turn.
+     * A second save of a key already being stored here waits, so that it sees the first one's outcome.
+     */
+    private boolean defer(IncomingFrame frame, long started) throws IOException {
+        if (!authenticated || deferred.size() >= MAX_DEFERRED) {
+            return false;
+        }
+        String key = handler.deferrableKey(frame);
+        long length = frame.binaryLength();
+        if (key == null || deferredKeys.contains(key) || deferredBytes + length > MAX_DEFERRED_BYTES
+                || !DEFERRED_BYTES.tryAcquire((int) length)) {
+            return false;
+        }
+        int bytes = (int) length;
+        byte[] data;
+        try {
+            data = frame.readBinary();
+        } catch (IOException | RuntimeException e) {
+            DEFERRED_BYTES.release(bytes);
+            throw e;
+        }
+        IncomingFrame held = IncomingFrame.inMemory(frame.json(), data);
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        try {
+            Thread.ofVirtual().name("fita-store").start(() -> {
+                try {
+                    reply.complete(handler.answer(held, address, e -> host.failed(info, "answering " + held.message(), e)));
+                } catch (Throwable t) {
+                    reply.completeExceptionally(t);
+                } finally {
+                    DEFERRED_BYTES.release(bytes);
+                }
+            });
+        } catch (RuntimeException e) {
+            DEFERRED_BYTES.release(bytes);
+            throw e;
+        }
+        deferred.add(new Deferred(held, key, bytes, started, reply));
+        deferredKeys.add(key);
+        deferredBytes += bytes;
+        return true;
+    }
+
+    /**
+     * Lets the stores of requests whose replies will not be sent finish before the connection reports
+     * its end, so that a stopping server does not close its storage under them.
+     */
+    private void awaitDeferred() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DEFERRED_WAIT_SECONDS);
+        for (Deferred d; (d = deferred.poll()) != null;) {
+            try {
+                d.reply().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // Its reply cannot be sent any more; the store itself leaves the file whole or absent.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        deferredKeys.clear();
+        deferredBytes = 0;
+    }
+
+    /** Waits for the oldest stored request and writes its reply; returns why the connection ends, or null. */
+    private String answerOldest(FrameWriter writer, InputStream in) throws IOException {
+        Deferred d = deferred.poll();
+        deferredKeys.remove(d.key());
+        deferredBytes -= d.bytes();
+        Reply reply;
+        try {
+            reply = d.reply().get(DEFERRED_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                return "connection failed inside a request: " + io.getMessage();
+            }
+            host.failed(info, "answering " + d.frame().message(), cause);
+            return "server failure: " + cause;
+        } catch (TimeoutException e) {
+            return "storing a file took over " + DEFERRED_WAIT_SECONDS + " s";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+        long bytesOut = replies.write(writer, reply);
+        if (in.available() == 0) {
+            writer.flush();
+        }
+        report(d.frame(), reply, bytesOut, d.started());
+        return null;
     }
 
     /** Why a TLS handshake failed, fit for the log; the connection ends. */

@@ -59,6 +59,23 @@ public final class RequestHandler {
     }
 
     /**
+     * The key of an inline FILE SAVE (the inline-upload extension) that may be stored while the
+     * connection reads the requests after it, or null for any other request, which is answered in turn.
+     */
+    String deferrableKey(IncomingFrame frame) {
+        if (config.classicOnly() || frame.binaryLength() > FileSaveHandler.maxInlineBytes(config)) {
+            return null;
+        }
+        StepMessage m = frame.message();
+        if (m.fitaVersion() <= 0 || !m.bool(Fields.INLINE).orElse(false)
+                || !MessageType.FILE.wireName().equals(m.type()) || !Operation.SAVE.wireName().equals(m.operation())
+                || !Direction.REQUEST.wireName().equals(m.direction())) {
+            return null;
+        }
+        return m.key();
+    }
+
+    /**
      * Answers a request, and any failure but the connection's own with a reply ({@link Failures}).
      * {@code failed} hears of unexpected failures (answered 500). Throws only when the connection
      * itself failed ({@link Failures#endsConnection}).

@@ -418,6 +418,8 @@ public final class LocalBlobStore implements BlobStore {
             try {
                 promise = reservations.reservePlan(space, key, size, Blocks.CLASSIC_BLOCK_SIZE,
                         () -> deleteUnfinished(user, key));
+                // Files stored at once each count against the quota, so that together they cannot pass it.
+                space.inlineBytes += size;
             } catch (IOException | RuntimeException e) {
                 inlineInProgress.remove(storing);
                 throw e;
@@ -467,6 +469,12 @@ public final class LocalBlobStore implements BlobStore {
             return new InlineResult(InlineOutcome.STORED, file);
         } finally {
             promise.close();
+            space.lock.lock();
+            try {
+                space.inlineBytes -= size;
+            } finally {
+                space.lock.unlock();
+            }
             if (!stored) {
                 Files.deleteIfExists(bytes);
                 Files.deleteIfExists(metaNext);

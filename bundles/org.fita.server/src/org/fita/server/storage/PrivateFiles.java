@@ -41,6 +41,12 @@ public final class PrivateFiles {
     }
 
     private static boolean posix(Path p) {
+        // The default file system on Linux and macOS applies a creation mode on every mount; looking
+        // up the file store instead reads the mount table, which cost a small file's store dearly.
+        if (p.getFileSystem() == java.nio.file.FileSystems.getDefault()
+                && p.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return true;
+        }
         try {
             return Files.getFileStore(existingAncestor(p)).supportsFileAttributeView(PosixFileAttributeView.class);
         } catch (IOException e) {

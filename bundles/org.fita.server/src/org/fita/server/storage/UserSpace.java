@@ -41,6 +41,8 @@ final class UserSpace {
     final Map<String, LocalUpload> uploads = new ConcurrentHashMap<>();
     /** Every unfinished upload's promise, in memory or not. */
     final Map<String, Ledger.Entry> promises = new ConcurrentHashMap<>();
+    /** Bytes of inline files being stored now, counted against the quota until they are stored; under {@link #lock}. */
+    volatile long inlineBytes;
     /** Bytes of the finished files; valid once the index is loaded. Guarded by lock. */
     long storedBytes;
     /** Bytes of the DATA records; -1 until counted. Guarded by lock. */
@@ -170,7 +172,7 @@ final class UserSpace {
     }
 
     long promisedBytes() {
-        return promises.values().stream().mapToLong(p -> p.size).sum();
+        return promises.values().stream().mapToLong(p -> p.size).sum() + inlineBytes;
     }
 
     /** The instance that took over from an evicted upload, restored from its journal; null if it is gone. */

@@ -161,4 +161,41 @@ class SmallFilesTest {
             }
         }
     }
+
+    @Test
+    void aFileThatCannotBeWrittenFailsAloneAndTheOthersArriveSynced() throws IOException, StepException {
+        try (EngineFixture f = new EngineFixture(b -> b); StepSession s = f.session("u1")) {
+            List<SmallFiles.Upload> files = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                files.add(new SmallFiles.Upload("w/f" + i, f.file("in/f" + i, 1 + (i * 7919) % 20_000, 500 + i)));
+            }
+            Heard up = new Heard();
+            assertEquals(List.of(), SmallFiles.upload(s, files, TransferOptions.DEFAULTS, () -> false, up));
+            assertEquals(300, up.verified.size(), up.failed::toString);
+
+            // "blocked" is a file, so nothing can be written below it: an I/O error on the local side.
+            Path out = f.local.resolve("out");
+            Files.createDirectories(out);
+            Files.writeString(out.resolve("blocked"), "not a folder");
+            List<SmallFiles.Download> wanted = new ArrayList<>();
+            for (RemoteFile r : s.list("w/")) {
+                String name = r.key().substring(2);
+                Path target = name.equals("f7") ? out.resolve("blocked/f7") : out.resolve(name);
+                wanted.add(new SmallFiles.Download(r.key(), target, r.size(), r.md5()));
+            }
+            Heard down = new Heard();
+            assertEquals(List.of(), SmallFiles.download(s, wanted, TransferOptions.DEFAULTS, () -> false, down));
+            assertEquals(299, down.verified.size(), down.failed::toString);
+            assertEquals(List.of("w/f7"), List.copyOf(down.failed.keySet()));
+            assertTrue(down.failed.get("w/f7") instanceof StepException.LocalFileException, down.failed::toString);
+            for (SmallFiles.Upload u : files) {
+                if (!u.key().equals("w/f7")) {
+                    assertArrayEquals(Files.readAllBytes(u.path()), Files.readAllBytes(out.resolve(u.key().substring(2))));
+                }
+            }
+            try (var left = Files.list(out)) {
+                assertTrue(left.noneMatch(p -> p.getFileName().toString().endsWith(".part")), "no part file is left");
+            }
+        }
+    }
 }
