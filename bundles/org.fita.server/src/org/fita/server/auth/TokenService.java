@@ -37,6 +37,8 @@ public final class TokenService {
     private final Duration ttl;
     private final Clock clock;
     private final Function<String, String> generations;
+    /** Keyed once: every request checks its token, and looking up and keying a Mac each time showed in profiles. */
+    private final Mac keyedMac;
 
     public TokenService(byte[] secret, Duration ttl, Clock clock) {
         this(secret, ttl, clock, user -> "");
@@ -48,6 +50,7 @@ public final class TokenService {
             throw new IllegalArgumentException("The token secret must be at least 32 bytes.");
         }
         this.secret = secret.clone();
+        this.keyedMac = newKeyedMac(this.secret);
         this.ttl = ttl;
         this.clock = clock;
         this.generations = generations;
@@ -149,13 +152,23 @@ public final class TokenService {
     }
 
     private byte[] mac(String body, String generation) {
+        Mac mac;
+        try {
+            mac = (Mac) keyedMac.clone();
+        } catch (CloneNotSupportedException e) {
+            mac = newKeyedMac(secret);
+        }
+        mac.update(body.getBytes(StandardCharsets.US_ASCII));
+        // The generation is not in the token: only the server knows it, and a new one refuses old tokens.
+        mac.update((byte) 0);
+        return mac.doFinal(generation.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Mac newKeyedMac(byte[] secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            mac.update(body.getBytes(StandardCharsets.US_ASCII));
-            // The generation is not in the token: only the server knows it, and a new one refuses old tokens.
-            mac.update((byte) 0);
-            return mac.doFinal(generation.getBytes(StandardCharsets.UTF_8));
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
         }
