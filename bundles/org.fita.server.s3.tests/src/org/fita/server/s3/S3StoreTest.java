@@ -171,6 +171,61 @@ class S3StoreTest {
     }
 
     @Test
+    void aCompletionClaimedByAnotherServerWaitsForItAndTakesOverWhenItIsReleased() throws Exception {
+        AtomicInteger claimRefused = new AtomicInteger();
+        ExecutionInterceptor watchClaims = new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission c, ExecutionAttributes a) {
+                if (c.httpRequest().encodedPath().contains("/claims/") && c.httpResponse().statusCode() == 412) {
+                    claimRefused.incrementAndGet();
+                }
+            }
+        };
+        store = new S3BlobStore(S3Clients.create(where, StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL)), List.of(watchClaims)), where, w -> { }, 64L << 20);
+        store.configure(Duration.ofDays(1), Quotas.NONE);
+        int blockSize = 4096;
+        byte[] file = BlobStoreContract.bytes(10 * blockSize + 7, 5);
+        long total = Blocks.totalBlocks(file.length, blockSize);
+        var session = store.beginUpload(BlobStoreContract.USER, "claimed", file.length, blockSize, false);
+        for (long i = 0; i < total - 1; i++) {
+            BlobStoreContract.put(session, i, file);
+        }
+        // Another server holds the completion claim of this plan.
+        String plan = objects("p/plans/").get(0);
+        String claim = "p/claims/" + plan.substring("p/plans/".length());
+        try (S3Client s3 = proxy.client(where)) {
+            s3.putObject(b -> b.bucket(where.bucket()).key(claim), software.amazon.awssdk.core.sync.RequestBody.empty());
+        }
+        var last = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var done = last.submit(() -> BlobStoreContract.put(session, total - 1, file));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (claimRefused.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the completion asks for the claim");
+                Thread.sleep(50);
+            }
+            Thread.sleep(1000);
+            assertFalse(done.isDone(), "the completion waits for the claim's holder");
+            assertEquals(List.of(), objects("p/files/"), "and publishes nothing meanwhile");
+            try (S3Client s3 = proxy.client(where)) {
+                assertEquals(List.of(), s3.listMultipartUploads(r -> r.bucket(where.bucket())).uploads());
+                s3.deleteObject(b -> b.bucket(where.bucket()).key(claim)); // its holder failed and let go
+            }
+            StoredFile published = done.get(60, java.util.concurrent.TimeUnit.SECONDS).completed();
+            assertNotNull(published, "the waiting server publishes the file itself");
+            assertEquals(BlobStoreContract.md5(file), published.md5());
+        } finally {
+            last.shutdownNow();
+        }
+        assertArrayEquals(file, BlobStoreContract.readAll(store, BlobStoreContract.USER,
+                store.stat(BlobStoreContract.USER, "claimed").orElseThrow()));
+        assertEquals(List.of(), objects("p/claims/"));
+        assertEquals(List.of(), objects("p/plans/"));
+        assertEquals(List.of(), objects("p/blocks/"));
+    }
+
+    @Test
     void keysAreHexInByteOrder() {
         assertEquals("612f62.", S3Keys.key("a/b"));
         assertEquals("a/b", S3Keys.decodeKey("612f62."));

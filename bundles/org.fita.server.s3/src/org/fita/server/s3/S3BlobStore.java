@@ -912,6 +912,8 @@ public final class S3BlobStore implements BlobStore {
         final String objectKey;
         String etag;
         long renewedNanos = System.nanoTime();
+        /** Another server took it over: it is theirs to delete. */
+        boolean lost;
 
         Claim(String objectKey, String etag) {
             this.objectKey = objectKey;
@@ -944,11 +946,9 @@ public final class S3BlobStore implements BlobStore {
             if (claim != null) {
                 try {
                     done = assemble(u, segments, md5, hashedBlocks, objectKey, planKey, claim);
-                } catch (IOException | RuntimeException e) {
-                    deleteQuietly(claimKey); // another server may try again
-                    throw e;
+                } finally {
+                    release(claim); // after a failure, another server may try again
                 }
-                deleteQuietly(claimKey);
                 return done;
             }
             // Another server holds the claim: wait for its file, or for the claim to go (it failed).
@@ -1018,10 +1018,28 @@ public final class S3BlobStore implements BlobStore {
             claim.renewedNanos = System.nanoTime();
         } catch (StorageException e) {
             if (preconditionFailed(e) || notFound(e)) {
+                claim.lost = true;
                 throw new StorageException("Another server took over the publication of \"" + key
                         + "\" while this one was still at it; it publishes the file.", e);
             }
             throw e;
+        }
+    }
+
+    private static boolean sameEtag(String a, String b) {
+        return a != null && b != null && a.replace("\"", "").equals(b.replace("\"", ""));
+    }
+
+    /** Deletes a claim this server still holds (not one another server took over meanwhile). */
+    private void release(Claim claim) {
+        try {
+            Optional<HeadObjectResponse> now = claim.lost ? Optional.empty() : head(claim.objectKey);
+            if (now.isPresent() && sameEtag(claim.etag, now.get().eTag())) {
+                deleteQuietly(claim.objectKey);
+            }
+        } catch (StorageException e) {
+            warnings.accept("The claim " + claim.objectKey + " could not be released (" + e.getMessage()
+                    + "); another server takes it over once it is " + STALE_CLAIM.toMinutes() + " minutes old.");
         }
     }
 
