@@ -487,14 +487,13 @@ final class S3Upload implements UploadSession {
             while (true) {
                 segments = store.listSegments(user, key, plan);
                 learnStored(segments);
-                lock.lock();
-                boolean all;
-                try {
-                    all = stored.runEndFrom(0) >= totalBlocks;
-                } finally {
-                    lock.unlock();
+                // The listing itself must cover the file: a window this server's writer thread
+                // finished writing just after the listing is known here but is not in it.
+                RunSet listed = new RunSet();
+                for (S3BlobStore.Segment s : segments) {
+                    listed.add(s.first(), s.end());
                 }
-                if (all) {
+                if (listed.runEndFrom(0) >= totalBlocks) {
                     break;
                 }
                 // Blocks missing from the store: still in another server's memory, or already
