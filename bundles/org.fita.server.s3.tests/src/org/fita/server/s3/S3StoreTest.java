@@ -2,14 +2,17 @@ package org.fita.server.s3;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.fita.protocol.Blocks;
 import org.fita.server.storage.Quotas;
 import org.fita.server.storage.StoredFile;
@@ -19,6 +22,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** What only the S3 store has: its memory bound, its key mapping, and what it leaves in the bucket. */
@@ -116,6 +127,102 @@ class S3StoreTest {
         assertEquals(List.of(longKey), store.list(BlobStoreContract.USER, "k/", null, 10).files().stream()
                 .map(StoredFile::key).toList());
         assertTrue(objects("p/files/").get(0).length() <= 1024);
+    }
+
+    @Test
+    void aConditionalWriteWhoseAnswerIsLostCountsAsWrittenOnce() throws Exception {
+        // The first answer to the conditional PUT of a DATA record is turned into a 503 on its way back,
+        // as a dropped connection or a proxy would: the SDK sends the PUT again, and the store finds the
+        // object its first attempt made (412).
+        AtomicInteger dataPuts = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutionInterceptor loseFirstAnswer = new ExecutionInterceptor() {
+            @Override
+            public SdkHttpResponse modifyHttpResponse(Context.ModifyHttpResponse c, ExecutionAttributes a) {
+                SdkHttpRequest r = c.httpRequest();
+                if (r.method() != SdkHttpMethod.PUT || !r.encodedPath().contains("/data/")) {
+                    return c.httpResponse();
+                }
+                if (c.httpResponse().statusCode() == 412) {
+                    refused.incrementAndGet();
+                }
+                if (dataPuts.incrementAndGet() == 1 && c.httpResponse().isSuccessful()) {
+                    return c.httpResponse().toBuilder().statusCode(503).build();
+                }
+                return c.httpResponse();
+            }
+        };
+        List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
+        store = new S3BlobStore(S3Clients.create(where, StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL)), List.of(loseFirstAnswer)), where, warnings::add,
+                64L << 20);
+        store.configure(Duration.ofDays(1), Quotas.NONE);
+        JsonObject record = new JsonObject();
+        record.addProperty("name", "first");
+        assertTrue(store.saveData(BlobStoreContract.USER, "rec", record), "the write made by the lost attempt is ours");
+        assertEquals(2, dataPuts.get(), "the SDK sent the PUT again");
+        assertEquals(1, refused.get(), "and the store refused the second one");
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertEquals("first", store.getData(BlobStoreContract.USER, "rec").orElseThrow().get("name").getAsString());
+        JsonObject other = new JsonObject();
+        other.addProperty("name", "second");
+        assertFalse(store.saveData(BlobStoreContract.USER, "rec", other), "another write of the key is refused");
+        assertEquals("first", store.getData(BlobStoreContract.USER, "rec").orElseThrow().get("name").getAsString());
+    }
+
+    @Test
+    void aCompletionClaimedByAnotherServerWaitsForItAndTakesOverWhenItIsReleased() throws Exception {
+        AtomicInteger claimRefused = new AtomicInteger();
+        ExecutionInterceptor watchClaims = new ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(Context.AfterTransmission c, ExecutionAttributes a) {
+                if (c.httpRequest().encodedPath().contains("/claims/") && c.httpResponse().statusCode() == 412) {
+                    claimRefused.incrementAndGet();
+                }
+            }
+        };
+        store = new S3BlobStore(S3Clients.create(where, StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                S3ProxyProcess.IDENTITY, S3ProxyProcess.CREDENTIAL)), List.of(watchClaims)), where, w -> { }, 64L << 20);
+        store.configure(Duration.ofDays(1), Quotas.NONE);
+        int blockSize = 4096;
+        byte[] file = BlobStoreContract.bytes(10 * blockSize + 7, 5);
+        long total = Blocks.totalBlocks(file.length, blockSize);
+        var session = store.beginUpload(BlobStoreContract.USER, "claimed", file.length, blockSize, false);
+        for (long i = 0; i < total - 1; i++) {
+            BlobStoreContract.put(session, i, file);
+        }
+        // Another server holds the completion claim of this plan.
+        String plan = objects("p/plans/").get(0);
+        String claim = "p/claims/" + plan.substring("p/plans/".length());
+        try (S3Client s3 = proxy.client(where)) {
+            s3.putObject(b -> b.bucket(where.bucket()).key(claim), software.amazon.awssdk.core.sync.RequestBody.empty());
+        }
+        var last = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var done = last.submit(() -> BlobStoreContract.put(session, total - 1, file));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (claimRefused.get() == 0) {
+                assertTrue(System.nanoTime() < deadline, "the completion asks for the claim");
+                Thread.sleep(50);
+            }
+            Thread.sleep(1000);
+            assertFalse(done.isDone(), "the completion waits for the claim's holder");
+            assertEquals(List.of(), objects("p/files/"), "and publishes nothing meanwhile");
+            try (S3Client s3 = proxy.client(where)) {
+                assertEquals(List.of(), s3.listMultipartUploads(r -> r.bucket(where.bucket())).uploads());
+                s3.deleteObject(b -> b.bucket(where.bucket()).key(claim)); // its holder failed and let go
+            }
+            StoredFile published = done.get(60, java.util.concurrent.TimeUnit.SECONDS).completed();
+            assertNotNull(published, "the waiting server publishes the file itself");
+            assertEquals(BlobStoreContract.md5(file), published.md5());
+        } finally {
+            last.shutdownNow();
+        }
+        assertArrayEquals(file, BlobStoreContract.readAll(store, BlobStoreContract.USER,
+                store.stat(BlobStoreContract.USER, "claimed").orElseThrow()));
+        assertEquals(List.of(), objects("p/claims/"));
+        assertEquals(List.of(), objects("p/plans/"));
+        assertEquals(List.of(), objects("p/blocks/"));
     }
 
     @Test

@@ -67,6 +67,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * never an ETag) is in their metadata.
  */
 public final class S3BlobStore implements BlobStore {
+    /** How long a server waits for the file that another server, holding the completion claim, publishes. */
+    static final Duration PUBLICATION_WAIT = Duration.ofSeconds(60);
+    private static final long PUBLICATION_POLL_MILLIS = 200;
+    /** A completion claim not renewed for this long was left by a server that stopped: another takes over. */
+    static final Duration STALE_CLAIM = Duration.ofMinutes(10);
+    /** How often the holder of a claim renews it while it writes a large file. */
+    static final Duration CLAIM_RENEW = Duration.ofMinutes(1);
     /** How long a completion waits for blocks that other servers still gather in memory. */
     static final Duration COMPLETION_WAIT = Duration.ofSeconds(10);
     /** Windows idle this long are written, so that other servers see their blocks. */
@@ -83,6 +90,8 @@ public final class S3BlobStore implements BlobStore {
     static final String META_KEY = "fita-key";
     static final String META_MODIFIED = "fita-modified";
     static final String META_UPLOAD = "fita-upload";
+    /** A random mark of one conditional write, to recognise it when its retry is refused. */
+    static final String META_WRITE = "fita-write";
     static final int MAX_UNFINISHED_PER_USER = 1000;
     /** How often a server copies the shared accounts (a new user or password reaches every server within it). */
     static final long ACCOUNTS_EVERY_MS = 3000;
@@ -291,13 +300,17 @@ public final class S3BlobStore implements BlobStore {
     }
 
     private final Map<String, Stat> stats = new ConcurrentHashMap<>();
+    /** When each key's cached state was last declared stale: a HEAD that started before must not be cached. */
+    private final Map<String, Long> statsInvalidated = new ConcurrentHashMap<>();
+    private volatile long statsAllInvalidated = System.nanoTime();
     private static final long STAT_FRESH_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_STATS = 10_000;
 
     /**
      * The finished file, as the store said at most a second ago (a delete or replacement through
-     * another server is seen here within that second; through this one at once). The same
-     * instance is returned while the file does not change, so that readers kept open are reused.
+     * another server is seen here within that second; through this one at once, and so is a file
+     * another server published from an upload this one took part in). The same instance is returned
+     * while the file does not change, so that readers kept open are reused.
      */
     @Override
     public Optional<StoredFile> stat(String user, String key) throws IOException {
@@ -306,20 +319,36 @@ public final class S3BlobStore implements BlobStore {
         if (known != null && System.nanoTime() - known.atNanos() < STAT_FRESH_NANOS) {
             return Optional.ofNullable(known.file());
         }
+        long asked = System.nanoTime();
         Optional<HeadObjectResponse> h = head(keys.file(user, key));
         StoredFile now = h.isEmpty() ? null : toStoredFile(key, h.get());
         if (known != null && java.util.Objects.equals(known.file(), now)) {
             now = known.file();
         }
-        if (stats.size() >= MAX_STATS) {
-            stats.clear();
+        // An object without FiTA's metadata is not remembered as "no file": it may be one being
+        // written by a store whose publication is not atomic, and the next question asks again.
+        boolean foreign = h.isPresent() && now == null;
+        Long invalidated = statsInvalidated.get(sk);
+        if (!foreign && statsAllInvalidated - asked < 0 && (invalidated == null || invalidated - asked < 0)) {
+            if (stats.size() >= MAX_STATS) {
+                stats.clear();
+            }
+            // Fresh from when the question was asked, not from when the answer came.
+            stats.put(sk, new Stat(now, asked));
         }
-        stats.put(sk, new Stat(now, System.nanoTime()));
         return Optional.ofNullable(now);
     }
 
-    private void statChanged(String user, String key) {
-        stats.remove(sessionKey(user, key));
+    /** Forgets what this server knew of the key's file; a HEAD already in flight is not cached either. */
+    void statChanged(String user, String key) {
+        String sk = sessionKey(user, key);
+        if (statsInvalidated.size() >= MAX_STATS) {
+            // Bounded: forgetting every key's mark at once counts as marking them all now.
+            statsAllInvalidated = System.nanoTime();
+            statsInvalidated.clear();
+        }
+        statsInvalidated.put(sk, System.nanoTime());
+        stats.remove(sk);
     }
 
     private StoredFile toStoredFile(String key, HeadObjectResponse h) {
@@ -428,16 +457,33 @@ public final class S3BlobStore implements BlobStore {
     public boolean saveData(String user, String key, JsonObject record) throws IOException {
         byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
         checkQuota(user, bytes.length, null);
-        String objectKey = keys.data(user, key);
+        // Conditional: of two servers saving the same key at once, one wins and the other says "exists".
+        return createOnce(keys.data(user, key), bytes, "application/json", "saving DATA \"" + key + "\"") != null;
+    }
+
+    /**
+     * Creates {@code objectKey} only if it does not exist (PUT with {@code If-None-Match: *}); returns
+     * the new object's ETag, or null if it existed. Each call marks its object with a random
+     * {@link #META_WRITE}, so that a 412 caused by this very write (the SDK retries a PUT whose answer
+     * was lost, and the retry finds the object the first attempt made) is told from another writer's
+     * object and counts as success. A 409 (another conditional write to the key in progress) is
+     * retried; the object then exists or not.
+     */
+    String createOnce(String objectKey, byte[] bytes, String contentType, String what) throws StorageException {
+        String mine = HexFormat.of().formatHex(randomBytes());
         for (int attempt = 1;; attempt++) {
             try {
-                // Conditional: of two servers saving the same key at once, one wins and the other says "exists".
-                call("saving DATA \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
-                        .ifNoneMatch("*").contentType("application/json"), RequestBody.fromBytes(bytes)));
-                return true;
+                return call(what, () -> s3.putObject(b -> b.bucket(bucket).key(objectKey).ifNoneMatch("*")
+                        .contentType(contentType).metadata(Map.of(META_WRITE, mine)), RequestBody.fromBytes(bytes))).eTag();
             } catch (StorageException e) {
                 if (preconditionFailed(e)) {
-                    return false;
+                    Optional<HeadObjectResponse> there = head(objectKey);
+                    if (there.isPresent() && mine.equals(there.get().metadata().get(META_WRITE))) {
+                        warnings.accept("The object store refused to create " + objectKey + " because a retry of"
+                                + " the same write found it already made; it counts as written.");
+                        return there.get().eTag();
+                    }
+                    return null;
                 }
                 if (!conditionalConflict(e) || attempt == 3) {
                     throw e;
@@ -447,9 +493,17 @@ public final class S3BlobStore implements BlobStore {
                 Thread.sleep(50L * attempt); // the conflicting write settles; then it exists or not
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new StorageException("Interrupted while saving DATA \"" + key + "\".", e);
+                throw new StorageException("Interrupted while " + what + ".", e);
             }
         }
+    }
+
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+
+    private static byte[] randomBytes() {
+        byte[] b = new byte[16];
+        NONCES.nextBytes(b);
+        return b;
     }
 
     @Override
@@ -853,17 +907,151 @@ public final class S3BlobStore implements BlobStore {
         });
     }
 
+    /** A completion claim this server holds: its object, ETag and mark, and when it was last renewed. */
+    private static final class Claim {
+        final String objectKey;
+        String etag;
+        long renewedNanos = System.nanoTime();
+        /** Another server took it over: it is theirs to delete. */
+        boolean lost;
+
+        Claim(String objectKey, String etag) {
+            this.objectKey = objectKey;
+            this.etag = etag;
+        }
+    }
+
     /**
-     * Publishes an upload whose blocks are all in the store: finishes the MD5 (reading back what the
-     * hasher did not see), writes the file as a multipart upload (a part that is one whole segment is
-     * copied inside the store), checks that its plan is still current, completes, checks what was
-     * completed, and deletes the plan and its blocks. Another server completing the same upload at
-     * the same time writes the same bytes; whichever completes last, the key holds one whole file.
+     * Publishes an upload whose blocks are all in the store (listed in {@code segments}), once,
+     * however many servers try at the same time. A server first looks whether the file was already
+     * published from this plan ({@code fita-upload}); if not, it creates the plan's completion claim
+     * (a conditional PUT, {@code If-None-Match: *}): exactly one server succeeds and assembles the
+     * file; the others wait for its publication and answer with it. The holder deletes the plan, its
+     * blocks and then the claim; if it fails before publishing, it deletes the claim so that another
+     * server can take over, and a claim left by a server that died is taken over once it has not been
+     * renewed for {@link #STALE_CLAIM}. Null if the file is not published within {@link #PUBLICATION_WAIT}
+     * (the holder is still at work: the client asks FILE GET later).
      */
-    StoredFile assemble(S3Upload u, List<Segment> segments, MessageDigest md5, long hashedBlocks) throws IOException {
-        List<Piece> pieces = cover(u, segments);
+    StoredFile publish(S3Upload u, List<Segment> segments, MessageDigest md5, long hashedBlocks) throws IOException {
         String objectKey = keys.file(u.user, u.key);
         String planKey = keys.plan(u.user, u.key, u.plan.text());
+        String claimKey = keys.claim(u.user, u.key, u.plan.text());
+        long deadline = System.nanoTime() + PUBLICATION_WAIT.toNanos();
+        while (true) {
+            StoredFile done = publishedAs(u, objectKey);
+            if (done != null) {
+                return done;
+            }
+            Claim claim = claim(claimKey, u.key);
+            if (claim != null) {
+                try {
+                    done = assemble(u, segments, md5, hashedBlocks, objectKey, planKey, claim);
+                } finally {
+                    release(claim); // after a failure, another server may try again
+                }
+                return done;
+            }
+            // Another server holds the claim: wait for its file, or for the claim to go (it failed).
+            while (true) {
+                if (System.nanoTime() > deadline) {
+                    return null;
+                }
+                sleepBriefly(PUBLICATION_POLL_MILLIS);
+                done = publishedAs(u, objectKey);
+                if (done != null) {
+                    return done;
+                }
+                Optional<HeadObjectResponse> held = head(claimKey);
+                if (held.isEmpty() || stale(held.get())) {
+                    break;
+                }
+            }
+            if (head(planKey).isEmpty() && publishedAs(u, objectKey) == null) {
+                throw new UploadRestartedException(u.key); // deleted or reset meanwhile
+            }
+        }
+    }
+
+    private static boolean stale(HeadObjectResponse claim) {
+        return claim.lastModified() != null && claim.lastModified().isBefore(Instant.now().minus(STALE_CLAIM));
+    }
+
+    /** Creates the claim, or takes over a stale one; null if another server holds it. */
+    private Claim claim(String claimKey, String key) throws StorageException {
+        byte[] body = ("{\"at\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.US_ASCII);
+        String etag = createOnce(claimKey, body, "application/json", "claiming the publication of \"" + key + "\"");
+        if (etag != null) {
+            return new Claim(claimKey, etag);
+        }
+        Optional<HeadObjectResponse> held = head(claimKey);
+        if (held.isEmpty() || !stale(held.get())) {
+            return null; // held (or just released: the caller looks again)
+        }
+        // Its holder died: replace it only if it is still that same claim, so that one server takes over.
+        String old = held.get().eTag();
+        try {
+            String taken = call("taking over the publication of \"" + key + "\"", () -> s3.putObject(b -> b
+                    .bucket(bucket).key(claimKey).ifMatch(old).contentType("application/json"),
+                    RequestBody.fromBytes(body))).eTag();
+            warnings.accept("The publication of \"" + key + "\" was claimed by a server that stopped; this server"
+                    + " takes it over.");
+            return new Claim(claimKey, taken);
+        } catch (StorageException e) {
+            if (preconditionFailed(e) || conditionalConflict(e) || notFound(e)) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Renews a claim held for a while, so that nobody takes it over; fails if someone did. */
+    private void renew(Claim claim, String key) throws StorageException {
+        if (System.nanoTime() - claim.renewedNanos < CLAIM_RENEW.toNanos()) {
+            return;
+        }
+        String old = claim.etag;
+        byte[] body = ("{\"at\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.US_ASCII);
+        try {
+            claim.etag = call("renewing the claim on \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket)
+                    .key(claim.objectKey).ifMatch(old).contentType("application/json"), RequestBody.fromBytes(body)))
+                    .eTag();
+            claim.renewedNanos = System.nanoTime();
+        } catch (StorageException e) {
+            if (preconditionFailed(e) || notFound(e)) {
+                claim.lost = true;
+                throw new StorageException("Another server took over the publication of \"" + key
+                        + "\" while this one was still at it; it publishes the file.", e);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean sameEtag(String a, String b) {
+        return a != null && b != null && a.replace("\"", "").equals(b.replace("\"", ""));
+    }
+
+    /** Deletes a claim this server still holds (not one another server took over meanwhile). */
+    private void release(Claim claim) {
+        try {
+            Optional<HeadObjectResponse> now = claim.lost ? Optional.empty() : head(claim.objectKey);
+            if (now.isPresent() && sameEtag(claim.etag, now.get().eTag())) {
+                deleteQuietly(claim.objectKey);
+            }
+        } catch (StorageException e) {
+            warnings.accept("The claim " + claim.objectKey + " could not be released (" + e.getMessage()
+                    + "); another server takes it over once it is " + STALE_CLAIM.toMinutes() + " minutes old.");
+        }
+    }
+
+    /**
+     * Writes the file as the claim's holder: finishes the MD5 (reading back what the hasher did not
+     * see), writes a multipart upload (a part that is one whole segment is copied inside the store),
+     * checks that its plan is still current, completes, checks what was completed, and deletes the
+     * plan and its blocks. The multipart upload is aborted whatever fails before its completion.
+     */
+    private StoredFile assemble(S3Upload u, List<Segment> segments, MessageDigest md5, long hashedBlocks,
+            String objectKey, String planKey, Claim claim) throws IOException {
+        List<Piece> pieces = cover(u, segments);
         String md5Hex;
         try {
             if (hashedBlocks < u.totalBlocks) {
@@ -879,6 +1067,7 @@ public final class S3BlobStore implements BlobStore {
         } catch (java.io.UncheckedIOException e) {
             return completedElsewhere(u, objectKey, e.getCause());
         }
+        renew(claim, u.key);
         long modified = System.currentTimeMillis();
         String uploadId = call("starting to publish \"" + u.key + "\"", () -> s3.createMultipartUpload(b -> b
                 .bucket(bucket).key(objectKey).metadata(metadata(u.key, md5Hex, modified, u.plan.text())))).uploadId();
@@ -888,6 +1077,7 @@ public final class S3BlobStore implements BlobStore {
             long slotBytes = u.slotBlocks * u.blockSize();
             int number = 1;
             for (long a = 0; a < u.size(); a += slotBytes, number++) {
+                renew(claim, u.key);
                 long from = a;
                 long to = Math.min(u.size(), a + slotBytes);
                 int partNumber = number;
@@ -907,13 +1097,9 @@ public final class S3BlobStore implements BlobStore {
                 }
                 parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
             }
+            renew(claim, u.key);
             if (head(planKey).isEmpty()) {
-                // Deleted or reset while being assembled, or published by another server meanwhile.
-                StoredFile other = publishedAs(u, objectKey);
-                if (other != null) {
-                    return other;
-                }
-                throw new UploadRestartedException(u.key);
+                throw new UploadRestartedException(u.key); // deleted or reset while being assembled
             }
             statChanged(u.user, u.key);
             CompleteMultipartUploadResponse done = call("publishing \"" + u.key + "\"", () -> s3.completeMultipartUpload(
@@ -932,18 +1118,39 @@ public final class S3BlobStore implements BlobStore {
                 throw new StorageException("The object store holds " + h.contentLength() + " bytes for \"" + u.key
                         + "\" after its publication, not " + u.size() + ". Upload the file again.");
             }
-        } catch (java.io.UncheckedIOException | IOException e) {
-            if (!completed) {
-                abortQuietly(objectKey, uploadId);
-            }
+        } catch (IOException | RuntimeException e) {
             Throwable cause = e instanceof java.io.UncheckedIOException un ? un.getCause() : e;
             if (cause instanceof UploadRestartedException r) {
                 throw r;
             }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
             return completedElsewhere(u, objectKey, cause);
+        } finally {
+            if (!completed) {
+                abortQuietly(objectKey, uploadId);
+            }
         }
         deleteAll(withBlocks(u, planKey));
         return new StoredFile(u.key, u.size(), md5Hex, modified);
+    }
+
+    private void deleteQuietly(String objectKey) {
+        try {
+            call("deleting " + objectKey, () -> s3.deleteObject(b -> b.bucket(bucket).key(objectKey)));
+        } catch (StorageException e) {
+            warnings.accept(objectKey + " could not be deleted (" + e.getMessage() + "); the sweep removes it.");
+        }
+    }
+
+    private static void sleepBriefly(long millis) throws StorageException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StorageException("Interrupted while waiting for the object store.", e);
+        }
     }
 
     private List<String> withBlocks(S3Upload u, String planKey) throws StorageException {
@@ -960,6 +1167,11 @@ public final class S3BlobStore implements BlobStore {
         }
         throw failure instanceof IOException io ? io
                 : new StorageException("Publishing \"" + u.key + "\" failed: " + failure, failure);
+    }
+
+    /** The file published from this upload's plan (by any server), or null. */
+    StoredFile publishedFrom(S3Upload u) throws StorageException {
+        return publishedAs(u, keys.file(u.user, u.key));
     }
 
     private StoredFile publishedAs(S3Upload u, String objectKey) throws StorageException {
@@ -1081,6 +1293,14 @@ public final class S3BlobStore implements BlobStore {
                 }
             }
             deleteAll(orphans);
+            // Completion claims whose plan is gone (their holder died after deleting the plan): an hour old.
+            List<String> doneClaims = new ArrayList<>();
+            for (S3Object o : listAll(keys.allClaims(), null)) {
+                if (o.lastModified().isBefore(orphanAge) && head(keys.planOfClaim(o.key())).isEmpty()) {
+                    doneClaims.add(o.key());
+                }
+            }
+            deleteAll(doneClaims);
             Instant stale = Instant.now().minus(STALE_MULTIPART);
             for (MultipartUpload m : call("listing multipart uploads", () -> s3.listMultipartUploadsPaginator(
                     b -> b.bucket(bucket).prefix(keys.prefix()))).uploads()) {

@@ -1,12 +1,14 @@
 package org.fita.server.s3;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -29,6 +31,11 @@ public final class S3Clients {
     }
 
     public static S3Client create(S3Location where, AwsCredentialsProvider credentials) {
+        return create(where, credentials, List.of());
+    }
+
+    /** With {@code interceptors} watching every attempt (tests use them to lose answers on purpose). */
+    static S3Client create(S3Location where, AwsCredentialsProvider credentials, List<ExecutionInterceptor> interceptors) {
         return withOwnClassLoader(() -> {
             var builder = S3Client.builder()
                     .httpClient(UrlConnectionHttpClient.builder()
@@ -44,6 +51,7 @@ public final class S3Clients {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                     .overrideConfiguration(ClientOverrideConfiguration.builder()
                             .apiCallTimeout(CALL_TIMEOUT)
+                            .executionInterceptors(interceptors)
                             .build());
             if (where.endpoint() != null) {
                 builder.endpointOverride(where.endpoint());

@@ -143,6 +143,20 @@ final class S3Keys {
         return prefix + "blocks/" + planKey.substring(allPlans().length()) + "/";
     }
 
+    /** The completion claim of a plan: whoever creates it (conditionally) publishes the file. */
+    String claim(String user, String key, String id) {
+        return allClaims() + user(user) + "/" + key(key) + "/" + id;
+    }
+
+    String allClaims() {
+        return prefix + "claims/";
+    }
+
+    /** The plan object of the claim {@code claimKey}. */
+    String planOfClaim(String claimKey) {
+        return allPlans() + claimKey.substring(allClaims().length());
+    }
+
     String segment(String user, String key, String id, long first, long end) {
         return blocksOf(user, key, id) + String.format("%016x-%016x", first, end);
     }

@@ -207,8 +207,14 @@ final class S3Upload implements UploadSession {
                 throw new UploadRestartedException(key);
             }
             if (holds(index) || claimed.contains(index)) {
+                boolean allIn = held >= totalBlocks;
                 lock.unlock();
                 drain(in, length);
+                if (allIn) {
+                    // Every block is in: another server may have published the file a moment ago, and
+                    // the client asks FILE GET next; this server must not answer from what it cached before.
+                    store.statChanged(user, key);
+                }
                 return new BlockResult(BlockResult.Outcome.ALREADY_HELD, null);
             }
             window = windowFor(index, toWrite);
@@ -320,8 +326,9 @@ final class S3Upload implements UploadSession {
         toWrite.add(w);
     }
 
-    /** Writes detached windows to the store, one segment per run, then hashes what is in order. */
-    private void writeOut(List<Window> ws) throws IOException {
+    /** Writes detached windows to the store, one segment per run, then hashes what is in order; returns the runs written. */
+    private List<long[]> writeOut(List<Window> ws) throws IOException {
+        List<long[]> all = new ArrayList<>();
         for (Window w : ws) {
             List<long[]> written = new ArrayList<>();
             try {
@@ -371,7 +378,9 @@ final class S3Upload implements UploadSession {
                 // Deleted or reset while these were on their way: they belong to no plan any more.
                 store.deleteSegmentsQuietly(this, written);
             }
+            all.addAll(written);
         }
+        return all;
     }
 
     /**
@@ -472,23 +481,29 @@ final class S3Upload implements UploadSession {
             lock.unlock();
         }
         try {
-            writeOut(toWrite);
+            List<long[]> mine = writeOut(toWrite);
             long deadline = System.nanoTime() + S3BlobStore.COMPLETION_WAIT.toNanos();
             List<S3BlobStore.Segment> segments;
             while (true) {
                 segments = store.listSegments(user, key, plan);
                 learnStored(segments);
-                lock.lock();
-                boolean all;
-                try {
-                    all = stored.runEndFrom(0) >= totalBlocks;
-                } finally {
-                    lock.unlock();
+                // The listing itself must cover the file: a window this server's writer thread
+                // finished writing just after the listing is known here but is not in it.
+                RunSet listed = new RunSet();
+                for (S3BlobStore.Segment s : segments) {
+                    listed.add(s.first(), s.end());
                 }
-                if (all) {
+                if (listed.runEndFrom(0) >= totalBlocks) {
                     break;
                 }
+                // Blocks missing from the store: still in another server's memory, or already
+                // published by another server, which then deleted them.
+                StoredFile other = store.publishedFrom(this);
+                if (other != null) {
+                    return finishedElsewhere(other, mine);
+                }
                 if (System.nanoTime() > deadline) {
+                    store.statChanged(user, key);
                     return null;
                 }
                 sleep(200);
@@ -502,9 +517,15 @@ final class S3Upload implements UploadSession {
             } finally {
                 lock.unlock();
             }
-            StoredFile done = store.assemble(this, segments, hashed, hashedTo);
+            StoredFile done = store.publish(this, segments, hashed, hashedTo);
+            if (done == null) {
+                store.statChanged(user, key); // another server is publishing it: ask the store next time
+                return null;
+            }
             abandon();
             store.forget(this);
+            // Segments this server wrote after the publisher had deleted the plan's blocks are left to no one.
+            store.deleteSegmentsQuietly(this, mine);
             return done;
         } finally {
             lock.lock();
@@ -514,6 +535,14 @@ final class S3Upload implements UploadSession {
                 lock.unlock();
             }
         }
+    }
+
+    /** Another server published the file: this session is over, and what it wrote for it goes. */
+    private StoredFile finishedElsewhere(StoredFile published, List<long[]> written) {
+        abandon();
+        store.forget(this);
+        store.deleteSegmentsQuietly(this, written);
+        return published;
     }
 
     private MessageDigest cloneDigest() {
