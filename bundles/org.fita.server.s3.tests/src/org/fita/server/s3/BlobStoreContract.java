@@ -329,6 +329,39 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void smallFilesStoredAtOnceCannotPassTheQuotaTogether() throws Exception {
+        int size = 10_000;
+        store = open(user -> 3L * size);
+        int files = 6;
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<BlobStore.InlineOutcome>> outcomes = new ArrayList<>();
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(files)) {
+            for (int i = 0; i < files; i++) {
+                byte[] data = bytes(size, 40 + i);
+                String key = "burst/" + i;
+                outcomes.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return store.storeInline(USER, key, new ByteArrayInputStream(data), size, md5(data), false)
+                                .outcome();
+                    } catch (QuotaExceededException refused) {
+                        return null;
+                    }
+                }));
+            }
+            start.countDown();
+            int stored = 0;
+            for (var outcome : outcomes) {
+                if (outcome.get(60, java.util.concurrent.TimeUnit.SECONDS) == BlobStore.InlineOutcome.STORED) {
+                    stored++;
+                }
+            }
+            assertEquals(3, stored, "as many files as the quota holds, and no more");
+        }
+        assertEquals(3L * size, store.usage(USER).storedBytes());
+    }
+
+    @Test
     void aReplacementLeavesTheOldFileReadableUntilItCompletes() throws Exception {
         store = open(Quotas.NONE);
         byte[] old = bytes(2 * BLOCK, 10);

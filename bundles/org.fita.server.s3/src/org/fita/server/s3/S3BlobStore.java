@@ -106,6 +106,10 @@ public final class S3BlobStore implements BlobStore {
     private final Map<String, Long> planChecked = new ConcurrentHashMap<>();
     /** Locks of plans and deletes, striped by key: a bounded set however many keys come and go. */
     private final ReentrantLock[] keyLocks = new ReentrantLock[256];
+    /** Quota checks with what they reserve, striped by user (apart from keyLocks, which are held around them). */
+    private final ReentrantLock[] quotaLocks = new ReentrantLock[64];
+    /** Bytes of inline files being stored now, per user: files stored at once count together against the quota. */
+    private final Map<String, Long> inlineStoring = new ConcurrentHashMap<>();
     /** HEADs of one LIST page in flight at once. */
     private static final int LIST_HEADS_AT_ONCE = 16;
     private final ScheduledExecutorService background;
@@ -131,6 +135,9 @@ public final class S3BlobStore implements BlobStore {
         this.budget = new MemoryBudget(memoryBytes);
         for (int i = 0; i < keyLocks.length; i++) {
             keyLocks[i] = new ReentrantLock();
+        }
+        for (int i = 0; i < quotaLocks.length; i++) {
+            quotaLocks[i] = new ReentrantLock();
         }
         this.background = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "fita-s3-writer");
@@ -779,14 +786,27 @@ public final class S3BlobStore implements BlobStore {
             if (existing.isPresent() && !replace) {
                 return new InlineResult(InlineOutcome.EXISTS, null);
             }
-            checkQuota(user, size - existing.map(StoredFile::size).orElse(0L), key);
-            deleteUnfinished(user, key);
-            long now = System.currentTimeMillis();
-            String objectKey = keys.file(user, key);
-            call("storing the file \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
-                    .metadata(metadata(key, actual, now, "inline")), RequestBody.fromBytes(bytes)));
-            statChanged(user, key);
-            return new InlineResult(InlineOutcome.STORED, new StoredFile(key, size, actual, now));
+            long growth = size - existing.map(StoredFile::size).orElse(0L);
+            ReentrantLock quotaLock = quotaLocks[Math.floorMod(user.hashCode(), quotaLocks.length)];
+            quotaLock.lock();
+            try {
+                checkQuota(user, growth + inlineStoring.getOrDefault(user, 0L), key);
+                inlineStoring.merge(user, size, Long::sum);
+            } finally {
+                quotaLock.unlock();
+            }
+            try {
+                deleteUnfinished(user, key);
+                long now = System.currentTimeMillis();
+                String objectKey = keys.file(user, key);
+                call("storing the file \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
+                        .metadata(metadata(key, actual, now, "inline")), RequestBody.fromBytes(bytes)));
+                statChanged(user, key);
+                return new InlineResult(InlineOutcome.STORED, new StoredFile(key, size, actual, now));
+            } finally {
+                // Stored or not, the file now counts through the store's listing, or not at all.
+                inlineStoring.computeIfPresent(user, (u, storing) -> storing == size ? null : storing - size);
+            }
         } finally {
             lock.unlock();
         }
