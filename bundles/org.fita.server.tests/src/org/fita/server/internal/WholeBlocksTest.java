@@ -7,38 +7,39 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import org.fita.server.storage.BlockBuffers;
 import org.junit.jupiter.api.Test;
 
-/** The download's whole-block buffers stay within their budget and are reused. */
+/** The download's whole-block buffers (aligned capacities) stay within their budget and are reused. */
 class WholeBlocksTest {
     private static final int MIB = 1 << 20;
 
     @Test
     void theBudgetBoundsTheBuffersAndGivenBackOnesAreReused() {
-        WholeBlocks pool = new WholeBlocks(2 * MIB);
-        ByteBuffer a = pool.take(MIB);
-        ByteBuffer b = pool.take(MIB - 100);
+        BlockBuffers pool = new BlockBuffers(2 * MIB);
+        ByteBuffer a = pool.takeAligned(MIB);
+        ByteBuffer b = pool.takeAligned(MIB - 100);
         assertNotNull(a);
         assertNotNull(b);
         assertTrue(a.isDirect());
-        assertEquals(0, a.alignmentOffset(0, WholeBlocks.ALIGNMENT), "aligned for direct reads");
+        assertEquals(0, a.alignmentOffset(0, BlockBuffers.ALIGNMENT), "aligned for direct reads");
         assertEquals(MIB, b.capacity(), "capacity rounded up to the alignment");
-        assertNull(pool.take(MIB), "budget spent: the caller streams the block instead");
+        assertNull(pool.takeAligned(MIB), "budget spent: the caller streams the block instead");
         pool.give(a);
-        assertSame(a, pool.take(MIB), "given back, lent again");
+        assertSame(a, pool.takeAligned(MIB), "given back, lent again");
         assertEquals(2 * MIB, pool.allocated());
     }
 
     @Test
     void freeBuffersOfAnotherSizeMakeRoom() {
-        WholeBlocks pool = new WholeBlocks(2 * MIB);
-        ByteBuffer small = pool.take(MIB);
-        ByteBuffer other = pool.take(MIB);
+        BlockBuffers pool = new BlockBuffers(2 * MIB);
+        ByteBuffer small = pool.takeAligned(MIB);
+        ByteBuffer other = pool.takeAligned(MIB);
         pool.give(small);
         pool.give(other);
-        ByteBuffer large = pool.take(2 * MIB);
+        ByteBuffer large = pool.takeAligned(2 * MIB);
         assertNotNull(large, "the free smaller buffers gave their room");
         assertEquals(2 * MIB, pool.allocated());
-        assertNull(pool.take(3 * MIB), "larger than the whole budget");
+        assertNull(pool.takeAligned(3 * MIB), "larger than the whole budget");
     }
 }

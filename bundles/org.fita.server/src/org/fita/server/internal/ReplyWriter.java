@@ -40,7 +40,7 @@ final class ReplyWriter implements AutoCloseable {
         }
         BlobReader reader = reader(block.user(), block.file());
         JsonObject json = reply.json();
-        ByteBuffer whole = block.length() >= WholeBlocks.MIN_BLOCK ? WholeBlocks.SHARED.take(block.length()) : null;
+        ByteBuffer whole = block.length() >= WholeBlocks.MIN_BLOCK ? WholeBlocks.SHARED.takeAligned(block.length()) : null;
         if (whole != null) {
             try {
                 return writeWhole(writer, json, reader, block, whole);

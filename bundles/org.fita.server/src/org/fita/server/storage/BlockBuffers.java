@@ -7,18 +7,18 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Whole-block buffers shared by the uploads of one store, within a fixed byte budget. An upload
- * receives a block into one of them, writes it, and its hasher feeds the MD5 from the same memory
- * instead of reading the block back from disk. When the budget is spent, {@link #take} returns
- * null and the upload streams the block through a small chunk as before, so the budget bounds
- * memory, never progress.
+ * Whole-block buffers within a fixed byte budget. The uploads of one store receive a block into one
+ * of them, write it, and the hasher feeds the MD5 from the same memory instead of reading the block
+ * back from disk; the downloads of the server read a large block into one ({@link #takeAligned}),
+ * once, for its CRC and its bytes. When the budget is spent, {@link #take} returns null and the
+ * block streams through a small chunk as before, so the budget bounds memory, never progress.
  *
  * <p>The buffers are direct and aligned to {@link #ALIGNMENT}, so that a channel opened for direct
  * I/O writes from them as they are. (Given a heap buffer, the JDK 17 stages it through a cached
  * aligned buffer that later fails with a NullPointerException when the cache frees it.)
  */
-final class BlockBuffers {
-    static final int ALIGNMENT = 4096;
+public final class BlockBuffers {
+    public static final int ALIGNMENT = 4096;
 
     private final long budget;
     private final Map<Integer, ArrayDeque<ByteBuffer>> free = new HashMap<>();
@@ -28,7 +28,7 @@ final class BlockBuffers {
     private long lent;
     private long lastTakenNanos = System.nanoTime();
 
-    BlockBuffers(long budget) {
+    public BlockBuffers(long budget) {
         this.budget = budget;
     }
 
@@ -41,7 +41,19 @@ final class BlockBuffers {
      * A cleared buffer of exactly {@code length} bytes' capacity, or null if the budget does not
      * allow one now.
      */
-    synchronized ByteBuffer take(int length) {
+    public synchronized ByteBuffer take(int length) {
+        return takeCapacity(length);
+    }
+
+    /**
+     * A cleared buffer of at least {@code length} bytes, its capacity rounded up to the alignment so
+     * that a direct read may fill whole pages, or null if the budget does not allow one now.
+     */
+    public synchronized ByteBuffer takeAligned(int length) {
+        return takeCapacity(Math.ceilDiv(length, ALIGNMENT) * ALIGNMENT);
+    }
+
+    private ByteBuffer takeCapacity(int length) {
         lastTakenNanos = System.nanoTime();
         ArrayDeque<ByteBuffer> same = free.get(length);
         if (same != null && !same.isEmpty()) {
@@ -67,7 +79,7 @@ final class BlockBuffers {
     }
 
     /** Returns a buffer from {@link #take}; it must not be used afterwards. */
-    synchronized void give(ByteBuffer buffer) {
+    public synchronized void give(ByteBuffer buffer) {
         lent -= buffer.capacity();
         free.computeIfAbsent(buffer.capacity(), n -> new ArrayDeque<>()).push(buffer);
     }
@@ -86,7 +98,7 @@ final class BlockBuffers {
     }
 
     /** Bytes lent out or kept free. */
-    synchronized long allocated() {
+    public synchronized long allocated() {
         return allocated;
     }
 
