@@ -2,7 +2,6 @@ package org.fita.server.s3;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.fita.server.storage.BlobStore;
 import org.fita.server.storage.Quotas;
 import org.junit.jupiter.api.AfterAll;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The storage contract on S3 (S3Proxy on 127.0.0.1, its filesystem provider), a bucket per test. */
 class S3BlobStoreContractTest extends BlobStoreContract {
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
     @TempDir
     static Path tmp;
     static S3ProxyProcess proxy;
@@ -30,11 +28,7 @@ class S3BlobStoreContractTest extends BlobStoreContract {
 
     @BeforeEach
     void newBucket() {
-        String bucket = "contract-" + BUCKETS.incrementAndGet();
-        where = proxy.location(bucket, "fita/");
-        try (var s3 = proxy.client(where)) {
-            s3.createBucket(b -> b.bucket(bucket));
-        }
+        where = proxy.newBucket("contract", "fita/");
     }
 
     @Override

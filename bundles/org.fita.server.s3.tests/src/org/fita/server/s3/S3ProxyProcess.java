@@ -24,6 +24,7 @@ final class S3ProxyProcess implements AutoCloseable {
 
     private final Path base;
     private final int port;
+    private final java.util.concurrent.atomic.AtomicInteger buckets = new java.util.concurrent.atomic.AtomicInteger();
     private Process process;
 
     private S3ProxyProcess(Path base, int port) {
@@ -89,6 +90,15 @@ final class S3ProxyProcess implements AutoCloseable {
 
     S3Location location(String bucket, String prefix) {
         return new S3Location(bucket, prefix, endpoint(), "us-east-1", true);
+    }
+
+    /** Creates a bucket of its own for one test, named {@code name-N}, and says where its keys go under {@code prefix}. */
+    S3Location newBucket(String name, String prefix) {
+        S3Location where = location(name + "-" + buckets.incrementAndGet(), prefix);
+        try (S3Client s3 = client(where)) {
+            s3.createBucket(b -> b.bucket(where.bucket()));
+        }
+        return where;
     }
 
     S3Client client(S3Location where) {

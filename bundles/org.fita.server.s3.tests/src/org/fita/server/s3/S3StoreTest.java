@@ -37,7 +37,6 @@ class S3StoreTest {
     @TempDir
     static Path tmp;
     static S3ProxyProcess proxy;
-    static int buckets;
     S3Location where;
     S3BlobStore store;
 
@@ -53,11 +52,7 @@ class S3StoreTest {
 
     @BeforeEach
     void newBucket() {
-        String bucket = "store-" + (++buckets);
-        where = proxy.location(bucket, "p/");
-        try (S3Client s3 = proxy.client(where)) {
-            s3.createBucket(b -> b.bucket(bucket));
-        }
+        where = proxy.newBucket("store", "p/");
     }
 
     @AfterEach

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.fita.protocol.Blocks;
@@ -49,7 +48,6 @@ import software.amazon.awssdk.services.s3.S3Client;
  * them, and the same upload completed through both at once makes one correct file.
  */
 class TwoServersTest {
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static final int BLOCK = Blocks.CLASSIC_BLOCK_SIZE;
     @TempDir
     static Path shared;
@@ -72,11 +70,7 @@ class TwoServersTest {
 
     @BeforeEach
     void newBucket() {
-        String bucket = "servers-" + BUCKETS.incrementAndGet();
-        where = proxy.location(bucket, "");
-        try (S3Client s3 = proxy.client(where)) {
-            s3.createBucket(b -> b.bucket(bucket));
-        }
+        where = proxy.newBucket("servers", "");
         secret = tmp.resolve("shared.secret");
     }
 
