@@ -37,7 +37,7 @@ class StartupCacheIT {
     void copyTheScriptsAndTheJar() throws IOException, InterruptedException {
         Path scripts = Path.of(System.getProperty("fita.scripts", "../scripts")).toAbsolutePath().normalize();
         Path scriptCopies = Files.createDirectories(tree.resolve("releng/scripts"));
-        for (String name : List.of("run-standalone-jar", "with-jdk21")) {
+        for (String name : List.of("run-standalone-jar", "with-jdk21", "fita-client.jvm-options")) {
             Files.copy(scripts.resolve(name), scriptCopies.resolve(name));
         }
         jar = Files.createDirectories(tree.resolve("releng/org.fita.standalone/target")).resolve("fita.jar");
@@ -86,6 +86,9 @@ class StartupCacheIT {
         assertClean(fita(Map.of("FITA_JAVA_OPTS", "-XX:+UseG1GC")));
         awaitOneCache();
         assertClean(fita(Map.of("FITA_JAVA_OPTS", "-XX:+UseG1GC")));
+        // Compiler options of the user's own replace fita-client.jvm-options's.
+        assertClean(fita(Map.of("FITA_JAVA_OPTS", "-XX:TieredStopAtLevel=1")));
+        assertClean(fita(Map.of("FITA_JAVA_OPTS", "-XX:CompileCommand=quiet -XX:CompileCommand=exclude,java.lang.String::hashCode")));
     }
 
     private StandaloneJar.Result fita(Map<String, String> environment) throws Exception {
