@@ -12,15 +12,21 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.fita.protocol.StepJson;
 
-/** The two files of an inline upload, each written and synced before the group commit renames them. */
+/**
+ * The two files of an inline upload, each written and synced through the channel that wrote it before
+ * the group commit renames them. One file after the other on the storing thread: many files are stored
+ * at once, so their syncs still share journal commits, without a thread and two opens more per file.
+ */
 final class InlineFiles {
     private static final int CHUNK = 64 * 1024;
-    private static final long SYNC_WAIT_SECONDS = 120;
 
     private InlineFiles() {
     }
 
-    /** Copies exactly {@code size} bytes of {@code data} to {@code target} and returns their MD5; not synced yet. */
+    /**
+     * Copies exactly {@code size} bytes of {@code data} to {@code target}, syncs them through the same
+     * channel (no second open), and returns their MD5.
+     */
     static String write(Path target, InputStream data, long size, String what) throws IOException {
         MessageDigest md5 = LocalBlobStore.newMd5();
         byte[] chunk = new byte[(int) Math.min(CHUNK, Math.max(1, size))];
@@ -39,6 +45,7 @@ final class InlineFiles {
                 }
                 left -= n;
             }
+            ch.force(true);
         } catch (EOFException e) {
             throw e;
         } catch (IOException e) {
@@ -47,7 +54,7 @@ final class InlineFiles {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    /** Writes the metadata of {@code file} as {@link Publication} does; not synced yet. */
+    /** Writes the metadata of {@code file} as {@link Publication} does, and syncs it. */
     static void writeMeta(Path target, StoredFile file, String what) throws IOException {
         JsonObject meta = new JsonObject();
         meta.addProperty("key", file.key());
@@ -60,47 +67,9 @@ final class InlineFiles {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
-        } catch (IOException e) {
-            throw DiskErrors.classify(e, what);
-        }
-    }
-
-    /**
-     * Syncs both files at once: the file system merges syncs that wait together into one journal
-     * commit, so two at once cost about what one costs.
-     */
-    static void syncBoth(Path bytes, Path meta, String what) throws IOException {
-        java.util.concurrent.CompletableFuture<Void> other = new java.util.concurrent.CompletableFuture<>();
-        Thread.ofVirtual().name("fita-sync").start(() -> {
-            try {
-                sync(meta);
-                other.complete(null);
-            } catch (IOException | RuntimeException e) {
-                other.completeExceptionally(e);
-            }
-        });
-        try {
-            sync(bytes);
-        } catch (IOException e) {
-            other.exceptionally(x -> null);
-            throw DiskErrors.classify(e, what);
-        }
-        try {
-            other.get(SYNC_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? DiskErrors.classify(io, what)
-                    : new StorageException("Syncing failed while " + what + ": " + e.getCause(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new StorageException("The disk did not sync within " + SYNC_WAIT_SECONDS + " s while " + what + ".");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("Interrupted while " + what + ".");
-        }
-    }
-
-    private static void sync(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
+        } catch (IOException e) {
+            throw DiskErrors.classify(e, what);
         }
     }
 }

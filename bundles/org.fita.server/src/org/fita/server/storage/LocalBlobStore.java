@@ -437,7 +437,6 @@ public final class LocalBlobStore implements BlobStore {
             }
             StoredFile file = new StoredFile(key, size, md5, System.currentTimeMillis());
             InlineFiles.writeMeta(metaNext, file, "storing \"" + key + "\"");
-            InlineFiles.syncBoth(bytes, metaNext, "storing \"" + key + "\"");
             groupCommit.publish(new GroupCommit.Item() {
                 @Override
                 void rename() throws IOException {
