@@ -41,6 +41,7 @@ final class Folders {
         }
         Map<String, Map<String, Samples>> tools = new LinkedHashMap<>();
         int port = ctx.server().port();
+        warmUp(port, source, count, size);
         for (int run = 0; run < runs; run++) {
             ctx.report().progress("folder of " + count + " files: run " + (run + 1) + " of " + runs);
             String prefix = "folder-" + run;
@@ -60,6 +61,26 @@ final class Folders {
         }
         deleteTree(source);
         print(tools, count, size);
+    }
+
+    /**
+     * One untimed round of each tool first, as md5sum gets one: a server people use has been running
+     * (its code compiled, its folders and the page cache warm), while the bench starts a fresh one. Each
+     * `fita` command is still a new process, so the client's start-up counts in every timed run.
+     */
+    private void warmUp(int port, Path source, int count, long size) throws Exception {
+        ctx.report().progress("folder of " + count + " files: one untimed round of each tool");
+        String prefix = "folder-warm-up";
+        Path target = ctx.scratch().resolve("folder-out");
+        fita.time(port, "upload", source.toString(), "--key", prefix);
+        fita.time(port, "download", prefix + "/", "-o", target + "/");
+        checkAndDelete(target, count, size);
+        for (String key : keysOf(prefix, count)) {
+            ctx.session().delete(key);
+        }
+        if (peers.hasRsync()) {
+            rsync(new LinkedHashMap<>(), Compare.RSYNC, false, prefix, source, target, count, size);
+        }
     }
 
     private void rsync(Map<String, Map<String, Samples>> tools, String name, boolean fsync, String remote, Path source,
@@ -137,7 +158,8 @@ final class Folders {
             }
         }
         ctx.report().section("A folder of " + what + " against rsync (127.0.0.1)",
-                "Best of " + ctx.options().repeat() + " runs. \"fita command\" is `fita upload DIR --key PREFIX` and "
+                "Best of " + ctx.options().repeat() + " runs, after one untimed round of each tool (the server "
+                        + "warmed as one in use is; every command a new process). \"fita command\" is `fita upload DIR --key PREFIX` and "
                         + "`fita download PREFIX/ -o DIR/`, each a whole process (every file verified by MD5 and "
                         + "synced to disk on the receiving side); rsync is `rsync -r DIR/ rsync://.../PREFIX/` and back, "
                         + "plain and with `--fsync` (the download's --fsync is on the receiving, local side too). "
