@@ -86,6 +86,12 @@ class DebPackageIT {
         assertEquals(0, version.exitCode(), version.describe());
         assertTrue(version.out().startsWith("fita (FiTA " + Release.version() + ")"), version.describe());
         assertTrue(version.out().contains("Java 2"), "the bundled runtime: " + version.describe());
+        assertEquals("", version.err(), version.describe());
+        // The start-up cache made for the bundled runtime and jar maps (the user's log options come last).
+        Map<String, String> logging = new java.util.HashMap<>(PLAIN_PATH);
+        logging.put("FITA_JAVA_OPTS", "-Xlog:aot=info");
+        Command.Result cached = Command.run(COMMAND_DEADLINE, logging, "fita", "--version");
+        assertTrue(cached.out().contains("Opened AOT cache /usr/lib/fita/fita.aot"), cached.describe());
 
         Command.Result help = Command.run(COMMAND_DEADLINE, PLAIN_PATH, "fita-server", "--help");
         assertEquals(0, help.exitCode(), help.describe());
