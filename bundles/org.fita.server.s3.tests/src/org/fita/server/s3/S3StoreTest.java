@@ -76,6 +76,37 @@ class S3StoreTest {
     }
 
     @Test
+    void smallFilesInARowAreCountedAgainstTheQuotaWithoutListingEveryFileEachTime() throws Exception {
+        open(64 << 20);
+        int size = 1000;
+        store.configure(Duration.ofDays(1), user -> 20L * size); // room for 20 files
+        long started = System.nanoTime();
+        long before = store.storedBytesListings();
+        for (int i = 0; i < 20; i++) {
+            byte[] file = BlobStoreContract.bytes(size, i);
+            var stored = store.storeInline(BlobStoreContract.USER, "many/" + i, new java.io.ByteArrayInputStream(file),
+                    size, BlobStoreContract.md5(file), false);
+            assertEquals(org.fita.server.storage.BlobStore.InlineOutcome.STORED, stored.outcome(), "file " + i);
+        }
+        // The 21st does not fit, though the snapshot was listed before most of the 20 were stored.
+        byte[] extra = BlobStoreContract.bytes(size, 99);
+        org.junit.jupiter.api.Assertions.assertThrows(org.fita.server.storage.QuotaExceededException.class,
+                () -> store.storeInline(BlobStoreContract.USER, "many/extra", new java.io.ByteArrayInputStream(extra),
+                        size, BlobStoreContract.md5(extra), false));
+        long listings = store.storedBytesListings() - before;
+        // One listing, and one more for every time the snapshot went stale while the files were stored.
+        long allowed = 1 + (System.nanoTime() - started) / StoredBytes.FRESH_NANOS;
+        assertTrue(listings <= allowed, listings + " listings of every file for 21 small files; at most " + allowed);
+        assertEquals(20L * size, store.usage(BlobStoreContract.USER).storedBytes());
+
+        // A deleted file gives its room back at once: the change is not one this server counts, so it lists again.
+        store.deleteFile(BlobStoreContract.USER, "many/0");
+        var again = store.storeInline(BlobStoreContract.USER, "many/extra", new java.io.ByteArrayInputStream(extra),
+                size, BlobStoreContract.md5(extra), false);
+        assertEquals(org.fita.server.storage.BlobStore.InlineOutcome.STORED, again.outcome());
+    }
+
+    @Test
     void withNoMemoryToGatherInEveryBlockGoesAloneAndTheFileIsStillRight() throws Exception {
         open(256 << 10); // less than one window: every block is written on its own
         int blockSize = 64 << 10;

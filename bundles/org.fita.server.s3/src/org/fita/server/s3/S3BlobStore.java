@@ -110,6 +110,8 @@ public final class S3BlobStore implements BlobStore {
     private final ReentrantLock[] quotaLocks = new ReentrantLock[64];
     /** Bytes of inline files being stored now, per user: files stored at once count together against the quota. */
     private final Map<String, Long> inlineStoring = new ConcurrentHashMap<>();
+    /** Each user's stored bytes for quota checks, listed again every few seconds rather than for each file. */
+    private final StoredBytes storedBytes = new StoredBytes(this::quotaLock, this::listStoredBytes);
     /** HEADs of one LIST page in flight at once. */
     private static final int LIST_HEADS_AT_ONCE = 16;
     private final ScheduledExecutorService background;
@@ -346,8 +348,14 @@ public final class S3BlobStore implements BlobStore {
         return Optional.ofNullable(now);
     }
 
-    /** Forgets what this server knew of the key's file; a HEAD already in flight is not cached either. */
+    /** The key's file changed: forgets what this server knew of it and of its user's stored bytes. */
     void statChanged(String user, String key) {
+        forgetStat(user, key);
+        storedBytes.forget(user);
+    }
+
+    /** Forgets what this server knew of the key's file; a HEAD already in flight is not cached either. */
+    private void forgetStat(String user, String key) {
         String sk = sessionKey(user, key);
         if (statsInvalidated.size() >= MAX_STATS) {
             // Bounded: forgetting every key's mark at once counts as marking them all now.
@@ -465,7 +473,11 @@ public final class S3BlobStore implements BlobStore {
         byte[] bytes = StepJson.toText(record).getBytes(StandardCharsets.US_ASCII);
         checkQuota(user, bytes.length, null);
         // Conditional: of two servers saving the same key at once, one wins and the other says "exists".
-        return createOnce(keys.data(user, key), bytes, "application/json", "saving DATA \"" + key + "\"") != null;
+        boolean created = createOnce(keys.data(user, key), bytes, "application/json", "saving DATA \"" + key + "\"") != null;
+        if (created) {
+            storedBytes.add(user, bytes.length);
+        }
+        return created;
     }
 
     /**
@@ -540,6 +552,7 @@ public final class S3BlobStore implements BlobStore {
             return false;
         }
         call("deleting DATA \"" + key + "\"", () -> s3.deleteObject(b -> b.bucket(bucket).key(objectKey)));
+        storedBytes.forget(user);
         return true;
     }
 
@@ -547,10 +560,19 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public Usage usage(String user) throws IOException {
-        return new Usage(storedBytes(user), promised(user, null).bytes, quotas.limitFor(user));
+        return new Usage(storedBytes.of(user), promised(user, null).bytes, quotas.limitFor(user));
     }
 
-    private long storedBytes(String user) throws StorageException {
+    private ReentrantLock quotaLock(String user) {
+        return quotaLocks[Math.floorMod(user.hashCode(), quotaLocks.length)];
+    }
+
+    /** Stored bytes for quota checks listed so far, for tests. */
+    long storedBytesListings() {
+        return storedBytes.listings();
+    }
+
+    private long listStoredBytes(String user) throws StorageException {
         long sum = 0;
         try {
             for (S3Object o : listAll(keys.filesOf(user), null)) {
@@ -611,7 +633,7 @@ public final class S3BlobStore implements BlobStore {
         if (promised == null) {
             promised = promised(user, null);
         }
-        long used = storedBytes(user) + promised.bytes;
+        long used = storedBytes.of(user) + promised.bytes;
         if (used + bytes > limit || used + bytes < 0) {
             throw new QuotaExceededException(user, used, limit, bytes);
         }
@@ -787,7 +809,7 @@ public final class S3BlobStore implements BlobStore {
                 return new InlineResult(InlineOutcome.EXISTS, null);
             }
             long growth = size - existing.map(StoredFile::size).orElse(0L);
-            ReentrantLock quotaLock = quotaLocks[Math.floorMod(user.hashCode(), quotaLocks.length)];
+            ReentrantLock quotaLock = quotaLock(user);
             quotaLock.lock();
             try {
                 checkQuota(user, growth + inlineStoring.getOrDefault(user, 0L), key);
@@ -801,7 +823,8 @@ public final class S3BlobStore implements BlobStore {
                 String objectKey = keys.file(user, key);
                 call("storing the file \"" + key + "\"", () -> s3.putObject(b -> b.bucket(bucket).key(objectKey)
                         .metadata(metadata(key, actual, now, "inline")), RequestBody.fromBytes(bytes)));
-                statChanged(user, key);
+                forgetStat(user, key);
+                storedBytes.add(user, growth);
                 return new InlineResult(InlineOutcome.STORED, new StoredFile(key, size, actual, now));
             } finally {
                 // Stored or not, the file now counts through the store's listing, or not at all.
