@@ -238,13 +238,14 @@ public final class AccountStore {
     }
 
     private synchronized JsonObject root() throws IOException {
-        if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        // Every change renames a new file into place, so the file key (inode) tells changes apart
+        // even when time and size are the same. One stat per request: every token check comes here.
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        } catch (java.nio.file.NoSuchFileException e) {
             return emptyRoot();
         }
-        // Every change renames a new file into place, so the file key (inode) tells changes apart
-        // even when time and size are the same.
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         FileTime time = attributes.lastModifiedTime();
         long size = attributes.size();
         Object identity = attributes.fileKey();
