@@ -98,6 +98,19 @@ class BatchGetHandlingTest {
     }
 
     @Test
+    void theReplyIsTheOneDocumented() throws IOException {
+        String md5 = upload(server, token, "notes/hello.txt", "hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        Out out = server.call(Requests.batchGet(token, of(asked("notes/hello.txt", 5, md5),
+                asked("notes/gone.txt", 3, "acbd18db4cc2f85cedef654fccc4a4d8"))));
+        // docs/protocol-extensions.md, section 2.11
+        assertEquals("{\"files\": [{\"key\": \"notes/hello.txt\", \"outcome\": \"ok\", \"size\": 5, \"md5\": "
+                + "\"5d41402abc4b2a76b9719d911017c592\"}, {\"key\": \"notes/gone.txt\", \"outcome\": \"not_found\"}], "
+                + "\"operation\": \"BATCH_GET\", \"direction\": \"RESPONSE\", \"status\": 200, \"status_msg\": "
+                + "\"OK. 1 of 2 files follow.\", \"type\": \"FILE\"}", out.text());
+        assertEquals("hello", new String(out.binary(), java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void theLoginReplyAnnouncesTheExtensionAndItsLimits() throws IOException {
         try (EmbeddedServer small = EmbeddedServer.start(b -> b.maxBlockSize(65536))) {
             Out login = small.call(Requests.fita(Requests.login("u2", org.fita.server.auth.Authenticator.md5Hex("u2"))));
