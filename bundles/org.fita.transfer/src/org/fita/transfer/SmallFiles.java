@@ -3,26 +3,17 @@ package org.fita.transfer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +24,6 @@ import org.fita.protocol.FrameReader.IncomingFrame;
 import org.fita.protocol.Requests;
 import org.fita.protocol.Status;
 import org.fita.protocol.StepMessage;
-import org.fita.transfer.StepException.ConnectionException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException.VerificationException;
 
@@ -42,7 +32,8 @@ import org.fita.transfer.StepException.VerificationException;
  * connection (pipelining), and no file pays for a plan, a journal entry or connections of its own.
  * An upload sends the file whole in its FILE SAVE (the inline-upload extension): plan, data and
  * completion in one round trip, acknowledged once the server has it on disk. A download asks for
- * the file as one block, checks it against the MD5 its listing gave, and writes it through a part
+ * many files in one BATCH_GET ({@link BatchDownloads}) or, from a server without it, for each file
+ * as one block; it checks each against the MD5 its listing gave, and writes it through a part
  * file that is synced and renamed; the folders are synced once at the end, before any file is
  * reported.
  * <p>
@@ -63,7 +54,7 @@ public final class SmallFiles {
      * connection at once, so that all the files in flight wait for the disk's syncs together.
      */
     static final int DEFAULT_UPLOAD_WINDOW = 16;
-    /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
+    /** Connections of a download: its syncs are local and have their own threads ({@link DownloadedFiles#SYNC_THREADS}). */
     static final int DEFAULT_DOWNLOAD_CONNECTIONS = 4;
     /** Requests in flight per connection when the options leave it open: enough to hide the round trip. */
     static final int DEFAULT_WINDOW = 8;
@@ -148,7 +139,7 @@ public final class SmallFiles {
     }
 
     /**
-     * Downloads the listed files small enough to fetch as one block; returns, in their order, those
+     * Downloads the listed files small enough to fetch in a batch or as one block; returns, in their order, those
      * left for the normal path (also every file whose target exists, unless {@code options} overwrite).
      */
     public static List<Download> download(StepSession session, List<Download> files, TransferOptions options,
