@@ -42,6 +42,16 @@ public final class Extensions {
     public static final int MAX_INLINE_BYTES = 1 << 20;
 
     /**
+     * FILE BATCH_GET asks for many small finished files at once; the reply carries each file's
+     * outcome and the bytes of those found unchanged, one after another, in its binary part.
+     */
+    public static final String BATCH_GET = "batch-get";
+    /** The most files a FiTA server sends in one BATCH_GET ({@code limits.max_batch_files} may say less). */
+    public static final int MAX_BATCH_FILES = 64;
+    /** The most bytes a FiTA server sends in one BATCH_GET ({@code limits.max_batch_bytes} may say less). */
+    public static final int MAX_BATCH_BYTES = 4 << 20;
+
+    /**
      * This port also accepts TLS (a connection whose first byte is 0x16). Announced only when the
      * server has TLS configured; a client that logged in over plain STEP can warn or reconnect.
      */
@@ -49,5 +59,5 @@ public final class Extensions {
 
     /** The extensions every FiTA server announces; {@link #TLS} is added only when configured. */
     public static final List<String> ALL = List.of(PIPELINING, BLOCK_SIZE, RESUME, LIST, BLOCK_CRC32C, EXPIRING_TOKENS,
-            REPLACE, QUOTA, INLINE_UPLOAD);
+            REPLACE, QUOTA, INLINE_UPLOAD, BATCH_GET);
 }

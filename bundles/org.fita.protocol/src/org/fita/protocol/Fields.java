@@ -44,6 +44,11 @@ public final class Fields {
     public static final String INLINE = "inline";
     /** FiTA LOGIN reply, in {@code limits}: the largest file a FILE SAVE may carry inline. */
     public static final String MAX_INLINE_BYTES = "max_inline_bytes";
+    /** LOGIN limits: the most files and bytes of one BATCH_GET (extension "batch-get"). */
+    public static final String MAX_BATCH_FILES = "max_batch_files";
+    public static final String MAX_BATCH_BYTES = "max_batch_bytes";
+    /** BATCH_GET reply entries: what became of each file asked for. */
+    public static final String OUTCOME = "outcome";
     /** FiTA LOGIN reply: {@code {"stored_bytes", "promised_bytes", "quota_bytes"}} of the user (quota -1: none). */
     public static final String USAGE = "usage";
     /** FILE SAVE reply: base64 bitmap of the blocks already held (bit i = block i, LSB first). */

@@ -7,6 +7,8 @@ public enum Operation {
     SAVE, DELETE, GET, UPLOAD, DOWNLOAD, BYE, LOGIN,
     /** FiTA extension: a page of the user's finished files. */
     LIST,
+    /** FiTA extension "batch-get": many small finished files in one reply. */
+    BATCH_GET,
     /** Only in replies to requests that fail validation. */
     ERROR,
     /** Only in the reply to the easter egg (STEP-PROTOCOL section 9). */

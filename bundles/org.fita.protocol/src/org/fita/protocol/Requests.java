@@ -126,6 +126,18 @@ public final class Requests {
         return o;
     }
 
+    /**
+     * FiTA BATCH_GET (extension "batch-get"): the finished files {@code files} names, each
+     * {@code {"key", "size", "md5"}} as a listing gave it; the server sends a file's bytes only if
+     * it still has that size and MD5.
+     */
+    public static JsonObject batchGet(String token, com.google.gson.JsonArray files) {
+        JsonObject o = withToken(MessageType.FILE, Operation.BATCH_GET, token);
+        o.addProperty(Fields.FITA_VERSION, Extensions.VERSION);
+        o.add(Fields.FILES, files);
+        return o;
+    }
+
     /** Marks a request as coming from a FiTA peer, which opts it into the extensions. */
     public static JsonObject fita(JsonObject request) {
         request.addProperty(Fields.FITA_VERSION, Extensions.VERSION);

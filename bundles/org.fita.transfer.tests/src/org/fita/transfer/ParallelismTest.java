@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ParallelismTest {
     private static final Capabilities FITA = new Capabilities("FiTA", 1, Set.of(Extensions.PIPELINING, Extensions.BLOCK_SIZE),
-            4096, 1 << 24, Long.MAX_VALUE, 1000);
+            4096, 1 << 24, Long.MAX_VALUE, 1000, 0, 0);
 
     @Test
     void itOpensTheWindowAtOnceThenAddsConnectionsWhileThroughputImproves() {

@@ -14,11 +14,11 @@ import org.fita.protocol.StepMessage;
  * stop-and-wait, the plan's block size, no listing.
  */
 public record Capabilities(String server, int fitaVersion, Set<String> extensions, int minBlockSize, int maxBlockSize,
-        long maxFileSize, int maxListPage) {
+        long maxFileSize, int maxListPage, int maxBatchFiles, int maxBatchBytes) {
 
     public static Capabilities classic() {
         return new Capabilities("classic STEP server", 0, Set.of(), Blocks.CLASSIC_BLOCK_SIZE, Blocks.CLASSIC_BLOCK_SIZE,
-                Long.MAX_VALUE, 0);
+                Long.MAX_VALUE, 0, 0, 0);
     }
 
     static Capabilities fromLogin(StepMessage reply) {
@@ -37,7 +37,9 @@ public record Capabilities(String server, int fitaVersion, Set<String> extension
                 (int) l.integer("min_block_size").orElse(Blocks.MIN_BLOCK_SIZE),
                 (int) l.integer("max_block_size").orElse(Blocks.CLASSIC_BLOCK_SIZE),
                 l.integer("max_file_size").orElse(Long.MAX_VALUE),
-                (int) l.integer("max_list_page").orElse(100));
+                (int) l.integer("max_list_page").orElse(100),
+                (int) Math.max(0, Math.min(Extensions.MAX_BATCH_FILES, l.integer(Fields.MAX_BATCH_FILES).orElse(0))),
+                (int) Math.max(0, Math.min(Extensions.MAX_BATCH_BYTES, l.integer(Fields.MAX_BATCH_BYTES).orElse(0))));
     }
 
     public boolean isFita() {

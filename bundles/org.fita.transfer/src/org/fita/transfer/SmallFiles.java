@@ -3,26 +3,17 @@ package org.fita.transfer;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,7 +24,6 @@ import org.fita.protocol.FrameReader.IncomingFrame;
 import org.fita.protocol.Requests;
 import org.fita.protocol.Status;
 import org.fita.protocol.StepMessage;
-import org.fita.transfer.StepException.ConnectionException;
 import org.fita.transfer.StepException.LocalFileException;
 import org.fita.transfer.StepException.VerificationException;
 
@@ -42,7 +32,8 @@ import org.fita.transfer.StepException.VerificationException;
  * connection (pipelining), and no file pays for a plan, a journal entry or connections of its own.
  * An upload sends the file whole in its FILE SAVE (the inline-upload extension): plan, data and
  * completion in one round trip, acknowledged once the server has it on disk. A download asks for
- * the file as one block, checks it against the MD5 its listing gave, and writes it through a part
+ * many files in one BATCH_GET ({@link BatchDownloads}) or, from a server without it, for each file
+ * as one block; it checks each against the MD5 its listing gave, and writes it through a part
  * file that is synced and renamed; the folders are synced once at the end, before any file is
  * reported.
  * <p>
@@ -63,14 +54,8 @@ public final class SmallFiles {
      * connection at once, so that all the files in flight wait for the disk's syncs together.
      */
     static final int DEFAULT_UPLOAD_WINDOW = 16;
-    /** Connections of a download: its syncs are local and have their own threads ({@link #SYNC_THREADS}). */
+    /** Connections of a download: its syncs are local and have their own threads ({@link DownloadedFiles#SYNC_THREADS}). */
     static final int DEFAULT_DOWNLOAD_CONNECTIONS = 4;
-    /** Threads that sync and rename downloaded files, so that many syncs wait together. */
-    static final int SYNC_THREADS = 64;
-    /** Downloaded files written before their syncs go out together. */
-    static final int SYNC_BATCH = 1024;
-    /** The longest the syncs left at the end of a download may take. */
-    static final long SYNC_WAIT_SECONDS = 120;
     /** Requests in flight per connection when the options leave it open: enough to hide the round trip. */
     static final int DEFAULT_WINDOW = 8;
     /** Bytes of requests or replies in flight per connection at most, whatever the window. */
@@ -147,14 +132,14 @@ public final class SmallFiles {
     }
 
     /** The files of {@code rest} and {@code back}, in their order in {@code files}. */
-    private static <T> List<T> inOrder(List<T> files, List<T> rest, ConcurrentLinkedQueue<T> back) {
+    private static <T> List<T> inOrder(List<T> files, List<T> rest, java.util.Collection<T> back) {
         Set<T> left = new java.util.HashSet<>(rest);
         left.addAll(back);
         return files.stream().filter(left::contains).toList();
     }
 
     /**
-     * Downloads the listed files small enough to fetch as one block; returns, in their order, those
+     * Downloads the listed files small enough to fetch in a batch or as one block; returns, in their order, those
      * left for the normal path (also every file whose target exists, unless {@code options} overwrite).
      */
     public static List<Download> download(StepSession session, List<Download> files, TransferOptions options,
@@ -173,62 +158,29 @@ public final class SmallFiles {
         if (small.isEmpty()) {
             return files;
         }
-        ConcurrentLinkedQueue<Download> back = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<TransferResult> written = new ConcurrentLinkedQueue<>();
-        ConcurrentLinkedQueue<SyncTask> unsynced = new ConcurrentLinkedQueue<>();
-        AtomicInteger unsyncedCount = new AtomicInteger(); // files written so far (the queue's size() walks it)
-        Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, DEFAULT_WINDOW,
-                cancelled);
-        ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
-            Thread t = new Thread(r, "fita-sync");
-            t.setDaemon(true);
-            return t;
-        });
+        DownloadedFiles downloaded = new DownloadedFiles(options, listener);
         try {
-            batch.run(session, (connection, item, inFlight) -> {
-                JsonObject request = Requests.download(session.token(), item.key(), 0);
-                Requests.fita(request).addProperty(Fields.BLOCK_SIZE, caps.blockSize((int) Math.max(item.size(),
-                        caps.minBlockSize())));
-                connection.send(request);
-                inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
-            }, (connection, sent) -> receiveDownload(connection, sent, options, back, written, listener, unsynced,
-                    unsyncedCount, syncers), back);
-            // The syncs go out together once the bytes are written: the first one's journal commit carries
-            // most of the others' files, which then cost little (one file after another, each would pay).
-            for (SyncTask task; (task = unsynced.poll()) != null;) {
-                submit(syncers, task, listener);
+            if (BatchDownloads.usable(caps)) {
+                BatchDownloads.run(session, small, options, cancelled, downloaded);
+            } else {
+                Batch<Download> batch = new Batch<>(small, options, DEFAULT_DOWNLOAD_CONNECTIONS, DEFAULT_WINDOW,
+                        cancelled);
+                ConcurrentLinkedQueue<Download> notTaken = new ConcurrentLinkedQueue<>();
+                batch.run(session, (connection, item, inFlight) -> {
+                    JsonObject request = Requests.download(session.token(), item.key(), 0);
+                    Requests.fita(request).addProperty(Fields.BLOCK_SIZE, caps.blockSize((int) Math.max(item.size(),
+                            caps.minBlockSize())));
+                    connection.send(request);
+                    inFlight.add(new Sent<>(item, System.nanoTime(), item.size(), item.md5()));
+                }, (connection, sent) -> receiveDownload(connection, sent, downloaded), notTaken);
+                notTaken.forEach(downloaded::back);
             }
+            // The syncs go out together once the bytes are written.
+            downloaded.startSyncs();
         } finally {
-            for (SyncTask task; (task = unsynced.poll()) != null;) {
-                writeFailed(task.item(), task.part(), new IOException("the download was stopped"), listener);
-            }
-            syncers.shutdown();
-            try {
-                if (!syncers.awaitTermination(SYNC_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                    for (Runnable never : syncers.shutdownNow()) {
-                        if (never instanceof SyncTask task) {
-                            writeFailed(task.item(), task.part(), new IOException("the disk did not sync it within "
-                                    + SYNC_WAIT_SECONDS + " s"), listener);
-                        }
-                    }
-                }
-            } catch (InterruptedException e) {
-                syncers.shutdownNow();
-                Thread.currentThread().interrupt();
-            }
+            downloaded.finish();
         }
-        // The renames are durable once their folders are: one sync per folder, then the files are reported.
-        Set<Path> folders = new LinkedHashSet<>();
-        for (TransferResult r : written) {
-            folders.add(r.localPath().toAbsolutePath().getParent());
-        }
-        for (Path folder : folders) {
-            syncFolder(folder);
-        }
-        for (TransferResult r : written) {
-            listener.verified(r);
-        }
-        return inOrder(files, rest, back);
+        return inOrder(files, rest, downloaded.handedBack());
     }
 
     private static long sizeOrMinus(Path path) {
@@ -254,7 +206,7 @@ public final class SmallFiles {
     }
 
     /** The files of one call, shared by its connections: each takes the next file not yet taken. */
-    private static final class Batch<T> {
+    static final class Batch<T> {
         private final List<T> items;
         private final AtomicInteger next = new AtomicInteger();
         private final int connections;
@@ -399,9 +351,7 @@ public final class SmallFiles {
         listener.failed(item.key(), item.path(), StepException.fromReply(reply, "Uploading \"" + item.key() + "\""));
     }
 
-    private static void receiveDownload(StepConnection connection, Sent<Download> sent, TransferOptions options,
-            ConcurrentLinkedQueue<Download> back, ConcurrentLinkedQueue<TransferResult> written, Listener listener,
-            ConcurrentLinkedQueue<SyncTask> unsynced, AtomicInteger unsyncedCount, ExecutorService syncers)
+    private static void receiveDownload(StepConnection connection, Sent<Download> sent, DownloadedFiles downloaded)
             throws StepException {
         Download item = sent.item();
         IncomingFrame frame = connection.receiveFrame();
@@ -415,96 +365,14 @@ public final class SmallFiles {
         byte[] data = new byte[(int) coming];
         int length = connection.readPayload(frame, data);
         if (!reply.isOk() || length != item.size()) {
-            back.add(item); // gone, or changed since it was listed: the normal path asks again
+            downloaded.back(item); // gone, or changed since it was listed: the normal path asks again
             return;
         }
         String md5 = HexFormat.of().formatHex(Md5.create().digest(java.util.Arrays.copyOf(data, length)));
         if (!md5.equalsIgnoreCase(item.md5())) {
-            back.add(item);
+            downloaded.back(item);
             return;
         }
-        Path target = item.path();
-        Path part = target.resolveSibling(target.getFileName() + ".part");
-        try {
-            Path folder = target.toAbsolutePath().getParent();
-            if (folder != null) {
-                Files.createDirectories(folder);
-            }
-            try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer b = ByteBuffer.wrap(data, 0, length);
-                while (b.hasRemaining()) {
-                    ch.write(b);
-                }
-            }
-        } catch (IOException e) {
-            writeFailed(item, part, e, listener);
-            return;
-        }
-        long sentNanos = sent.sentNanos();
-        int size = length;
-        SyncTask task = new SyncTask(item, part, () -> {
-            try {
-                try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                }
-                if (!options.overwrite() && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.deleteIfExists(part);
-                    back.add(item); // appeared meanwhile: the caller decides
-                    return;
-                }
-                try {
-                    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-                written.add(new TransferResult(item.key(), target, size, md5, size,
-                        Duration.ofNanos(System.nanoTime() - sentNanos)));
-            } catch (IOException | RuntimeException e) {
-                writeFailed(item, part, e instanceof IOException io ? io : new IOException(e), listener);
-            }
-        });
-        unsynced.add(task);
-        if (unsyncedCount.incrementAndGet() % SYNC_BATCH == 0) {
-            // A long download syncs in batches, so that its part files do not pile up unsynced.
-            for (SyncTask t; (t = unsynced.poll()) != null;) {
-                submit(syncers, t, listener);
-            }
-        }
-    }
-
-    /** Syncs and renames a downloaded file off the connection's thread: syncs waiting together cost about one. */
-    private static void submit(ExecutorService syncers, SyncTask task, Listener listener) {
-        try {
-            syncers.execute(task);
-        } catch (RejectedExecutionException e) {
-            writeFailed(task.item(), task.part(), new IOException("the download was stopped", e), listener);
-        }
-    }
-
-    /** A downloaded file's sync and rename, with the file for a report if it never runs. */
-    private record SyncTask(Download item, Path part, Runnable work) implements Runnable {
-        @Override
-        public void run() {
-            work.run();
-        }
-    }
-
-    private static void writeFailed(Download item, Path part, IOException e, Listener listener) {
-        try {
-            Files.deleteIfExists(part);
-        } catch (IOException ignored) {
-            // The part file is named after the target: a later run overwrites it.
-        }
-        listener.failed(item.key(), item.path(), new LocalFileException("Writing " + item.path() + " failed: "
-                + e.getMessage(), e));
-    }
-
-    private static void syncFolder(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // Some file systems cannot sync a folder; the renames themselves are atomic.
-        }
+        downloaded.keep(item, data, 0, length, md5, sent.sentNanos());
     }
 }

@@ -103,6 +103,8 @@ final class LoginHandler implements OperationHandler {
         limits.addProperty("max_json_bytes", config.maxJsonBytes());
         limits.addProperty("max_list_page", ListHandler.MAX_PAGE);
         limits.addProperty(Fields.MAX_INLINE_BYTES, FileSaveHandler.maxInlineBytes(config));
+        limits.addProperty(Fields.MAX_BATCH_FILES, Extensions.MAX_BATCH_FILES);
+        limits.addProperty(Fields.MAX_BATCH_BYTES, BatchGetHandler.maxBatchBytes(config));
         ok.with(Fields.FITA_VERSION, Extensions.VERSION)
                 .with(Fields.SERVER, serverName)
                 .with(Fields.EXTENSIONS, names)

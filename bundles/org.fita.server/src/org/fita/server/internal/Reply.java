@@ -1,6 +1,7 @@
 package org.fita.server.internal;
 
 import com.google.gson.JsonObject;
+import java.util.List;
 import org.fita.server.storage.StoredFile;
 
 /**
@@ -10,8 +11,13 @@ import org.fita.server.storage.StoredFile;
  * @param block for a DOWNLOAD, the file region to send as the binary part, else {@code null}
  * @param close whether to close the connection after writing
  * @param user  who made the request, for events and the log (may be {@code null})
+ * @param batch for a BATCH_GET, the files whose bytes make up the binary part, in order; else empty
  */
-record Reply(JsonObject json, Block block, boolean close, String user) {
+record Reply(JsonObject json, Block block, boolean close, String user, List<Block> batch) {
+
+    Reply(JsonObject json, Block block, boolean close, String user) {
+        this(json, block, close, user, List.of());
+    }
 
     /** A region of a finished file. */
     record Block(String user, StoredFile file, long offset, int length) {

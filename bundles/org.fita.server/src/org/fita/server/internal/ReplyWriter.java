@@ -33,6 +33,9 @@ final class ReplyWriter implements AutoCloseable {
 
     /** Writes the reply (not flushed); returns the binary bytes written. */
     long write(FrameWriter writer, Reply reply) throws IOException {
+        if (!reply.batch().isEmpty()) {
+            return writeBatch(writer, reply);
+        }
         Reply.Block block = reply.block();
         if (block == null) {
             writer.write(reply.json());
@@ -83,6 +86,20 @@ final class ReplyWriter implements AutoCloseable {
             out.write(chunk, 0, n);
         }
         return block.length();
+    }
+
+    /** The files of a BATCH_GET one after another, each read through the chunk buffer. */
+    private long writeBatch(FrameWriter writer, Reply reply) throws IOException {
+        long total = 0;
+        for (Reply.Block b : reply.batch()) {
+            total += b.length();
+        }
+        writer.writeStart(reply.json(), total);
+        OutputStream out = writer.binaryOut();
+        for (Reply.Block b : reply.batch()) {
+            forEachChunk(reader(b.user(), b.file()), b, (bytes, n) -> out.write(bytes, 0, n));
+        }
+        return total;
     }
 
     private long crc(BlobReader reader, Reply.Block block) throws IOException {

@@ -52,6 +52,7 @@ public final class RequestHandler {
         add(new DownloadHandler(store), Operation.DOWNLOAD);
         add(new FileDeleteHandler(store), Operation.DELETE);
         add(new ListHandler(store), Operation.LIST);
+        add(new BatchGetHandler(config, store), Operation.BATCH_GET);
     }
 
     private void add(OperationHandler handler, Operation op) {
@@ -114,9 +115,9 @@ public final class RequestHandler {
             return error(Status.WRONG_DIRECTION, "Wrong direction. Should be \"REQUEST\"");
         }
         Optional<Operation> op = Operation.ofRequest(m.operation());
-        // LIST is an extension: only a request that opted in (fita_version) may use it.
+        // LIST and BATCH_GET are extensions: only a request that opted in (fita_version) may use them.
         boolean optedIn = !config.classicOnly() && m.fitaVersion() > 0;
-        if (op.isEmpty() || op.get() == Operation.LIST && !optedIn) {
+        if (op.isEmpty() || (op.get() == Operation.LIST || op.get() == Operation.BATCH_GET) && !optedIn) {
             return error(Status.OPERATION_NOT_ALLOWED, "Operation " + shown(json.get(Fields.OPERATION)) + " is not allowed");
         }
         Optional<MessageType> type = MessageType.ofRequest(m.type());

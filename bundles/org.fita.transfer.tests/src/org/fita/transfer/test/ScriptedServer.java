@@ -168,6 +168,8 @@ final class ScriptedServer implements AutoCloseable {
                 limits.addProperty("max_block_size", 16 << 20);
                 limits.addProperty("max_file_size", Long.MAX_VALUE / 2);
                 limits.addProperty("max_list_page", 1000);
+                limits.addProperty("max_batch_files", 64);
+                limits.addProperty("max_batch_bytes", 4 << 20);
                 r.add("limits", limits);
             }
             JsonObject tail = reply("LOGIN", "AUTH", 200, "Login successfully");
