@@ -36,7 +36,8 @@ final class SpareConnections {
         dropStale();
         while (spares.size() < count) {
             FutureTask<StepConnection> task = new FutureTask<>(opener);
-            Thread.ofVirtual().name("fita-connect-ahead").start(task);
+            // A platform thread: in a short-lived command, virtual threads would first load their scheduler.
+            Thread.ofPlatform().daemon().name("fita-connect-ahead").start(task);
             spares.add(new Spare(task, System.nanoTime()));
         }
     }
