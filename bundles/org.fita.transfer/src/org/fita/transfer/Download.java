@@ -147,6 +147,7 @@ final class Download {
         if (caps.isFita()) {
             get.addProperty(Fields.BLOCK_SIZE, requestedBlockSize());
         }
+        session.openAhead(Parallelism.initialLanes(options));
         StepMessage plan = session.control(get, "Planning the download of \"" + key + "\"");
         long size = Plans.size(plan, session.address());
         int blockSize = Plans.blockSize(plan, session.address());

@@ -43,7 +43,12 @@ final class Parallelism {
         this.maxLanes = options.connections() > 0 ? options.connections() : TransferOptions.MAX_CONNECTIONS;
         int opening = (int) Math.max(2, START_IN_FLIGHT_BYTES / Math.max(1, blockSize));
         this.window = pipelining ? Math.min(maxWindow, options.window() > 0 ? options.window() : opening) : 1;
-        this.lanes = options.connections() > 0 ? options.connections() : 1;
+        this.lanes = initialLanes(options);
+    }
+
+    /** The lanes a transfer starts with: the fixed count asked for, or one that grows. */
+    static int initialLanes(TransferOptions options) {
+        return options.connections() > 0 ? options.connections() : 1;
     }
 
     /** Requests one lane may keep in flight now. */

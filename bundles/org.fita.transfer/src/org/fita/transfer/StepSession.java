@@ -66,6 +66,7 @@ public final class StepSession implements AutoCloseable {
     private volatile Optional<StorageUsage> usage;
     private final AtomicInteger logins = new AtomicInteger(1);
     private final Set<StepConnection> connections = ConcurrentHashMap.newKeySet();
+    private final SpareConnections spares;
     private final ExecutorService workers;
     private volatile boolean closed;
     private volatile TransferJournal journal;
@@ -81,6 +82,7 @@ public final class StepSession implements AutoCloseable {
         this.token = login.token();
         this.capabilities = login.capabilities();
         this.usage = login.usage();
+        this.spares = new SpareConnections(limits.connectTimeout());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fita-transfer-" + n.incrementAndGet());
@@ -335,8 +337,32 @@ public final class StepSession implements AutoCloseable {
         }
     }
 
-    /** A new connection for a transfer; closing the session closes it. */
+    /**
+     * Starts opening {@code count} connections for the lanes of a transfer about to ask for its plan,
+     * so that they connect while the plan is on its way; {@link #openConnection()} hands them out.
+     */
+    void openAhead(int count) {
+        if (!closed) {
+            spares.openAhead(Math.min(count, TransferOptions.MAX_CONNECTIONS), this::openNewConnection);
+        }
+    }
+
+    /** A connection for a transfer, one opened ahead if there is one; closing the session closes it. */
     StepConnection openConnection() throws StepException {
+        checkOpen();
+        try {
+            StepConnection spare = spares.take();
+            if (spare != null) {
+                return spare;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StepException.CancelledException("Connecting to " + address + " was interrupted.");
+        }
+        return openNewConnection();
+    }
+
+    private StepConnection openNewConnection() throws StepException {
         checkOpen();
         StepConnection c = StepConnection.open(address, limits, trust);
         connections.add(c);

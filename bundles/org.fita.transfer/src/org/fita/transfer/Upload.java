@@ -138,6 +138,7 @@ final class Upload {
                 : options.blockSize() > 0 ? options.blockSize() : TransferOptions.DEFAULT_BLOCK_SIZE);
 
         StepMessage plan;
+        session.openAhead(Parallelism.initialLanes(options));
         try {
             plan = requestPlan(caps, size, wantedBlock, resume);
         } catch (KeyExistsException e) {

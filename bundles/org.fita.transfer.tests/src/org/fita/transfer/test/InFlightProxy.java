@@ -44,6 +44,10 @@ final class InFlightProxy implements AutoCloseable {
 
     private static final Held END = new Held(0, new byte[0], false);
     private final Object gate = new Object();
+    private final Object connectionGate = new Object();
+    private int awaitedConnections;
+    private long connectionDeadline;
+    private volatile int connectionsAtRelease = -1;
     private int gateCount;
     private long gateDeadline;
 
@@ -66,6 +70,40 @@ final class InFlightProxy implements AutoCloseable {
     /** Connections accepted since the last {@link #reset()}. */
     int connections() {
         return connections.get();
+    }
+
+    /**
+     * Holds the next request back until {@code count} connections came since the last {@link #reset()},
+     * or {@code millis} passed; {@link #connectionsAtRelease()} then tells how many had come.
+     */
+    void holdNextRequestUntilConnections(int count, long millis) {
+        synchronized (connectionGate) {
+            awaitedConnections = count;
+            connectionDeadline = System.nanoTime() + millis * 1_000_000;
+            connectionsAtRelease = -1;
+        }
+    }
+
+    /** Connections accepted when the held request went on; -1 before. */
+    int connectionsAtRelease() {
+        return connectionsAtRelease;
+    }
+
+    private void passConnectionGate() throws InterruptedException {
+        synchronized (connectionGate) {
+            if (awaitedConnections == 0) {
+                return;
+            }
+            while (connections.get() < awaitedConnections) {
+                long left = connectionDeadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                connectionGate.wait(Math.max(1, left / 1_000_000));
+            }
+            connectionsAtRelease = connections.get();
+            awaitedConnections = 0;
+        }
     }
 
     void reset() {
@@ -105,6 +143,9 @@ final class InFlightProxy implements AutoCloseable {
                 sockets.add(client);
                 sockets.add(server);
                 connections.incrementAndGet();
+                synchronized (connectionGate) {
+                    connectionGate.notifyAll();
+                }
                 Queue<Boolean> asked = new ConcurrentLinkedQueue<>();
                 BlockingQueue<Held> line = new LinkedBlockingQueue<>();
                 start(() -> requests(client, line, asked), "in-flight-proxy-requests");
@@ -137,6 +178,7 @@ final class InFlightProxy implements AutoCloseable {
                 JsonElement operation = json.get("operation");
                 boolean data = operation != null
                         && ("UPLOAD".equals(operation.getAsString()) || "DOWNLOAD".equals(operation.getAsString()));
+                passConnectionGate();
                 asked.add(data);
                 if (data) {
                     most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
