@@ -33,6 +33,7 @@ final class Command {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().putAll(environment);
         long before = logSize();
+        flushDirtyPages();
         long start = System.nanoTime();
         Process process = builder.start();
         if (!process.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -45,6 +46,21 @@ final class Command {
                     + tail(before));
         }
         return nanos;
+    }
+
+    /**
+     * Writes every file's dirty pages to disk (`sync`), untimed, before a timed transfer: each tool then
+     * starts from the same disk. Otherwise the first tool that syncs (FiTA syncs every file; rsync and scp
+     * leave theirs in the page cache) waits for what the tools before it left unwritten: the file system's
+     * journal commit of an fsync also writes out other files' data.
+     */
+    static void flushDirtyPages() throws IOException, InterruptedException {
+        Process sync = new ProcessBuilder("sync").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!sync.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            sync.destroyForcibly();
+            throw new IOException("sync did not end within " + LIMIT + ": the disk is stuck.");
+        }
     }
 
     long time(List<String> command) throws IOException, InterruptedException {

@@ -75,8 +75,10 @@ final class Compare {
             session.delete(key);
             // The engine in this JVM: the transfer alone, with no start-up.
             String engineKey = "compare/" + label + "-engine-" + run;
+            Command.flushDirtyPages();
             add(tools, ENGINE, "upload", BenchContext.upload(session, file, engineKey, TransferOptions.DEFAULTS, null,
                     md5sum.md5()).total());
+            Command.flushDirtyPages();
             add(tools, ENGINE, "download", BenchContext.download(session, engineKey, target, TransferOptions.DEFAULTS,
                     null, md5sum.md5()).total());
             checkAndDelete(target, size);
