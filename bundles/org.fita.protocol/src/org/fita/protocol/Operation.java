@@ -6,26 +6,38 @@ import java.util.Optional;
 public enum Operation {
     SAVE, DELETE, GET, UPLOAD, DOWNLOAD, BYE, LOGIN,
     /** FiTA extension: a page of the user's finished files. */
-    LIST,
+    LIST(true),
     /** FiTA extension "batch-get": many small finished files in one reply. */
-    BATCH_GET,
+    BATCH_GET(true),
     /** Only in replies to requests that fail validation. */
     ERROR,
     /** Only in the reply to the easter egg (STEP-PROTOCOL section 9). */
     THREE_BODY("3BODY");
 
     private final String wireName;
+    private final boolean extension;
 
     Operation() {
+        this(false);
+    }
+
+    Operation(boolean extension) {
         this.wireName = name();
+        this.extension = extension;
     }
 
     Operation(String wireName) {
         this.wireName = wireName;
+        this.extension = false;
     }
 
     public String wireName() {
         return wireName;
+    }
+
+    /** An operation only FiTA servers know: a request may use it only if it opted in ({@code fita_version}). */
+    public boolean isExtension() {
+        return extension;
     }
 
     /** The operation a request may name, exactly as spelt on the wire (case-sensitive). */

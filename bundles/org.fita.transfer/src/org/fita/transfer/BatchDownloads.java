@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
@@ -123,14 +122,7 @@ final class BatchDownloads {
                 continue;
             }
             int length = (int) item.size();
-            java.security.MessageDigest md = Md5.create();
-            md.update(data, offset, length);
-            String md5 = HexFormat.of().formatHex(md.digest());
-            if (md5.equalsIgnoreCase(item.md5())) {
-                downloaded.keep(item, data, offset, length, md5, sent.sentNanos());
-            } else {
-                downloaded.back(item); // bytes that do not match: fetched again the normal way, which verifies
-            }
+            downloaded.keepIfVerified(item, data, offset, length, sent.sentNanos());
             offset += length;
         }
     }

@@ -9,7 +9,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -66,10 +68,18 @@ final class DownloadedFiles {
     }
 
     /**
-     * Writes a file whose bytes ({@code length} from {@code offset}) verified against {@code md5} to
-     * its part file, and queues its sync and rename.
+     * Keeps a file whose bytes ({@code length} from {@code offset}) match the MD5 its listing gave:
+     * writes them to its part file and queues its sync and rename. Bytes that do not match go
+     * {@link #back} to the normal path, which fetches and verifies the file again.
      */
-    void keep(Download item, byte[] data, int offset, int length, String md5, long sentNanos) {
+    void keepIfVerified(Download item, byte[] data, int offset, int length, long sentNanos) {
+        MessageDigest digest = Md5.create();
+        digest.update(data, offset, length);
+        String md5 = HexFormat.of().formatHex(digest.digest());
+        if (!md5.equalsIgnoreCase(item.md5())) {
+            back(item);
+            return;
+        }
         Path target = item.path();
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {

@@ -368,11 +368,6 @@ public final class SmallFiles {
             downloaded.back(item); // gone, or changed since it was listed: the normal path asks again
             return;
         }
-        String md5 = HexFormat.of().formatHex(Md5.create().digest(java.util.Arrays.copyOf(data, length)));
-        if (!md5.equalsIgnoreCase(item.md5())) {
-            downloaded.back(item);
-            return;
-        }
-        downloaded.keep(item, data, 0, length, md5, sent.sentNanos());
+        downloaded.keepIfVerified(item, data, 0, length, sent.sentNanos());
     }
 }

@@ -102,7 +102,7 @@ final class BatchGetHandler extends StoreHandler {
                 throw new Refused(Status.INVALID_VALUE, "The \"size\" of \"" + key + "\" has to be an integer >= 0.");
             }
             String md5 = f.string(Fields.MD5).orElse("");
-            if (!md5.matches("[0-9a-fA-F]{32}")) {
+            if (!FileSaveHandler.MD5_HEX.matcher(md5).matches()) {
                 throw new Refused(Status.INVALID_VALUE, "The \"md5\" of \"" + key + "\" has to be 32 hexadecimal "
                         + "digits.");
             }

@@ -23,7 +23,8 @@ import org.fita.server.storage.UploadSession;
  * resume (the plan lists the blocks held) and to replace a finished file.
  */
 final class FileSaveHandler extends StoreHandler {
-    private static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
+    /** A whole-file MD5 as requests carry it (also checked by {@link BatchGetHandler}). */
+    static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final ServerConfig config;
 

@@ -115,9 +115,8 @@ public final class RequestHandler {
             return error(Status.WRONG_DIRECTION, "Wrong direction. Should be \"REQUEST\"");
         }
         Optional<Operation> op = Operation.ofRequest(m.operation());
-        // LIST and BATCH_GET are extensions: only a request that opted in (fita_version) may use them.
         boolean optedIn = !config.classicOnly() && m.fitaVersion() > 0;
-        if (op.isEmpty() || (op.get() == Operation.LIST || op.get() == Operation.BATCH_GET) && !optedIn) {
+        if (op.isEmpty() || op.get().isExtension() && !optedIn) {
             return error(Status.OPERATION_NOT_ALLOWED, "Operation " + shown(json.get(Fields.OPERATION)) + " is not allowed");
         }
         Optional<MessageType> type = MessageType.ofRequest(m.type());
