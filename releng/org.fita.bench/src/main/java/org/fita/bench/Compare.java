@@ -61,11 +61,15 @@ final class Compare {
         ctx.report().progress("compare " + label + ": writing the file");
         ctx.files().write(file, size);
         Md5sum.Result md5sum = Md5sum.measure(List.of(file), runs);
-        Map<String, Map<String, Samples>> tools = new LinkedHashMap<>();
+        Map<String, Map<String, Samples>> timed = new LinkedHashMap<>();
         StepSession session = ctx.session();
         int port = ctx.server().port();
-        for (int run = 0; run < runs; run++) {
-            ctx.report().progress("compare " + label + ": run " + (run + 1) + " of " + runs);
+        // Run -1 is untimed: every tool once, so that none is measured cold (the engine's JIT in this JVM,
+        // the server's, the tools' binaries and the page cache), as md5sum gets one untimed run.
+        for (int run = -1; run < runs; run++) {
+            ctx.report().progress("compare " + label
+                    + (run < 0 ? ": untimed round" : ": run " + (run + 1) + " of " + runs));
+            Map<String, Map<String, Samples>> tools = run < 0 ? new LinkedHashMap<>() : timed;
             // The fita command, start to exit, as a user waits for it.
             String key = "compare/" + label + "-command-" + run;
             Path target = out.resolve(label + "-command.bin");
@@ -99,7 +103,7 @@ final class Compare {
             }
         }
         Files.delete(file);
-        return new Measured(size, md5sum.nanos(), tools);
+        return new Measured(size, md5sum.nanos(), timed);
     }
 
     private static void add(Map<String, Map<String, Samples>> tools, String tool, String direction, long nanos) {
@@ -135,7 +139,8 @@ final class Compare {
             }
         }
         ctx.report().section("Large files against rsync, scp and md5sum (127.0.0.1)",
-                "Best of " + ctx.options().repeat() + " runs of each, the tools taking turns within each run. "
+                "Best of " + ctx.options().repeat() + " runs of each, after one untimed round of every tool, the "
+                        + "tools taking turns within each run. "
                         + "\"fita command\" is `" + fita.program() + " upload|download` as a whole process, from "
                         + "start to exit (JVM start included, -Xmx256m); \"fita engine\" is the same transfer by the "
                         + "engine in the bench's warm JVM. rsync is a plain `rsync FILE rsync://127.0.0.1:PORT/"

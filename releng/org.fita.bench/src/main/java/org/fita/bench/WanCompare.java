@@ -36,15 +36,17 @@ final class WanCompare {
         Path target = in.resolve("wan-down.bin");
         ctx.files().write(file, size);
         String md5 = Md5sum.measure(List.of(file), 1).md5();
-        Map<String, Map<String, Samples>> tools = new LinkedHashMap<>();
+        Map<String, Map<String, Samples>> timed = new LinkedHashMap<>();
         try (DelayProxy toFita = new DelayProxy(ctx.server().port(), ctx.options().wanDelay());
                 DelayProxy toRsync = peers.hasRsync() ? new DelayProxy(peers.rsyncPort(), ctx.options().wanDelay())
                         : null;
                 StepSession session = StepSession.connect(new ServerAddress("127.0.0.1", toFita.port()),
                         BenchContext.USER, StepSession.classicPassword(BenchContext.USER))) {
-            for (int run = 0; run < runs; run++) {
-                ctx.report().progress("WAN vs rsync, " + delayMillis + " ms each way, " + Units.size(size) + ": run "
-                        + (run + 1) + " of " + runs);
+            // Run -1 is untimed, as in Compare: no tool is measured cold.
+            for (int run = -1; run < runs; run++) {
+                ctx.report().progress("WAN vs rsync, " + delayMillis + " ms each way, " + Units.size(size)
+                        + (run < 0 ? ": untimed round" : ": run " + (run + 1) + " of " + runs));
+                Map<String, Map<String, Samples>> tools = run < 0 ? new LinkedHashMap<>() : timed;
                 String key = "wan-compare/command-" + run;
                 add(tools, Compare.FITA, "upload", fita.time(toFita.port(), "upload", file.toString(), "--key", key));
                 add(tools, Compare.FITA, "download", fita.time(toFita.port(), "download", key, "-o", target.toString()));
@@ -68,7 +70,7 @@ final class WanCompare {
             }
         }
         Files.delete(file);
-        print(tools, size, delayMillis);
+        print(timed, size, delayMillis);
     }
 
     private static void add(Map<String, Map<String, Samples>> tools, String tool, String direction, long nanos) {
@@ -98,7 +100,8 @@ final class WanCompare {
             }
         }
         ctx.report().section("WAN against rsync: " + title,
-                "Best of " + ctx.options().repeat() + " runs. The FiTA server and the rsync daemon each sit behind "
+                "Best of " + ctx.options().repeat() + " runs, after one untimed round of every tool. The FiTA server "
+                        + "and the rsync daemon each sit behind "
                         + "the same kind of delay line (DelayProxy: every chunk held " + delayMillis + " ms in each "
                         + "direction). \"fita command\" is the whole process (default, adaptive options), \"fita "
                         + "engine\" the transfer in the bench's warm JVM on a session already logged in through the "
