@@ -122,8 +122,8 @@ final class ClientOutput {
                     : direction == Direction.UPLOAD
                             ? " Resumed: " + ByteSizes.human(result.moved()) + " sent; the server held the rest."
                             : " Resumed: " + ByteSizes.human(result.moved()) + " received; the rest was in the .part file.";
-            println(out, String.format(Locale.ROOT, "%s: %s in %.1f s (%s), MD5 %s verified.%s", what,
-                    ByteSizes.human(result.size()), seconds, speed, result.md5(), resumed));
+            println(out, what + ": " + ByteSizes.human(result.size()) + " in " + ByteSizes.oneDecimal(seconds) + " s ("
+                    + speed + "), MD5 " + result.md5() + " verified." + resumed);
         }
         out.flush();
     }

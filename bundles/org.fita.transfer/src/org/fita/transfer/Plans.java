@@ -4,6 +4,7 @@ import java.util.Base64;
 import java.util.BitSet;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.Fields;
+import org.fita.protocol.Md5Hex;
 import org.fita.protocol.StepMessage;
 import org.fita.transfer.StepException.ProtocolViolationException;
 
@@ -87,7 +88,7 @@ final class Plans {
     /** The plan's MD5: 32 hexadecimal digits. */
     static String md5(StepMessage plan, ServerAddress server) throws ProtocolViolationException {
         String md5 = plan.string(Fields.MD5).orElse("");
-        if (!md5.matches("[0-9a-fA-F]{32}")) {
+        if (!Md5Hex.isValid(md5)) {
             throw new ProtocolViolationException("The server at " + server + " sent a download plan without a valid"
                     + " md5 (\"" + md5 + "\"). The transfer was stopped.");
         }

@@ -21,6 +21,7 @@ import java.util.function.BooleanSupplier;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
 import org.fita.protocol.FrameReader.IncomingFrame;
+import org.fita.protocol.Md5Hex;
 import org.fita.protocol.Requests;
 import org.fita.protocol.Status;
 import org.fita.protocol.StepMessage;
@@ -150,8 +151,7 @@ public final class SmallFiles {
         List<Download> small = new ArrayList<>();
         List<Download> rest = new ArrayList<>();
         for (Download f : files) {
-            boolean fits = limit > 0 && f.size() > 0 && f.size() <= limit && f.md5() != null
-                    && f.md5().matches("[0-9a-fA-F]{32}")
+            boolean fits = limit > 0 && f.size() > 0 && f.size() <= limit && Md5Hex.isValid(f.md5())
                     && (options.overwrite() || !Files.exists(f.path(), LinkOption.NOFOLLOW_LINKS));
             (fits ? small : rest).add(f);
         }

@@ -428,7 +428,7 @@ final class Upload {
     private JsonObject request(long index, Integer crc) {
         JsonObject request = Requests.upload(session.token(), key, index);
         if (crc != null) {
-            Requests.fita(request).addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc));
+            Requests.fita(request).addProperty(Fields.BLOCK_CRC32C, HexFormat.of().toHexDigits(crc));
         }
         return request;
     }

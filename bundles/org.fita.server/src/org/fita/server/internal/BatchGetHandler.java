@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import org.fita.protocol.BatchOutcome;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
+import org.fita.protocol.Md5Hex;
 import org.fita.protocol.MessageType;
 import org.fita.protocol.Names;
 import org.fita.protocol.Operation;
@@ -102,7 +103,7 @@ final class BatchGetHandler extends StoreHandler {
                 throw new Refused(Status.INVALID_VALUE, "The \"size\" of \"" + key + "\" has to be an integer >= 0.");
             }
             String md5 = f.string(Fields.MD5).orElse("");
-            if (!FileSaveHandler.MD5_HEX.matcher(md5).matches()) {
+            if (!Md5Hex.isValid(md5)) {
                 throw new Refused(Status.INVALID_VALUE, "The \"md5\" of \"" + key + "\" has to be 32 hexadecimal "
                         + "digits.");
             }

@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
 import org.fita.protocol.Extensions;
 import org.fita.protocol.Blocks;
 import org.fita.protocol.Fields;
+import org.fita.protocol.Md5Hex;
 import org.fita.protocol.MessageType;
 import org.fita.protocol.Operation;
 import org.fita.protocol.Replies;
@@ -23,8 +23,6 @@ import org.fita.server.storage.UploadSession;
  * resume (the plan lists the blocks held) and to replace a finished file.
  */
 final class FileSaveHandler extends StoreHandler {
-    /** A whole-file MD5 as requests carry it (also checked by {@link BatchGetHandler}). */
-    static final Pattern MD5_HEX = Pattern.compile("[0-9a-fA-F]{32}");
 
     private final ServerConfig config;
 
@@ -93,7 +91,7 @@ final class FileSaveHandler extends StoreHandler {
             throw new Refused(Status.BLOCK_SIZE_WRONG, "The binary part is " + sent + " bytes but \"size\" is " + size
                     + "; an inline FILE SAVE carries the whole file.");
         }
-        String md5 = r.message().string(Fields.MD5).filter(s -> MD5_HEX.matcher(s).matches())
+        String md5 = r.message().string(Fields.MD5).filter(Md5Hex::isValid)
                 .orElseThrow(() -> new Refused(Status.INVALID_VALUE,
                         "\"md5\" has to be 32 hexadecimal digits: the MD5 of the binary part."))
                 .toLowerCase(Locale.ROOT);

@@ -1,6 +1,5 @@
 package org.fita.server.storage;
 
-import com.google.gson.JsonObject;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import org.fita.protocol.StepJson;
 
 /**
  * The two files of an inline upload, each written and synced through the channel that wrote it before
@@ -54,16 +52,11 @@ final class InlineFiles {
         return HexFormat.of().formatHex(md5.digest());
     }
 
-    /** Writes the metadata of {@code file} as {@link Publication} does, and syncs it. */
+    /** Writes the metadata of {@code file} and syncs it. */
     static void writeMeta(Path target, StoredFile file, String what) throws IOException {
-        JsonObject meta = new JsonObject();
-        meta.addProperty("key", file.key());
-        meta.addProperty("size", file.size());
-        meta.addProperty("md5", file.md5());
-        meta.addProperty("modified", file.modified());
         try (FileChannel ch = PrivateFiles.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(StepJson.encode(meta));
+            ByteBuffer b = ByteBuffer.wrap(file.metaJson());
             while (b.hasRemaining()) {
                 ch.write(b);
             }

@@ -1,6 +1,5 @@
 package org.fita.server.storage;
 
-import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -8,7 +7,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.fita.protocol.StepJson;
 
 /**
  * Publication of a verified upload, replacing any finished file of the same key: the new metadata
@@ -38,13 +36,8 @@ final class Publication {
                 throw new UploadRestartedException(upload.key()); // deleted or planned anew while it completed
             }
             StoredFile stored = new StoredFile(upload.key(), upload.size(), md5, System.currentTimeMillis());
-            JsonObject meta = new JsonObject();
-            meta.addProperty("key", stored.key());
-            meta.addProperty("size", stored.size());
-            meta.addProperty("md5", stored.md5());
-            meta.addProperty("modified", stored.modified());
             String name = upload.name();
-            DurableFiles.writeAtomically(space.metaNext(name), StepJson.encode(meta),
+            DurableFiles.writeAtomically(space.metaNext(name), stored.metaJson(),
                     "finishing \"" + upload.key() + "\"");
             try {
                 DurableFiles.moveAtomically(upload.partPath(), space.blob(name));

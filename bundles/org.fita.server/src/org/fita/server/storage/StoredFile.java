@@ -1,5 +1,8 @@
 package org.fita.server.storage;
 
+import com.google.gson.JsonObject;
+import org.fita.protocol.StepJson;
+
 /**
  * A finished upload.
  *
@@ -9,4 +12,14 @@ package org.fita.server.storage;
  * @param modified when the upload completed, milliseconds since the epoch
  */
 public record StoredFile(String key, long size, String md5, long modified) {
+
+    /** The content of its {@code .meta} file beside the bytes, as {@code UserSpace.readMeta} reads it back. */
+    byte[] metaJson() {
+        JsonObject meta = new JsonObject();
+        meta.addProperty("key", key);
+        meta.addProperty("size", size);
+        meta.addProperty("md5", md5);
+        meta.addProperty("modified", modified);
+        return StepJson.encode(meta);
+    }
 }

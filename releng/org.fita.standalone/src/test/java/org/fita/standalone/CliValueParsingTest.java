@@ -72,5 +72,17 @@ class CliValueParsingTest {
         assertEquals("1.5 MiB", ByteSizes.human(3 << 19));
         assertEquals("190.7 MiB", ByteSizes.human(200_000_000));
         assertEquals("2.0 TiB", ByteSizes.human(2L << 40));
+        assertEquals("1024.0 KiB", ByteSizes.human(1024 * 1024 - 1));
+    }
+
+    @Test
+    void oneDecimalRoundsHalfUp() {
+        assertEquals("0.0", ByteSizes.oneDecimal(0));
+        assertEquals("0.0", ByteSizes.oneDecimal(0.04));
+        assertEquals("0.1", ByteSizes.oneDecimal(0.05));
+        assertEquals("12.3", ByteSizes.oneDecimal(12.34));
+        assertEquals("12.4", ByteSizes.oneDecimal(12.36));
+        assertEquals("1024.0", ByteSizes.oneDecimal(1023.96));
+        assertEquals("-2.5", ByteSizes.oneDecimal(-2.5));
     }
 }
