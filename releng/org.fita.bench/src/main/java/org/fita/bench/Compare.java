@@ -24,6 +24,8 @@ final class Compare {
     static final String FITA = "fita command";
     static final String ENGINE = "fita engine (warm JVM)";
     static final String RSYNC = "rsync daemon";
+    /** rsync syncing every file it writes, as FiTA does: the durable baseline. */
+    static final String RSYNC_FSYNC = "rsync --fsync";
     static final String SCP = "scp";
     static final String MD5SUM = "md5sum";
 
@@ -93,6 +95,11 @@ final class Compare {
                 add(tools, RSYNC, "download", peers.rsyncDownload(peers.rsyncPort(), remote, target, false, false));
                 checkAndDelete(target, size);
                 checkAndDelete(peers.rsyncModule().resolve(remote), size);
+                add(tools, RSYNC_FSYNC, "upload", peers.rsyncUpload(peers.rsyncPort(), file, remote, false, true));
+                add(tools, RSYNC_FSYNC, "download", peers.rsyncDownload(peers.rsyncPort(), remote, target, false,
+                        true));
+                checkAndDelete(target, size);
+                checkAndDelete(peers.rsyncModule().resolve(remote), size);
             }
             if (peers.hasScp()) {
                 Path remote = peers.scpFolder().resolve(label + "-" + run + ".bin");
@@ -121,20 +128,22 @@ final class Compare {
     }
 
     private void print(List<Measured> all) {
-        Table table = new Table("file", "direction", "md5sum", "rsync daemon", "scp", "fita command", "÷ rsync",
-                "÷ scp", "÷ md5sum", "fita engine", "÷ rsync", "÷ md5sum");
+        Table table = new Table("file", "direction", "md5sum", "rsync daemon", RSYNC_FSYNC, "scp", "fita command",
+                "÷ rsync", "÷ rsync --fsync", "÷ scp", "÷ md5sum", "fita engine", "÷ rsync", "÷ md5sum");
         for (Measured m : all) {
             String file = Units.size(m.size());
             long md5 = m.md5sum().best();
             for (String direction : List.of("upload", "download")) {
                 Long rsync = best(m.get(RSYNC, direction));
+                Long rsyncFsync = best(m.get(RSYNC_FSYNC, direction));
                 Long scp = best(m.get(SCP, direction));
                 long command = m.get(FITA, direction).best();
                 long engine = m.get(ENGINE, direction).best();
-                table.row(file, direction, Units.seconds(md5), seconds(rsync), seconds(scp), Units.seconds(command),
-                        ratio(command, rsync), ratio(command, scp), ratio(command, (Long) md5), Units.seconds(engine),
-                        ratio(engine, rsync), ratio(engine, (Long) md5));
-                chart(direction, m, rsync, scp, command, engine, md5);
+                table.row(file, direction, Units.seconds(md5), seconds(rsync), seconds(rsyncFsync), seconds(scp),
+                        Units.seconds(command), ratio(command, rsync), ratio(command, rsyncFsync), ratio(command, scp),
+                        ratio(command, (Long) md5), Units.seconds(engine), ratio(engine, rsync),
+                        ratio(engine, (Long) md5));
+                chart(direction, m, rsync, rsyncFsync, scp, command, engine, md5);
                 judge(m.size(), direction, command, engine, rsync, md5);
             }
         }
@@ -144,9 +153,10 @@ final class Compare {
                         + "\"fita command\" is `" + fita.program() + " upload|download` as a whole process, from "
                         + "start to exit (JVM start included, -Xmx256m); \"fita engine\" is the same transfer by the "
                         + "engine in the bench's warm JVM. rsync is a plain `rsync FILE rsync://127.0.0.1:PORT/"
-                        + Peers.MODULE + "/NAME` to the bench's own daemon (no fsync), scp goes through the bench's "
-                        + "own sshd, md5sum reads the file from the page cache. Ratios are FiTA ÷ the tool (lower is "
-                        + "better):\n\n" + table.markdown() + notes());
+                        + Peers.MODULE + "/NAME` to the bench's own daemon (no fsync); \"rsync --fsync\" syncs the "
+                        + "file it receives, as FiTA does, so it waits for the disk as FiTA does. scp goes through the "
+                        + "bench's own sshd, md5sum reads the file from the page cache. Ratios are FiTA ÷ the tool "
+                        + "(lower is better):\n\n" + table.markdown() + notes());
     }
 
     private String notes() {
@@ -155,12 +165,16 @@ final class Compare {
                 + (missing != null ? "\n- " + missing : "") + "\n";
     }
 
-    private void chart(String direction, Measured m, Long rsync, Long scp, long command, long engine, long md5) {
+    private void chart(String direction, Measured m, Long rsync, Long rsyncFsync, Long scp, long command, long engine,
+            long md5) {
         Charts charts = ctx.charts();
         charts.timeVsSize(direction, FITA, m.size(), command);
         charts.timeVsSize(direction, ENGINE, m.size(), engine);
         if (rsync != null) {
             charts.timeVsSize(direction, RSYNC, m.size(), rsync);
+        }
+        if (rsyncFsync != null) {
+            charts.timeVsSize(direction, RSYNC_FSYNC, m.size(), rsyncFsync);
         }
         if (scp != null) {
             charts.timeVsSize(direction, SCP, m.size(), scp);

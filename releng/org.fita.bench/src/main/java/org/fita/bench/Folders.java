@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 final class Folders {
     private static final double UPLOAD_VS_RSYNC_FSYNC = 1.0;
     private static final double DOWNLOAD_VS_RSYNC = 1.5;
-    static final String RSYNC_FSYNC = "rsync --fsync";
     private static final int WARM_UP_ROUNDS = 8;
 
     private final BenchContext ctx;
@@ -60,7 +59,7 @@ final class Folders {
                 rsync(tools, Compare.RSYNC, false, prefix, source, ctx.scratch().resolve("folder-out-rsync-" + run),
                         count, size, leftovers);
                 if (peers.hasRsyncFsync()) {
-                    rsync(tools, RSYNC_FSYNC, true, prefix + "-fsync", source,
+                    rsync(tools, Compare.RSYNC_FSYNC, true, prefix + "-fsync", source,
                             ctx.scratch().resolve("folder-out-rsync-fsync-" + run), count, size, leftovers);
                 }
             }
@@ -167,11 +166,11 @@ final class Folders {
 
     private void print(Map<String, Map<String, Samples>> tools, int count, long size) {
         String what = count + " x " + Units.size(size);
-        Table table = new Table("folder", "direction", "rsync daemon", RSYNC_FSYNC, "fita command", "÷ rsync",
+        Table table = new Table("folder", "direction", "rsync daemon", Compare.RSYNC_FSYNC, "fita command", "÷ rsync",
                 "÷ rsync --fsync", "files/s (fita)");
         for (String direction : List.of("upload", "download")) {
             Long rsync = Compare.best(tools.getOrDefault(Compare.RSYNC, Map.of()).get(direction));
-            Long rsyncFsync = Compare.best(tools.getOrDefault(RSYNC_FSYNC, Map.of()).get(direction));
+            Long rsyncFsync = Compare.best(tools.getOrDefault(Compare.RSYNC_FSYNC, Map.of()).get(direction));
             long command = tools.get(Compare.FITA).get(direction).best();
             table.row(what, direction, Compare.seconds(rsync), Compare.seconds(rsyncFsync), Units.seconds(command),
                     Compare.ratio(command, rsync), Compare.ratio(command, rsyncFsync), Units.perSecond(count, command));
@@ -181,7 +180,7 @@ final class Folders {
                 ctx.charts().folders(title, direction, Compare.RSYNC, rsync);
             }
             if (rsyncFsync != null) {
-                ctx.charts().folders(title, direction, RSYNC_FSYNC, rsyncFsync);
+                ctx.charts().folders(title, direction, Compare.RSYNC_FSYNC, rsyncFsync);
             }
             if (direction.equals("upload") && rsyncFsync != null) {
                 target(what + " upload vs rsync --fsync", UPLOAD_VS_RSYNC_FSYNC, command, rsyncFsync, "rsync --fsync");

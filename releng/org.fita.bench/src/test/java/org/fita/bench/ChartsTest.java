@@ -27,7 +27,7 @@ class ChartsTest {
         charts.sweep("16 MiB", "download", 1, 1, 3.5);
         charts.sweep("16 MiB", "download", 1, 4, 12.0);
         charts.wan("64 MiB", "upload", Compare.FITA, 2_000_000_000L);
-        charts.folders("1000 x 10 KiB", "download", Folders.RSYNC_FSYNC, 5_000_000_000L);
+        charts.folders("1000 x 10 KiB", "download", Compare.RSYNC_FSYNC, 5_000_000_000L);
 
         List<Path> written = charts.write(dir, "test run");
 
