@@ -53,7 +53,7 @@ public final class Bench {
         // Also on Ctrl-C: a run leaves gigabytes behind otherwise.
         Runtime.getRuntime().addShutdownHook(cleanup);
         long started = System.nanoTime();
-        report.text(header(args));
+        report.text(header(args) + disk(scratch, "start"));
         Charts charts = new Charts();
         Peers peers = null;
         // Room for the load scenario's idle and active connections besides the bench's own.
@@ -100,7 +100,7 @@ public final class Bench {
                 peers.close();
             }
             writeCharts(options, charts, report);
-            report.text("- load average at the end: " + loadAverage() + "\n");
+            report.text("- load average at the end: " + loadAverage() + "\n" + disk(scratch, "end"));
             report.printTargets();
             report.printFailures();
             report.text(String.format(Locale.ROOT, "Whole run: %.0f s.%n", (System.nanoTime() - started) / 1e9));
@@ -130,6 +130,18 @@ public final class Bench {
             }
         } catch (IOException | RuntimeException e) {
             report.failure("charts into " + options.charts() + ": " + e);
+        }
+    }
+
+    /** A line on the scratch disk's speed for a durable writer just now (FileCopy.writeAndSync of 256 MiB). */
+    private static String disk(Path scratch, String when) {
+        long size = 256L << 20;
+        try {
+            long nanos = FileCopy.writeAndSync(scratch, size);
+            return "- disk at the " + when + " (scratch folder): " + Units.size(size) + " written and synced in "
+                    + Units.seconds(nanos) + " (" + Units.rate(size, nanos) + ")\n";
+        } catch (IOException e) {
+            return "- disk at the " + when + ": not measured (" + e.getMessage() + ")\n";
         }
     }
 
