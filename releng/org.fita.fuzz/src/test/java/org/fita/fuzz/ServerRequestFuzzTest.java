@@ -334,7 +334,9 @@ class ServerRequestFuzzTest {
         void structured(FuzzedDataProvider data) throws IOException {
             int count = data.consumeInt(1, 5);
             for (int i = 0; i < count && data.remainingBytes() > 0; i++) {
-                JsonObject json = request(data);
+                // One request in four is a well-formed FiTA FILE SAVE (inline) or BATCH_GET: the chance that the
+                // fields picked one by one make one is too small to reach a batch of files stored before it.
+                JsonObject json = data.consumeInt(0, 3) == 0 ? fitaFileRequest(data) : request(data);
                 byte[] payload = payload(data, json);
                 byte[] frame = FrameWriter.encode(json, payload);
                 client.send(frame);
@@ -422,6 +424,30 @@ class ServerRequestFuzzTest {
             int extra = d.consumeInt(0, 2);
             for (int i = 0; i < extra; i++) {
                 o.add(d.consumeString(12), anyValue(d, 2));
+            }
+            return o;
+        }
+
+        /** A FILE SAVE with "inline" or a BATCH_GET, with a valid token and fita_version; its other fields fuzzed. */
+        JsonObject fitaFileRequest(FuzzedDataProvider d) {
+            JsonObject o = new JsonObject();
+            o.addProperty(Fields.TYPE, "FILE");
+            boolean save = d.consumeBoolean();
+            o.addProperty(Fields.OPERATION, save ? "SAVE" : "BATCH_GET");
+            o.addProperty(Fields.DIRECTION, "REQUEST");
+            o.addProperty(Fields.TOKEN, token(d, d.consumeInt(0, 4)));
+            o.addProperty(Fields.FITA_VERSION, 1);
+            if (save) {
+                o.addProperty(Fields.KEY, d.consumeBoolean() ? "k" + d.consumeInt(0, 3) : d.pickValue(KEYS));
+                // Mostly small files, so that many fit in one batch.
+                o.addProperty(Fields.SIZE, d.consumeInt(0, 3) == 0 ? d.pickValue(SIZES) : d.consumeLong(0, 600));
+                o.add(Fields.INLINE, value(d, Fields.INLINE, o));
+                o.add(Fields.MD5, value(d, Fields.MD5, o));
+                if (d.consumeInt(0, 3) == 0) {
+                    o.add(Fields.REPLACE, value(d, Fields.REPLACE, o));
+                }
+            } else {
+                o.add(Fields.FILES, batchFiles(d, d.consumeInt(0, 13)));
             }
             return o;
         }
