@@ -200,7 +200,8 @@ final class DownloadedFiles {
                 + e.getMessage(), e));
     }
 
-    private static void syncFolder(Path folder) {
+    /** Makes the renames in {@code folder} durable; also for the normal path ({@link Download}). */
+    static void syncFolder(Path folder) {
         try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {
