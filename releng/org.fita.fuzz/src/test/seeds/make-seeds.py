@@ -49,6 +49,26 @@ data_save = frame(request("DATA", "SAVE", [("key", '"note"'), ("text", '"\\u6570
 data_get = frame(request("DATA", "GET", [("key", '"note"')]))
 
 lifecycle = login + save + b"".join(uploads) + get + b"".join(downloads) + delete
+
+# Extensions 2.10 and 2.11 (docs/protocol-extensions.md): an inline FILE SAVE of hello.txt, then BATCH_GETs of it.
+HELLO_MD5 = hashlib.md5(b"hello").hexdigest()
+inline_save = frame(request("FILE", "SAVE", [("key", '"notes/hello.txt"'), ("size", "5"), ("fita_version", "1"),
+                                             ("inline", "true"), ("md5", '"%s"' % HELLO_MD5)]), b"hello")
+
+
+def batch_get(entries):
+    files = ", ".join('{"key": "%s", "size": %d, "md5": "%s"}' % e for e in entries)
+    return frame(request("FILE", "BATCH_GET", [("fita_version", "1"), ("files", "[%s]" % files)]))
+
+
+hello = ("notes/hello.txt", 5, HELLO_MD5)
+# ok, not_found, changed (another MD5), ok (MD5 in upper case).
+mixed = batch_get([hello, ("notes/gone.txt", 3, hashlib.md5(b"foo").hexdigest()), ("notes/hello.txt", 5, "0" * 32),
+                   ("notes/hello.txt", 5, HELLO_MD5.upper())])
+# 64 files (the limit: 200), 65 files (413), and two whose sizes pass this test server's 20480-byte batch limit (413).
+limits = (batch_get([hello] * 64) + batch_get([hello] * 65)
+          + batch_get([("notes/hello.txt", 10240, HELLO_MD5), ("notes/other.txt", 10241, HELLO_MD5)]))
+delete_hello = frame(request("FILE", "DELETE", [("key", '"notes/hello.txt"')]))
 seeds = {
     "golden-login": login,
     "golden-file-save": save,
@@ -59,6 +79,10 @@ seeds = {
     "golden-data": login + data_save + data_get,
     "earth": earth,
 }
+server_only = {
+    "batch-get": inline_save + mixed + delete_hello,
+    "batch-get-limits": inline_save + limits + delete_hello,
+}
 
 os.makedirs(READER, exist_ok=True)
 os.makedirs(SERVER, exist_ok=True)
@@ -67,6 +91,9 @@ for name, body in seeds.items():
     with open(os.path.join(READER, name), "wb") as f:
         f.write(b"\x02" + body)
     # Server: the last byte, odd, selects raw mode (FuzzedDataProvider takes it from the end).
+    with open(os.path.join(SERVER, name), "wb") as f:
+        f.write(body + b"\x01")
+for name, body in server_only.items():
     with open(os.path.join(SERVER, name), "wb") as f:
         f.write(body + b"\x01")
 with open(os.path.join(READER, "golden-lifecycle-streamed"), "wb") as f:

@@ -247,6 +247,8 @@ final class Download {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            // The rename is durable once its folder is synced (fsync(2)); the file is reported after this.
+            DownloadedFiles.syncFolder(target.toAbsolutePath().getParent());
             Files.deleteIfExists(state);
             if (journal != null) {
                 journal.remove(journalId);

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +45,8 @@ final class DownloadedFiles {
     private final ConcurrentLinkedQueue<Download> back = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<TransferResult> written = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<SyncTask> unsynced = new ConcurrentLinkedQueue<>();
+    /** Folders that got a new folder in them during this download: their entries need a sync too. */
+    private final Set<Path> gotNewFolders = ConcurrentHashMap.newKeySet();
     /** Files written so far (the queue's size() walks it). */
     private final AtomicInteger writtenCount = new AtomicInteger();
     private final ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
@@ -84,7 +87,10 @@ final class DownloadedFiles {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             Path folder = target.toAbsolutePath().getParent();
-            if (folder != null) {
+            if (folder != null && !Files.isDirectory(folder)) {
+                for (Path f = folder; f.getParent() != null && !Files.exists(f); f = f.getParent()) {
+                    gotNewFolders.add(f.getParent());
+                }
                 Files.createDirectories(folder);
             }
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -162,10 +168,12 @@ final class DownloadedFiles {
             Thread.currentThread().interrupt();
         }
         // The renames are durable once their folders are: one sync per folder, then the files are reported.
+        // A folder made by this download is durable once its parent is synced (fsync(2)): those too.
         Set<Path> folders = new LinkedHashSet<>();
         for (TransferResult r : written) {
             folders.add(r.localPath().toAbsolutePath().getParent());
         }
+        folders.addAll(gotNewFolders);
         for (Path folder : folders) {
             syncFolder(folder);
         }
@@ -192,7 +200,8 @@ final class DownloadedFiles {
                 + e.getMessage(), e));
     }
 
-    private static void syncFolder(Path folder) {
+    /** Makes the renames in {@code folder} durable; also for the normal path ({@link Download}). */
+    static void syncFolder(Path folder) {
         try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
             ch.force(true);
         } catch (IOException e) {

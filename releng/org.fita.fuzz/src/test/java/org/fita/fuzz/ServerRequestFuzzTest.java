@@ -36,7 +36,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
+import org.fita.protocol.BatchOutcome;
 import org.fita.protocol.Blocks;
+import org.fita.protocol.Extensions;
 import org.fita.protocol.Fields;
 import org.fita.protocol.Frame;
 import org.fita.protocol.FrameLimits;
@@ -68,14 +70,18 @@ import org.junit.jupiter.api.AfterAll;
  *
  * <p>Oracle: every complete, well-formed frame gets a well-framed reply with a known status other
  * than 500, until a reply that closes the connection (BYE, or 413 for a frame over the limits); the
- * server closes only after such a reply or after a malformed frame; it never logs an ERROR (how it
+ * server closes only after such a reply or after a malformed frame; a BATCH_GET's reply matches its
+ * request entry by entry and carries exactly the bytes of its "ok" files; it never logs an ERROR (how it
  * reports an unexpected exception) nor closes a connection as a "server failure"; it never touches
  * a file outside its root; and a fresh client can log in after each input.
  */
 class ServerRequestFuzzTest {
-    private static final int MAX_JSON = 2048;
+    /** Room for a BATCH_GET of 65 entries (about 60 bytes each), so that the count limit is reachable. */
+    private static final int MAX_JSON = 8192;
     private static final int MAX_BLOCK = Blocks.CLASSIC_BLOCK_SIZE;
     private static final long MAX_FILE = 256 * 1024;
+    /** The most bytes one BATCH_GET may ask for on this server: 4 MiB, or the largest binary part if lower. */
+    private static final int MAX_BATCH_BYTES = Math.min(Extensions.MAX_BATCH_BYTES, MAX_BLOCK);
     private static final int REPLY_TIMEOUT_MS = 10_000;
     /** A server log line at level ERROR: date, time, level, message. */
     private static final java.util.regex.Pattern ERROR_LINE = java.util.regex.Pattern.compile("\\S+ \\S+ ERROR ");
@@ -88,7 +94,7 @@ class ServerRequestFuzzTest {
     private static final JsonObject UNKNOWN = new JsonObject();
     private static final String[] TYPES = {"FILE", "DATA", "AUTH", "ERROR", "DANGEROUS", "file"};
     private static final String[] OPERATIONS = {"SAVE", "UPLOAD", "GET", "DOWNLOAD", "DELETE", "LOGIN", "BYE", "LIST",
-        "ERROR", "3BODY", "login"};
+        "ERROR", "3BODY", "login", "BATCH_GET", "batch_get"};
     private static final String[] DIRECTIONS = {"REQUEST", "RESPONSE", "EARTH", "request"};
     private static final String[] KEYS = {"demo.bin", "k0", "k1", "a/b.txt", "\u6570\u636e1", "x.log", "k0.log", "../x",
         "/etc/passwd", ".", "..", "a//b", "a/", "", "a\u0000b", "\u202efdp.exe", "photos/2024/cat.jpg"};
@@ -101,7 +107,16 @@ class ServerRequestFuzzTest {
     private static final String[] FIELDS = {Fields.TYPE, Fields.OPERATION, Fields.DIRECTION, Fields.TOKEN, Fields.KEY,
         Fields.SIZE, Fields.BLOCK_INDEX, Fields.USERNAME, Fields.PASSWORD, Fields.FITA_VERSION, Fields.BLOCK_SIZE,
         Fields.RESUME, Fields.REPLACE, Fields.WANT_CRC32C, Fields.BLOCK_CRC32C, Fields.PREFIX, Fields.AFTER,
-        Fields.LIMIT, Fields.STATUS, Fields.TOTAL_BLOCK, Fields.MD5};
+        Fields.LIMIT, Fields.STATUS, Fields.TOTAL_BLOCK, Fields.MD5, Fields.INLINE, Fields.FILES};
+    /** Sizes of BATCH_GET entries: the edges of this server's batch limit and of the 4 MiB one, and overflow. */
+    private static final long[] BATCH_SIZES = {0, 1, 5, MAX_BATCH_BYTES / 64, MAX_BATCH_BYTES / 2, MAX_BATCH_BYTES / 2 + 1,
+        MAX_BATCH_BYTES, MAX_BATCH_BYTES + 1, Extensions.MAX_BATCH_BYTES, Extensions.MAX_BATCH_BYTES + 1, -1,
+        Long.MAX_VALUE, Long.MIN_VALUE};
+    /** Counts of BATCH_GET entries: none, one, the limit and one more. */
+    private static final int[] BATCH_COUNTS = {0, 1, 2, 3, Extensions.MAX_BATCH_FILES, Extensions.MAX_BATCH_FILES + 1};
+    /** Stands for "the MD5 of this request's binary part", filled in once the payload is built (inline FILE SAVE). */
+    private static final String PAYLOAD_MD5 = "md5-of-the-payload";
+    private static final String PAYLOAD_MD5_UPPER = "MD5-OF-THE-PAYLOAD";
 
     private static Path base;
     private static Path root;
@@ -251,11 +266,16 @@ class ServerRequestFuzzTest {
         }
     }
 
-    /** One input's connection and what it learned: tokens from LOGIN replies, upload plans, stored keys. */
+    /** A file an input stored (inline, or by its last block), as a BATCH_GET names it. */
+    private record Stored(long size, String md5) {
+    }
+
+    /** One input's connection and what it learned: tokens from LOGIN replies, upload plans, stored keys and files. */
     private static final class Session implements AutoCloseable {
         final Client client;
         final Set<Created> created = new LinkedHashSet<>();
         final Map<String, long[]> plans = new LinkedHashMap<>();
+        final Map<String, Stored> stored = new LinkedHashMap<>();
         String lastToken;
 
         Session() throws IOException {
@@ -314,7 +334,9 @@ class ServerRequestFuzzTest {
         void structured(FuzzedDataProvider data) throws IOException {
             int count = data.consumeInt(1, 5);
             for (int i = 0; i < count && data.remainingBytes() > 0; i++) {
-                JsonObject json = request(data);
+                // One request in four is a well-formed FiTA FILE SAVE (inline) or BATCH_GET: the chance that the
+                // fields picked one by one make one is too small to reach a batch of files stored before it.
+                JsonObject json = data.consumeInt(0, 3) == 0 ? fitaFileRequest(data) : request(data);
                 byte[] payload = payload(data, json);
                 byte[] frame = FrameWriter.encode(json, payload);
                 client.send(frame);
@@ -372,9 +394,19 @@ class ServerRequestFuzzTest {
             String token = q.token();
             if (key != null && token != null && ("SAVE".equals(op) || "UPLOAD".equals(op))) {
                 created.add(new Created(token, type, key));
+                String md5 = r.string(Fields.MD5).orElse(null);
                 if ("SAVE".equals(op) && "FILE".equals(type)) {
-                    plans.put(key, new long[] {r.integer(Fields.SIZE).orElse(0), r.integer(Fields.BLOCK_SIZE).orElse(1)});
+                    if (r.json().has(Fields.BLOCK_SIZE)) {
+                        plans.put(key, new long[] {r.integer(Fields.SIZE).orElse(0), r.integer(Fields.BLOCK_SIZE).orElse(1)});
+                    } else if (md5 != null) {
+                        stored.put(key, new Stored(r.integer(Fields.SIZE).orElse(0), md5)); // stored inline
+                    }
+                } else if ("UPLOAD".equals(op) && md5 != null && plans.containsKey(key)) {
+                    stored.put(key, new Stored(plans.get(key)[0], md5)); // the block that completed the file
                 }
+            }
+            if ("DELETE".equals(op) && "FILE".equals(type) && q.key() != null) {
+                stored.remove(q.key());
             }
         }
 
@@ -392,6 +424,30 @@ class ServerRequestFuzzTest {
             int extra = d.consumeInt(0, 2);
             for (int i = 0; i < extra; i++) {
                 o.add(d.consumeString(12), anyValue(d, 2));
+            }
+            return o;
+        }
+
+        /** A FILE SAVE with "inline" or a BATCH_GET, with a valid token and fita_version; its other fields fuzzed. */
+        JsonObject fitaFileRequest(FuzzedDataProvider d) {
+            JsonObject o = new JsonObject();
+            o.addProperty(Fields.TYPE, "FILE");
+            boolean save = d.consumeBoolean();
+            o.addProperty(Fields.OPERATION, save ? "SAVE" : "BATCH_GET");
+            o.addProperty(Fields.DIRECTION, "REQUEST");
+            o.addProperty(Fields.TOKEN, token(d, d.consumeInt(0, 4)));
+            o.addProperty(Fields.FITA_VERSION, 1);
+            if (save) {
+                o.addProperty(Fields.KEY, d.consumeBoolean() ? "k" + d.consumeInt(0, 3) : d.pickValue(KEYS));
+                // Mostly small files, so that many fit in one batch.
+                o.addProperty(Fields.SIZE, d.consumeInt(0, 3) == 0 ? d.pickValue(SIZES) : d.consumeLong(0, 600));
+                o.add(Fields.INLINE, value(d, Fields.INLINE, o));
+                o.add(Fields.MD5, value(d, Fields.MD5, o));
+                if (d.consumeInt(0, 3) == 0) {
+                    o.add(Fields.REPLACE, value(d, Fields.REPLACE, o));
+                }
+            } else {
+                o.add(Fields.FILES, batchFiles(d, d.consumeInt(0, 13)));
             }
             return o;
         }
@@ -425,8 +481,83 @@ class ServerRequestFuzzTest {
                 case Fields.BLOCK_SIZE -> new JsonPrimitive(kind < 10 ? d.pickValue(BLOCK_SIZES) : d.consumeLong());
                 case Fields.RESUME, Fields.REPLACE, Fields.WANT_CRC32C -> kind < 10 ? new JsonPrimitive(d.consumeBoolean()) : new JsonPrimitive(kind);
                 case Fields.BLOCK_CRC32C -> new JsonPrimitive(kind < 8 ? "crc" : kind < 12 ? "00000000" : "zzzzzzzz");
+                case Fields.MD5 -> new JsonPrimitive(md5(d, kind));
+                case Fields.INLINE -> kind < 8 ? new JsonPrimitive(true) : kind < 10 ? new JsonPrimitive(false)
+                        : kind < 12 ? new JsonPrimitive("true") : new JsonPrimitive(1);
+                case Fields.FILES -> batchFiles(d, kind);
                 default -> new JsonPrimitive(kind < 8 ? d.pickValue(KEYS) : d.consumeString(30));
             };
+        }
+
+        /** An inline FILE SAVE's md5: mostly its binary part's (either case), else wrong, a stored file's, or no MD5 at all. */
+        String md5(FuzzedDataProvider d, int kind) {
+            return switch (kind) {
+                case 0, 1, 2, 3, 4 -> PAYLOAD_MD5;
+                case 5 -> PAYLOAD_MD5_UPPER;
+                case 6, 7 -> "0".repeat(32);
+                case 8 -> stored.isEmpty() ? "f".repeat(32) : d.pickValue(List.copyOf(stored.values())).md5();
+                case 9 -> "0".repeat(31);
+                case 10 -> "0".repeat(33);
+                case 11 -> "g".repeat(32);
+                default -> d.pickValue(KEYS);
+            };
+        }
+
+        /**
+         * A BATCH_GET's "files": none, one, a few, the limit (64) or one more, each a file this input stored
+         * (as stored, or with another size or MD5), a file that is not there, a key against the rules, sizes at
+         * the byte limits, an entry with a field missing or of another type, or no object at all.
+         */
+        JsonElement batchFiles(FuzzedDataProvider d, int kind) {
+            if (kind == 13) {
+                return new JsonPrimitive("[]"); // not an array
+            }
+            int count = kind < 6 ? d.pickValue(BATCH_COUNTS) : d.consumeInt(0, 8);
+            JsonArray files = new JsonArray();
+            for (int i = 0; i < count; i++) {
+                files.add(batchEntry(d));
+            }
+            return files;
+        }
+
+        JsonElement batchEntry(FuzzedDataProvider d) {
+            int kind = d.consumeInt(0, 15);
+            if (kind < 6 && !stored.isEmpty()) {
+                // A key named many times is allowed: 64 entries of one small file make a full batch.
+                String key = d.pickValue(List.copyOf(stored.keySet()));
+                Stored f = stored.get(key);
+                return switch (kind) {
+                    case 3 -> batchEntry(key, f.size(), f.md5().toUpperCase(java.util.Locale.ROOT));
+                    case 4 -> batchEntry(key, f.size() + d.pickValue(new long[] {1, -1, MAX_BATCH_BYTES}), f.md5());
+                    case 5 -> batchEntry(key, f.size(), "0".repeat(32));
+                    default -> batchEntry(key, f.size(), f.md5());
+                };
+            }
+            String key = kind < 9 ? d.pickValue(KEYS) : "k" + d.consumeInt(0, 3);
+            JsonObject entry = batchEntry(key, d.pickValue(BATCH_SIZES), d.consumeBoolean() ? "0".repeat(32)
+                    : "d41d8cd98f00b204e9800998ecf8427e");
+            if (kind < 11) {
+                return entry; // not there, against the key rules, or over the byte limits
+            }
+            if (kind < 14) {
+                String field = d.pickValue(new String[] {Fields.KEY, Fields.SIZE, Fields.MD5});
+                if (d.consumeBoolean()) {
+                    entry.remove(field);
+                } else {
+                    entry.add(field, field.equals(Fields.MD5) && d.consumeBoolean() ? new JsonPrimitive(md5(d, 9 + kind % 3))
+                            : anyValue(d, 1));
+                }
+                return entry;
+            }
+            return anyValue(d, 2);
+        }
+
+        private static JsonObject batchEntry(String key, long size, String md5) {
+            JsonObject o = new JsonObject();
+            o.addProperty(Fields.KEY, key);
+            o.addProperty(Fields.SIZE, size);
+            o.addProperty(Fields.MD5, md5);
+            return o;
         }
 
         String token(FuzzedDataProvider d, int kind) {
@@ -475,14 +606,20 @@ class ServerRequestFuzzTest {
             };
         }
 
-        /** The binary part: mostly the length an UPLOAD needs, by the plans this input received. */
+        /**
+         * The binary part: mostly the length an UPLOAD needs, by the plans this input received, or the
+         * {@code size} of an inline FILE SAVE.
+         */
         byte[] payload(FuzzedDataProvider d, JsonObject json) {
             StepMessage m = new StepMessage(json);
             int kind = d.consumeInt(0, 7);
             int length;
             long[] plan = m.key() != null ? plans.get(m.key()) : null;
             long index = m.integer(Fields.BLOCK_INDEX).orElse(-1);
-            if (kind < 4 && plan != null && index >= 0) {
+            long inlineSize = m.bool(Fields.INLINE).orElse(false) ? m.integer(Fields.SIZE).orElse(-1) : -1;
+            if (kind < 4 && inlineSize >= 0 && inlineSize <= MAX_BLOCK + 1) {
+                length = (int) inlineSize;
+            } else if (kind < 4 && plan != null && index >= 0) {
                 length = Blocks.length(plan[0], (int) plan[1], index);
             } else if (kind < 5) {
                 length = 0;
@@ -501,6 +638,11 @@ class ServerRequestFuzzTest {
                 crc.update(payload);
                 json.addProperty(Fields.BLOCK_CRC32C, String.format("%08x", crc.getValue()));
             }
+            String md5 = m.string(Fields.MD5).orElse("");
+            if (md5.equals(PAYLOAD_MD5) || md5.equals(PAYLOAD_MD5_UPPER)) {
+                String hex = md5Hex(payload, 0, payload.length);
+                json.addProperty(Fields.MD5, md5.equals(PAYLOAD_MD5) ? hex : hex.toUpperCase(java.util.Locale.ROOT));
+            }
             return payload;
         }
 
@@ -515,7 +657,10 @@ class ServerRequestFuzzTest {
         return "BYE".equals(r.operation()) && r.isOk() || r.status() == Status.TOO_LARGE.code() && "ERROR".equals(r.operation());
     }
 
-    /** A reply is a JSON object with the fields every reply has, a known status, and a payload only for a block. */
+    /**
+     * A reply is a JSON object with the fields every reply has, a known status, and a payload only for a
+     * block or a batch; a batch is checked against its request ({@link #checkBatch}).
+     */
     private static void checkReply(JsonObject request, Frame reply) {
         StepMessage r = reply.message();
         String context = " (reply " + r + " to " + request + ")";
@@ -528,9 +673,82 @@ class ServerRequestFuzzTest {
         if (request == null) {
             assertEquals(Status.TOO_LARGE, status, "a frame over the limits" + context);
         }
+        boolean batch = "BATCH_GET".equals(r.operation()) && r.isOk();
         if (reply.payload().length > 0) {
-            assertTrue("DOWNLOAD".equals(r.operation()) && r.isOk(), "binary part on a reply that is no block" + context);
-            assertEquals(reply.payload().length, r.integer(Fields.SIZE).orElse(-1), "block size field" + context);
+            assertTrue("DOWNLOAD".equals(r.operation()) && r.isOk() || batch,
+                    "binary part on a reply that is no block or batch" + context);
+            if (!batch) {
+                assertEquals(reply.payload().length, r.integer(Fields.SIZE).orElse(-1), "block size field" + context);
+            }
+        }
+        if (batch) {
+            checkBatch(request, reply, context);
+        }
+    }
+
+    /**
+     * A BATCH_GET 200: only for 1 to 64 files of at most the batch limit together; one entry per file asked
+     * for, in order, with the key asked for and a known outcome; an "ok" entry has the size and MD5 asked
+     * for, a "changed" one differs in one of them, a "not_found" one has neither; the binary part is the
+     * bytes of the "ok" files one after another, nothing more, and each file's bytes have its MD5.
+     */
+    private static void checkBatch(JsonObject request, Frame reply, String context) {
+        StepMessage r = reply.message();
+        byte[] bytes = reply.payload();
+        assertTrue(bytes.length <= MAX_BATCH_BYTES, "a batch over the byte limit" + context);
+        assertTrue(r.json().get(Fields.FILES) instanceof JsonArray, "\"files\" of a batch" + context);
+        JsonArray entries = r.json().getAsJsonArray(Fields.FILES);
+        JsonArray asked = request != null && request.get(Fields.FILES) instanceof JsonArray a ? a : null;
+        if (asked != null) {
+            assertTrue(asked.size() >= 1 && asked.size() <= Extensions.MAX_BATCH_FILES, "a batch of " + asked.size()
+                    + " files answered" + context);
+            assertEquals(asked.size(), entries.size(), "one entry per file asked for" + context);
+            long askedBytes = 0;
+            for (JsonElement e : asked) {
+                askedBytes += Math.min(new StepMessage(e.getAsJsonObject()).integer(Fields.SIZE).orElseThrow(),
+                        MAX_BATCH_BYTES + 1L);
+            }
+            assertTrue(askedBytes <= MAX_BATCH_BYTES, "a batch of " + askedBytes + " bytes answered" + context);
+        }
+        int offset = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            assertTrue(entries.get(i).isJsonObject(), "entry " + i + " is no object" + context);
+            StepMessage entry = new StepMessage(entries.get(i).getAsJsonObject());
+            BatchOutcome outcome = BatchOutcome.ofWire(entry.string(Fields.OUTCOME).orElse("")).orElse(null);
+            assertTrue(entry.key() != null && outcome != null, "entry " + i + ": key and outcome" + context);
+            StepMessage wanted = asked == null ? null : new StepMessage(asked.get(i).getAsJsonObject());
+            if (wanted != null) {
+                assertEquals(wanted.key(), entry.key(), "entry " + i + " is for another key" + context);
+            }
+            long size = entry.integer(Fields.SIZE).orElse(-1);
+            String md5 = entry.string(Fields.MD5).orElse(null);
+            if (outcome == BatchOutcome.NOT_FOUND) {
+                assertTrue(!entry.json().has(Fields.SIZE) && md5 == null, "entry " + i + ": not_found with a file" + context);
+                continue;
+            }
+            assertTrue(size >= 0 && md5 != null, "entry " + i + ": size and md5" + context);
+            boolean asAsked = wanted == null || size == wanted.integer(Fields.SIZE).orElseThrow()
+                    && md5.equalsIgnoreCase(wanted.string(Fields.MD5).orElseThrow());
+            if (outcome == BatchOutcome.CHANGED) {
+                assertTrue(wanted == null || !asAsked, "entry " + i + ": changed, but as asked for" + context);
+                continue;
+            }
+            assertTrue(asAsked, "entry " + i + ": ok, but not the size and MD5 asked for" + context);
+            assertTrue(size <= bytes.length - offset, "entry " + i + ": its bytes are not in the binary part" + context);
+            assertEquals(md5.toLowerCase(java.util.Locale.ROOT), md5Hex(bytes, offset, (int) size),
+                    "entry " + i + ": bytes of another MD5" + context);
+            offset += (int) size;
+        }
+        assertEquals(bytes.length, offset, "the binary part is more than the ok files' bytes" + context);
+    }
+
+    private static String md5Hex(byte[] bytes, int offset, int length) {
+        try {
+            java.security.MessageDigest md5 = java.security.MessageDigest.getInstance("MD5");
+            md5.update(bytes, offset, length);
+            return java.util.HexFormat.of().formatHex(md5.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is part of every Java runtime", e);
         }
     }
 
