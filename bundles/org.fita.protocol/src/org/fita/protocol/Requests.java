@@ -1,5 +1,6 @@
 package org.fita.protocol;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Map;
 
@@ -131,7 +132,7 @@ public final class Requests {
      * {@code {"key", "size", "md5"}} as a listing gave it; the server sends a file's bytes only if
      * it still has that size and MD5.
      */
-    public static JsonObject batchGet(String token, com.google.gson.JsonArray files) {
+    public static JsonObject batchGet(String token, JsonArray files) {
         JsonObject o = withToken(MessageType.FILE, Operation.BATCH_GET, token);
         o.addProperty(Fields.FITA_VERSION, Extensions.VERSION);
         o.add(Fields.FILES, files);

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BooleanSupplier;
 import org.fita.protocol.BatchOutcome;
@@ -86,7 +87,7 @@ final class BatchDownloads {
             JsonObject o = new JsonObject();
             o.addProperty(Fields.KEY, f.key());
             o.addProperty(Fields.SIZE, f.size());
-            o.addProperty(Fields.MD5, f.md5().toLowerCase(java.util.Locale.ROOT));
+            o.addProperty(Fields.MD5, f.md5().toLowerCase(Locale.ROOT));
             asked.add(o);
         }
         return Requests.batchGet(token, asked);

@@ -47,6 +47,8 @@ final class DownloadedFiles {
     private final ConcurrentLinkedQueue<SyncTask> unsynced = new ConcurrentLinkedQueue<>();
     /** Folders that got a new folder in them during this download: their entries need a sync too. */
     private final Set<Path> gotNewFolders = ConcurrentHashMap.newKeySet();
+    /** Folders known to exist: most files of a download share a few, and each file would otherwise stat its own. */
+    private final Set<Path> readyFolders = ConcurrentHashMap.newKeySet();
     /** Files written so far (the queue's size() walks it). */
     private final AtomicInteger writtenCount = new AtomicInteger();
     private final ExecutorService syncers = Executors.newFixedThreadPool(SYNC_THREADS, r -> {
@@ -87,11 +89,14 @@ final class DownloadedFiles {
         Path part = target.resolveSibling(target.getFileName() + ".part");
         try {
             Path folder = target.toAbsolutePath().getParent();
-            if (folder != null && !Files.isDirectory(folder)) {
-                for (Path f = folder; f.getParent() != null && !Files.exists(f); f = f.getParent()) {
-                    gotNewFolders.add(f.getParent());
+            if (folder != null && !readyFolders.contains(folder)) {
+                if (!Files.isDirectory(folder)) {
+                    for (Path f = folder; f.getParent() != null && !Files.exists(f); f = f.getParent()) {
+                        gotNewFolders.add(f.getParent());
+                    }
+                    Files.createDirectories(folder);
                 }
-                Files.createDirectories(folder);
+                readyFolders.add(folder);
             }
             try (FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -133,8 +135,8 @@ public final class SmallFiles {
     }
 
     /** The files of {@code rest} and {@code back}, in their order in {@code files}. */
-    private static <T> List<T> inOrder(List<T> files, List<T> rest, java.util.Collection<T> back) {
-        Set<T> left = new java.util.HashSet<>(rest);
+    private static <T> List<T> inOrder(List<T> files, List<T> rest, Collection<T> back) {
+        Set<T> left = new HashSet<>(rest);
         left.addAll(back);
         return files.stream().filter(left::contains).toList();
     }

@@ -95,11 +95,14 @@ final class Compare {
                 add(tools, RSYNC, "download", peers.rsyncDownload(peers.rsyncPort(), remote, target, false, false));
                 checkAndDelete(target, size);
                 checkAndDelete(peers.rsyncModule().resolve(remote), size);
-                add(tools, RSYNC_FSYNC, "upload", peers.rsyncUpload(peers.rsyncPort(), file, remote, false, true));
-                add(tools, RSYNC_FSYNC, "download", peers.rsyncDownload(peers.rsyncPort(), remote, target, false,
-                        true));
-                checkAndDelete(target, size);
-                checkAndDelete(peers.rsyncModule().resolve(remote), size);
+                if (peers.hasRsyncFsync()) {
+                    add(tools, RSYNC_FSYNC, "upload", peers.rsyncUpload(peers.rsyncPort(), file, remote, false,
+                            true));
+                    add(tools, RSYNC_FSYNC, "download", peers.rsyncDownload(peers.rsyncPort(), remote, target,
+                            false, true));
+                    checkAndDelete(target, size);
+                    checkAndDelete(peers.rsyncModule().resolve(remote), size);
+                }
             }
             if (peers.hasScp()) {
                 Path remote = peers.scpFolder().resolve(label + "-" + run + ".bin");
