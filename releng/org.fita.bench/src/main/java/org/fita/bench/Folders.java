@@ -3,12 +3,14 @@ package org.fita.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.fita.transfer.StepException;
 
 /**
  * A folder of many small files, uploaded and downloaded whole: `fita upload DIR` and
@@ -96,15 +98,15 @@ final class Folders {
 
     /** What the case made (local folders, the server's keys), deleted once it has measured everything. */
     private final class Leftovers {
-        private final List<Path> folders = new java.util.ArrayList<>();
-        private final List<String> keys = new java.util.ArrayList<>();
+        private final List<Path> folders = new ArrayList<>();
+        private final List<String> keys = new ArrayList<>();
 
         void add(Path folder, List<String> serverKeys) {
             folders.add(folder);
             keys.addAll(serverKeys);
         }
 
-        void delete() throws IOException, org.fita.transfer.StepException {
+        void delete() throws IOException, StepException {
             for (Path folder : folders) {
                 deleteTree(folder);
             }
